@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+# User-facing verbs.  The build itself is CMake; this file only drives it.
+#   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
+#   make demo    the simulated non-coherent SoC demo
+#   make bench   benchmarks (release build), ratios against in-run baselines
+
+TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt
+BUILD   ?= build
+JOBS    ?= 2
+CMAKE_FLAGS ?= -DCOH_WERROR=ON
+
+.PHONY: all deps host test test-host test-cross demo bench clean $(TARGETS)
+
+all: host
+
+deps:
+	@sh tools/deps.sh
+
+host: deps
+	@cmake -S . -B $(BUILD)/host $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/host -j$(JOBS)
+
+test-host: host
+	ctest --test-dir $(BUILD)/host --output-on-failure -j$(JOBS)
+
+$(TARGETS): deps
+	@cmake -S . -B $(BUILD)/$@ -DCOH_TARGET=$@ \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/$@/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/$@ -j$(JOBS)
+	ctest --test-dir $(BUILD)/$@ --output-on-failure
+
+test-cross: $(TARGETS)
+
+test: test-cross test-host
+
+demo: host
+	@$(BUILD)/host/demo/coh-demo
+
+bench: deps
+	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/bench -j$(JOBS)
+	@sh bench/run.sh $(BUILD)/bench
+
+clean:
+	rm -rf $(BUILD)

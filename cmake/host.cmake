@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: MIT
+# Host build: the real x86_64 backend, the generic backend, the recording
+# backend for exact-maintenance tests, and (when present) the simulator.
+
+coh_add_library(coherent_x86_64 ${COH_ROOT}/arch/x86_64)
+coh_add_library(coherent_generic ${COH_ROOT}/arch/generic)
+coh_add_library(coherent_record ${COH_ROOT}/tests/record)
+
+file(GLOB COH_CORE_TESTS ${COH_ROOT}/tests/core/*.c)
+coh_add_test(core_x86_64 LABELS core
+  SOURCES ${COH_CORE_TESTS} LIBS coherent_x86_64 DEFS COH_TEST_TARGET="x86_64")
+coh_add_test(fence_record LABELS core
+  SOURCES ${COH_ROOT}/tests/host/test_record.c LIBS coherent_record)
+coh_add_test(linesize_x86_64 LABELS core
+  SOURCES ${COH_ROOT}/tests/host/test_linesize_x86.c LIBS coherent_x86_64)
+coh_add_test(generic_backend LABELS core
+  SOURCES ${COH_ROOT}/tests/host/test_generic.c LIBS coherent_generic)
+
+# Every folder that adds host tests or tools hooks in here.
+foreach(sub sim tests/sanitizer tests/host demo bench tests/encoding tests/policy)
+  if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
+    add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
+  endif()
+endforeach()

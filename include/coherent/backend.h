@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/backend.h - the contract between the portable core and a backend.
+ *
+ * FOR IMPLEMENTERS OF arch/<name>/ AND sim/ ONLY.  Drivers must not include
+ * this header or call any coh_arch_* function: everything here is reached
+ * through the headers in include/coherent.  A test greps drivers/ to enforce it.
+ *
+ * A backend is one folder holding "coh_arch.h" (and optionally .c files).
+ * The build puts that folder on the include path, so the core and the MMIO
+ * accessors inline the backend's primitives: the per-line loop, the barrier
+ * and the register access are compiled into the caller, musl style.
+ *
+ * Required from coh_arch.h:
+ *
+ *   COH_ARCH_NAME            string, e.g. "aarch64"
+ *   COH_ARCH_CAN_MAINTAIN    1 if the backend can clean/invalidate for
+ *                            non-coherent devices, 0 if it only knows
+ *                            coherent devices (generic)
+ *   COH_ARCH_FLUSH_ONLY      1 if clean and invalidate are both implemented
+ *                            as clean+invalidate (SiFive ccache, x86)
+ *
+ *   size_t coh_arch_line_size_hw(void)
+ *       line size read from the hardware, 0 if the ISA cannot tell.
+ *
+ *   void coh_arch_clean_lines(uintptr_t start, uintptr_t end, size_t line)
+ *   void coh_arch_inval_lines(uintptr_t start, uintptr_t end, size_t line)
+ *   void coh_arch_flush_lines(uintptr_t start, uintptr_t end, size_t line)
+ *       one maintenance operation per line in [start, end); start and end
+ *       are multiples of line and start < end.  No barrier.
+ *
+ *   void coh_arch_maint_done(void)
+ *       the single barrier after a batch of line operations: completes them
+ *       and orders them before every later memory and MMIO access.
+ *
+ *   void coh_arch_wmb(void)     orders coherent-memory writes (dma_wmb)
+ *   void coh_arch_rmb(void)     orders coherent-memory reads (dma_rmb)
+ *   void coh_arch_mb(void)      full barrier between memory and MMIO
+ *   void coh_arch_io_wmb(void)  earlier memory writes before a later MMIO write
+ *   void coh_arch_io_rmb(void)  an MMIO read before later memory reads
+ *
+ *   uintN_t coh_arch_readN(const volatile void *addr)        N = 8,16,32,64
+ *   void    coh_arch_writeN(volatile void *addr, uintN_t v)
+ *       single, unordered register accesses.
+ *
+ * Optional (define the name to itself, as musl does, to provide one):
+ *
+ *   int  coh_arch_range_check(uintptr_t start, uintptr_t end)
+ *       0, or a negative code if the range cannot be maintained (SiFive:
+ *       -COH_ENODEV with no controller base; sim: -COH_EFAULT outside RAM).
+ *   void coh_arch_maint_begin(void)
+ *       a barrier before the first line operation (SiFive: fence).
+ *   int  coh_arch_op(int op, struct coh_device *dev, const void *ptr,
+ *                    size_t len, int dir, const struct coh_where *where)
+ *       called first by every public operation (COH_OP_*): the simulator's
+ *       scheduling point, call-site record and ownership tracking.  A
+ *       negative return aborts the operation with that code.
+ *   void coh_arch_op_end(int op)
+ *       called when the operation is complete.
+ */
+#ifndef COHERENT_BACKEND_H
+#define COHERENT_BACKEND_H
+
+#include "coherent/device.h"
+
+/* Operation codes passed to coh_arch_op(). */
+enum {
+	COH_OP_RELEASE = 1,
+	COH_OP_ACQUIRE,
+	COH_OP_FLUSH,
+	COH_OP_GIVE,		/* ownership to device; dir given */
+	COH_OP_TAKE,		/* ownership to CPU; dir given */
+	COH_OP_CONSUME,		/* CPU reads device data (checking point) */
+	COH_OP_SHARE,		/* memory becomes shared (typed accessors only) */
+	COH_OP_UNSHARE,		/* shared memory returns to the CPU (freed) */
+};
+
+#include "coh_arch.h"
+
+#ifndef coh_arch_range_check
+static inline int coh_arch_range_check(uintptr_t start, uintptr_t end)
+{
+	(void)start;
+	(void)end;
+	return 0;
+}
+#endif
+
+#ifndef coh_arch_maint_begin
+static inline void coh_arch_maint_begin(void)
+{
+}
+#endif
+
+#ifndef coh_arch_op
+static inline int coh_arch_op(int op, struct coh_device *dev, const void *ptr,
+			      size_t len, int dir,
+			      const struct coh_where *where)
+{
+	(void)op;
+	(void)dev;
+	(void)ptr;
+	(void)len;
+	(void)dir;
+	(void)where;
+	return 0;
+}
+#endif
+
+#ifndef coh_arch_op_end
+static inline void coh_arch_op_end(int op)
+{
+	(void)op;
+}
+#endif
+
+#endif /* COHERENT_BACKEND_H */

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* coherent/coherent.h - everything a driver needs. */
+#ifndef COHERENT_COHERENT_H
+#define COHERENT_COHERENT_H
+
+#include "coherent/types.h"
+#include "coherent/device.h"
+#include "coherent/fence.h"
+#include "coherent/mmio.h"
+
+#endif /* COHERENT_COHERENT_H */

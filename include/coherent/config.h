@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/config.h - every build-time knob, in one place.
+ *
+ * Each knob is "#if !defined(X) #define X default", so a build may set any of
+ * them on the command line or in a header named by COH_USER_CONFIG, which is
+ * included first (e.g. -DCOH_USER_CONFIG='"my_board_coh.h"').
+ */
+#ifndef COHERENT_CONFIG_H
+#define COHERENT_CONFIG_H
+
+#if defined(COH_USER_CONFIG)
+#include COH_USER_CONFIG
+#endif
+
+/* Debug build: api checks print file:line, call sites are recorded. */
+#if !defined(COH_DEBUG)
+#if defined(NDEBUG)
+#define COH_DEBUG 0
+#else
+#define COH_DEBUG 1
+#endif
+#endif
+
+/*
+ * Largest cache line any backend may report, in bytes.  Allocations are
+ * aligned and padded to this so that no DMA buffer shares a line with other
+ * data whatever the line size found at run time.
+ */
+#if !defined(COH_MAX_LINE)
+#define COH_MAX_LINE 128
+#endif
+
+/*
+ * Line size used where the hardware cannot be asked (RISC-V CMO, SiFive
+ * ccache) and no coh_set_cache_line_size() call was made.  0 = no default:
+ * maintenance fails with -COH_ENODEV until the platform sets one.
+ */
+#if !defined(COH_DEFAULT_LINE)
+#define COH_DEFAULT_LINE 64
+#endif
+
+/* Per-device statistics counters (coh_device.stats). */
+#if !defined(COH_STATS)
+#define COH_STATS 1
+#endif
+
+/*
+ * Virtual to physical translation, for backends that maintain by physical
+ * address (SiFive ccache).  Bare metal with an identity map needs nothing.
+ */
+#if !defined(COH_VIRT_TO_PHYS)
+#define COH_VIRT_TO_PHYS(va) ((uint64_t)(uintptr_t)(va))
+#endif
+
+#endif /* COHERENT_CONFIG_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/fence.h - the fence contract: the one primitive everything else uses.
+ *
+ * Seen from the CPU:
+ *
+ *  - release: every CPU write to [ptr, ptr+len) made before the call is
+ *    visible to any DMA the device starts through an MMIO access made after
+ *    the call.  Non-coherent device: clean to the point of coherency, then
+ *    one barrier that orders the cleaning before later MMIO.  Coherent
+ *    device: the barrier only.
+ *
+ *  - acquire: every DMA write that finished before the call (as the CPU
+ *    learned from an MMIO or memory status read) is visible to CPU reads
+ *    after the call.  Non-coherent device: invalidate.  A partial line at
+ *    either edge is cleaned and invalidated, never plainly invalidated, so CPU
+ *    data sharing that line survives.  Coherent device: a read barrier only.
+ *
+ * Ranges may have any size and alignment; the library rounds to the cache
+ * line.  Zero length is a no-op that returns 0.  Each call issues one
+ * barrier after all its lines, never one per line.
+ *
+ * Every function is a macro that passes the caller's file and line in debug
+ * builds (see COH_HERE), so diagnostics name the driver, not the library.
+ * The *_at functions are the real entry points.
+ *
+ * Errors (all calls):
+ *   -COH_EINVAL    dev is NULL, or ptr is NULL with len > 0, or bad direction
+ *   -COH_EOVERFLOW ptr + len wraps the address space (nothing is maintained)
+ *   -COH_ENOTSUP   the device is non-coherent but the backend cannot maintain
+ *                  caches (generic backend): maintenance is never skipped silently
+ *   -COH_ENODEV    the backend is not configured (SiFive ccache base unknown,
+ *                  no line size on an ISA that cannot report one)
+ *   -COH_EFAULT    (simulator) the range is outside simulated memory
+ * None of these is retryable.  On error no line has been maintained.
+ *
+ * Concurrency: any number of calls may run at once on disjoint or identical
+ * ranges; maintenance of a line is idempotent.
+ */
+#ifndef COHERENT_FENCE_H
+#define COHERENT_FENCE_H
+
+#include "coherent/device.h"
+
+/**
+ * @brief Make CPU writes to [ptr, ptr+len) visible to the device.
+ *
+ * Ownership: unchanged (use coh_give() to hand the bytes over).
+ * Ordering: all maintenance completes before any later MMIO access.
+ * @note Edge lines are cleaned whole: CPU writes to neighbouring bytes in
+ *       the same lines become visible too, which is harmless.
+ * @retval 0 success; errors as listed in the header comment.
+ */
+#define coh_release(dev, ptr, len) coh_release_at((dev), (ptr), (len), COH_HERE)
+int coh_release_at(struct coh_device *dev, const void *ptr, size_t len,
+		   const struct coh_where *where);
+
+/**
+ * @brief Make device writes to [ptr, ptr+len) visible to the CPU.
+ *
+ * Ownership: unchanged (use coh_take() to take bytes back).
+ * Ordering: earlier reads of a status (MMIO or memory) are ordered before
+ * the invalidation and before every later CPU read.
+ * @note Destructive: any CPU write to a whole line inside the range that was
+ *       not yet written back is discarded.  Partial lines at the edges are
+ *       cleaned and invalidated, so neighbouring CPU data survives; a device
+ *       write to such an edge line may then be overwritten by the CPU's copy
+ *       if the CPU dirtied the neighbour meanwhile (which is why streaming
+ *       maps bounce buffers with shared edges).
+ * @retval 0 success; errors as listed in the header comment.
+ */
+#define coh_acquire(dev, ptr, len) coh_acquire_at((dev), (ptr), (len), COH_HERE)
+int coh_acquire_at(struct coh_device *dev, void *ptr, size_t len,
+		   const struct coh_where *where);
+
+/**
+ * @brief Clean and invalidate [ptr, ptr+len): write back, then drop.
+ *
+ * Used before a device writes a buffer, so that no dirty line can later be
+ * evicted over the device's data.  Ownership unchanged.
+ * @retval 0 success; errors as listed in the header comment.
+ */
+#define coh_flush(dev, ptr, len) coh_flush_at((dev), (ptr), (len), COH_HERE)
+int coh_flush_at(struct coh_device *dev, void *ptr, size_t len,
+		 const struct coh_where *where);
+
+/**
+ * @brief Hand [ptr, ptr+len) to the device for a transfer in direction dir.
+ *
+ * After this call the device owns the bytes; the CPU must not touch them
+ * until coh_take().  TO_DEVICE: release.  FROM_DEVICE and BIDIRECTIONAL:
+ * clean and invalidate, so no dirty line can be evicted over device data.
+ * @retval 0 success; -COH_EINVAL for an unknown direction; others as above.
+ */
+#define coh_give(dev, ptr, len, dir)                                          \
+	coh_give_at((dev), (ptr), (len), (dir), COH_HERE)
+int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where);
+
+/**
+ * @brief Take [ptr, ptr+len) back from the device after a transfer in dir.
+ *
+ * After this call the CPU owns the bytes.  FROM_DEVICE and BIDIRECTIONAL:
+ * acquire (invalidate again: the CPU may have refilled lines speculatively
+ * while the device owned them).  TO_DEVICE: no maintenance.
+ * @retval 0 success; errors as coh_give().
+ */
+#define coh_take(dev, ptr, len, dir)                                          \
+	coh_take_at((dev), (ptr), (len), (dir), COH_HERE)
+int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where);
+
+/**
+ * @brief Declare that the CPU now reads [ptr, ptr+len), which a device wrote.
+ *
+ * A checking point, not maintenance: on hardware it compiles to nothing;
+ * the simulator reports any byte in the range whose CPU view is stale
+ * (device wrote it, no acquire since).  Call it where received data is
+ * handed on (to a network stack, a block cache).
+ * @retval 0 clean; -COH_EPROTO (simulator) stale bytes were found.
+ */
+#define coh_consume(dev, ptr, len) coh_consume_at((dev), (ptr), (len), COH_HERE)
+int coh_consume_at(struct coh_device *dev, const void *ptr, size_t len,
+		   const struct coh_where *where);
+
+/**
+ * @brief Data cache line size used for maintenance, in bytes.
+ *
+ * Read from the hardware where the ISA allows (CTR_EL0 on aarch64, CTR on
+ * armv7-a, CCSIDR on Cortex-M7, CPUID on x86), otherwise the value given to
+ * coh_set_cache_line_size(), otherwise COH_DEFAULT_LINE.  0 means unknown:
+ * maintenance then fails with -COH_ENODEV.
+ */
+size_t coh_cache_line_size(void);
+
+/**
+ * @brief Set the line size where the hardware cannot report it (RISC-V:
+ * devicetree riscv,cbom-block-size) or to override it.
+ * @retval 0 success
+ * @retval -COH_EINVAL not a power of two, below 16 or above COH_MAX_LINE
+ */
+int coh_set_cache_line_size(size_t bytes);
+
+/** @brief Name of the backend this library was built for ("aarch64", "sim", ...). */
+const char *coh_backend_name(void);
+
+#endif /* COHERENT_FENCE_H */

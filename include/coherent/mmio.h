@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/mmio.h - register access and DMA barriers.
+ *
+ * Ordered accessors (the default, as Linux readl/writel):
+ *   coh_mmio_writeN: every memory write made before it (descriptors,
+ *     buffers already released) reaches the device before the register
+ *     write does - the doorbell cannot overtake the descriptor.
+ *   coh_mmio_readN: the register read completes before any later memory
+ *     read - reading a status register then a DMA-written buffer sees data
+ *     at least as new as the status.
+ * Relaxed accessors (*_relaxed) give no ordering against memory; use them
+ * for back-to-back register programming.
+ *
+ * coh_dma_wmb/coh_dma_rmb order accesses to memory the device sees without
+ * maintenance (uncached or coherent): e.g. buffer address before OWN bit.
+ *
+ * These are inline and come from the backend the library was built for:
+ * compile drivers with the same backend folder on the include path.
+ */
+#ifndef COHERENT_MMIO_H
+#define COHERENT_MMIO_H
+
+#include "coherent/types.h"
+#include "coherent/backend.h"
+
+/** @brief Order earlier writes to DMA-visible memory before later ones. */
+static inline void coh_dma_wmb(void)
+{
+	coh_arch_wmb();
+}
+
+/** @brief Order earlier reads of DMA-visible memory before later ones. */
+static inline void coh_dma_rmb(void)
+{
+	coh_arch_rmb();
+}
+
+/** @brief Full barrier: all earlier memory and MMIO accesses before all later ones. */
+static inline void coh_mb(void)
+{
+	coh_arch_mb();
+}
+
+#define COH__MMIO_ACCESSORS(N)                                                 \
+	static inline uint##N##_t coh_mmio_read##N##_relaxed(                  \
+		const volatile void *addr)                                     \
+	{                                                                      \
+		return coh_arch_read##N(addr);                                 \
+	}                                                                      \
+	static inline void coh_mmio_write##N##_relaxed(volatile void *addr,    \
+						       uint##N##_t v)          \
+	{                                                                      \
+		coh_arch_write##N(addr, v);                                    \
+	}                                                                      \
+	static inline uint##N##_t coh_mmio_read##N(const volatile void *addr)  \
+	{                                                                      \
+		uint##N##_t v = coh_arch_read##N(addr);                        \
+		/* the register read completes before later memory reads */    \
+		coh_arch_io_rmb();                                             \
+		return v;                                                      \
+	}                                                                      \
+	static inline void coh_mmio_write##N(volatile void *addr,              \
+					     uint##N##_t v)                    \
+	{                                                                      \
+		/* earlier memory writes reach the device before this one */   \
+		coh_arch_io_wmb();                                             \
+		coh_arch_write##N(addr, v);                                    \
+	}
+
+COH__MMIO_ACCESSORS(8)
+COH__MMIO_ACCESSORS(16)
+COH__MMIO_ACCESSORS(32)
+COH__MMIO_ACCESSORS(64)
+
+#endif /* COHERENT_MMIO_H */

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * src/fence.c - the fence contract, portable part.
+ *
+ * Every public operation has the same shape: check the arguments, tell the
+ * backend's op hook (the simulator's scheduling point), take the coherent
+ * fast path (a barrier) or round to lines and run the backend's line loop
+ * followed by exactly one barrier.
+ */
+#include "internal.h"
+
+static size_t coh__line;
+
+size_t coh_cache_line_size(void)
+{
+	size_t l = __atomic_load_n(&coh__line, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(l != 0, 1))
+		return l;
+	l = coh_arch_line_size_hw();
+	if (!l)
+		l = COH_DEFAULT_LINE;
+	if (l && !coh_is_pow2(l))
+		l = 0; /* a broken report is treated as unknown, never trusted */
+	__atomic_store_n(&coh__line, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+int coh_set_cache_line_size(size_t bytes)
+{
+	coh__api_check(coh_is_pow2(bytes) && bytes >= 16 && bytes <= COH_MAX_LINE,
+		       COH_HERE, COH_EINVAL,
+		       "coh_set_cache_line_size: line size must be a power of two in [16, COH_MAX_LINE]");
+	__atomic_store_n(&coh__line, bytes, __ATOMIC_RELAXED);
+	return 0;
+}
+
+const char *coh_backend_name(void)
+{
+	return COH_ARCH_NAME;
+}
+
+int coh__check_range(const struct coh_device *dev, const void *ptr, size_t len,
+		     uintptr_t *end, const struct coh_where *where)
+{
+	uintptr_t p = (uintptr_t)ptr;
+
+	coh__api_check(dev, where, COH_EINVAL, "device is NULL");
+	coh__api_check(ptr || !len, where, COH_EINVAL,
+		       "buffer is NULL with a non-zero length");
+	coh__api_check(len <= UINTPTR_MAX - p, where, COH_EOVERFLOW,
+		       "range [ptr, ptr+len) wraps the address space");
+	*end = p + len;
+	return 0;
+}
+
+static inline bool coh__needs_maint(const struct coh_device *dev)
+{
+	return !(dev->flags & COH_DEV_COHERENT);
+}
+
+/*
+ * Round [start, end) out to whole lines.  0, or a negative code when the
+ * backend cannot maintain (no line size, no controller, outside memory) or
+ * the last line would wrap.
+ */
+static int coh__lines(uintptr_t start, uintptr_t end, uintptr_t *s,
+		      uintptr_t *e, size_t *linep)
+{
+	size_t line = coh_cache_line_size();
+	uintptr_t mask;
+
+	if (!COH_ARCH_CAN_MAINTAIN)
+		return -COH_ENOTSUP;
+	if (!line)
+		return -COH_ENODEV;
+	mask = (uintptr_t)line - 1;
+	if (((end - 1) | mask) == UINTPTR_MAX)
+		return -COH_EOVERFLOW;
+	*s = start & ~mask;
+	*e = ((end - 1) | mask) + 1;
+	*linep = line;
+	return coh_arch_range_check(*s, *e);
+}
+
+int coh__release_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
+{
+	uintptr_t s, e;
+	size_t line;
+	int rc;
+
+	coh__stat_add(dev, release_calls, 1);
+	if (!coh__needs_maint(dev)) {
+		/* earlier CPU writes before the MMIO write that starts the DMA */
+		coh_arch_io_wmb();
+		return 0;
+	}
+	rc = coh__lines(start, end, &s, &e, &line);
+	if (rc)
+		return rc;
+	coh_arch_maint_begin();
+	coh_arch_clean_lines(s, e, line);
+	/* cleaning complete before any later MMIO (the doorbell) */
+	coh_arch_maint_done();
+	coh__stat_add(dev, lines_cleaned, (e - s) / line);
+	return 0;
+}
+
+int coh__acquire_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
+{
+	uintptr_t s, e;
+	size_t line, flushed = 0;
+	int rc;
+
+	coh__stat_add(dev, acquire_calls, 1);
+	if (!coh__needs_maint(dev)) {
+		/* the status read before any later read of the data */
+		coh_arch_io_rmb();
+		return 0;
+	}
+	rc = coh__lines(start, end, &s, &e, &line);
+	if (rc)
+		return rc;
+	coh_arch_maint_begin();
+	/* Partial edge lines hold CPU data too: write it back, never drop it. */
+	if (start & (line - 1)) {
+		coh_arch_flush_lines(s, s + line, line);
+		s += line;
+		flushed++;
+	}
+	if (s < e && (end & (line - 1))) {
+		coh_arch_flush_lines(e - line, e, line);
+		e -= line;
+		flushed++;
+	}
+	if (s < e)
+		coh_arch_inval_lines(s, e, line);
+	/* invalidation complete before any later read of the buffer */
+	coh_arch_maint_done();
+	coh__stat_add(dev, lines_flushed, flushed);
+	coh__stat_add(dev, lines_invalidated, (e - s) / line);
+	return 0;
+}
+
+int coh__flush_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
+{
+	uintptr_t s, e;
+	size_t line;
+	int rc;
+
+	coh__stat_add(dev, flush_calls, 1);
+	if (!coh__needs_maint(dev)) {
+		/* a full barrier: earlier accesses before later MMIO and memory */
+		coh_arch_mb();
+		return 0;
+	}
+	rc = coh__lines(start, end, &s, &e, &line);
+	if (rc)
+		return rc;
+	coh_arch_maint_begin();
+	coh_arch_flush_lines(s, e, line);
+	/* write-back and drop complete before later MMIO and memory accesses */
+	coh_arch_maint_done();
+	coh__stat_add(dev, lines_flushed, (e - s) / line);
+	return 0;
+}
+
+/* check, op hook, body, op end: the shape of every entry point below */
+#define COH__ENTRY(op, dev, ptr, len, dir, where, body)                        \
+	do {                                                                   \
+		uintptr_t end_;                                                \
+		int rc_ = coh__check_range((dev), (ptr), (len), &end_, (where)); \
+		if (rc_ || !(len))                                             \
+			return rc_;                                            \
+		rc_ = coh_arch_op((op), (dev), (ptr), (len), (dir), (where));  \
+		if (rc_)                                                       \
+			return rc_;                                            \
+		rc_ = body((dev), (uintptr_t)(ptr), end_);                     \
+		coh_arch_op_end(op);                                           \
+		return rc_;                                                    \
+	} while (0)
+
+int coh_release_at(struct coh_device *dev, const void *ptr, size_t len,
+		   const struct coh_where *where)
+{
+	COH__ENTRY(COH_OP_RELEASE, dev, ptr, len, -1, where, coh__release_range);
+}
+
+int coh_acquire_at(struct coh_device *dev, void *ptr, size_t len,
+		   const struct coh_where *where)
+{
+	COH__ENTRY(COH_OP_ACQUIRE, dev, ptr, len, -1, where, coh__acquire_range);
+}
+
+int coh_flush_at(struct coh_device *dev, void *ptr, size_t len,
+		 const struct coh_where *where)
+{
+	COH__ENTRY(COH_OP_FLUSH, dev, ptr, len, -1, where, coh__flush_range);
+}
+
+static int coh__give_to(struct coh_device *dev, uintptr_t s, uintptr_t e)
+{
+	return coh__release_range(dev, s, e);
+}
+
+static int coh__give_from(struct coh_device *dev, uintptr_t s, uintptr_t e)
+{
+	/* no dirty line may later be evicted over what the device writes */
+	return coh__flush_range(dev, s, e);
+}
+
+static int coh__take_to(struct coh_device *dev, uintptr_t s, uintptr_t e)
+{
+	(void)dev;
+	(void)s;
+	(void)e;
+	return 0;
+}
+
+#define COH__DIR_OK(dir)                                                       \
+	((dir) == COH_TO_DEVICE || (dir) == COH_FROM_DEVICE ||                 \
+	 (dir) == COH_BIDIRECTIONAL)
+
+int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where)
+{
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "coh_give: unknown direction");
+	if (dir == COH_TO_DEVICE)
+		COH__ENTRY(COH_OP_GIVE, dev, ptr, len, (int)dir, where, coh__give_to);
+	COH__ENTRY(COH_OP_GIVE, dev, ptr, len, (int)dir, where, coh__give_from);
+}
+
+int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where)
+{
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "coh_take: unknown direction");
+	if (dir == COH_TO_DEVICE)
+		COH__ENTRY(COH_OP_TAKE, dev, ptr, len, (int)dir, where, coh__take_to);
+	/* again: lines may have been refilled speculatively during the DMA */
+	COH__ENTRY(COH_OP_TAKE, dev, ptr, len, (int)dir, where, coh__acquire_range);
+}
+
+static int coh__consume_body(struct coh_device *dev, uintptr_t s, uintptr_t e)
+{
+	(void)dev;
+	(void)s;
+	(void)e;
+	return 0;
+}
+
+int coh_consume_at(struct coh_device *dev, const void *ptr, size_t len,
+		   const struct coh_where *where)
+{
+	/* the check itself is the backend's op hook (the simulator's) */
+	COH__ENTRY(COH_OP_CONSUME, dev, ptr, len, -1, where, coh__consume_body);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* src/internal.h - private to the library's own sources. */
+#ifndef COHERENT_SRC_INTERNAL_H
+#define COHERENT_SRC_INTERNAL_H
+
+#include "coherent/coherent.h"
+#include "coherent/backend.h"
+
+#define COH__HIDDEN __attribute__((visibility("hidden")))
+
+/*
+ * api_check: caller misuse.  Reports through the diagnostic handler with
+ * the caller's site (debug builds) and returns -err from the function.
+ */
+COH__HIDDEN void coh__diag(const struct coh_where *where, const char *msg,
+			   int err);
+
+#define coh__api_check(cond, where, err, msg)                                 \
+	do {                                                                   \
+		if (__builtin_expect(!(cond), 0)) {                            \
+			coh__diag((where), (msg), -(err));                     \
+			return -(err);                                         \
+		}                                                              \
+	} while (0)
+
+/* lua_assert: internal invariant, checked in debug builds only. */
+#if COH_DEBUG
+#define coh__assert(cond)                                                      \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			coh__diag(COH_HERE, "internal assertion failed: " #cond, \
+				  0);                                          \
+	} while (0)
+#else
+#define coh__assert(cond) ((void)0)
+#endif
+
+#if COH_STATS
+#define coh__stat_add(dev, field, n)                                           \
+	__atomic_fetch_add(&(dev)->stats.field, (unsigned long)(n),            \
+			   __ATOMIC_RELAXED)
+#else
+#define coh__stat_add(dev, field, n) ((void)0)
+#endif
+
+/* Validates dev/ptr/len and computes end; 0 or a negative code. */
+COH__HIDDEN int coh__check_range(const struct coh_device *dev, const void *ptr,
+				 size_t len, uintptr_t *end,
+				 const struct coh_where *where);
+
+/* Line-granular maintenance of an already-checked range; no api checks. */
+COH__HIDDEN int coh__release_range(struct coh_device *dev, uintptr_t start,
+				   uintptr_t end);
+COH__HIDDEN int coh__acquire_range(struct coh_device *dev, uintptr_t start,
+				   uintptr_t end);
+COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
+				 uintptr_t end);
+
+#endif /* COHERENT_SRC_INTERNAL_H */

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#include "harness.h"
+#include "suites.h"
+
+#ifndef COH_TEST_TARGET
+#define COH_TEST_TARGET "host"
+#endif
+
+TH_DEFINE_COUNTERS;
+
+int main(void)
+{
+	suite_fence();
+	return th_finish(COH_TEST_TARGET);
+}

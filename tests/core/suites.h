@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* tests/core - the portable core suite, run on the host and every target. */
+#ifndef COHERENT_TEST_CORE_SUITES_H
+#define COHERENT_TEST_CORE_SUITES_H
+
+void suite_fence(void);
+
+#endif

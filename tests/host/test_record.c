@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exact maintenance, observed through the recording backend: which line gets
+ * which operation, edges of an acquire flushed (never plainly invalidated),
+ * exactly one barrier per call, nothing at all on error or coherent devices.
+ */
+#include <string.h>
+
+#include "coherent/coherent.h"
+#include "harness.h"
+
+TH_DEFINE_COUNTERS;
+
+static unsigned char buf[16 * 128] __attribute__((aligned(128)));
+static struct coh_device dev, cdev;
+
+static size_t count(char op)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rec_n && i < REC_MAX; i++)
+		n += rec_log[i].op == op;
+	return n;
+}
+
+static void reset(size_t line)
+{
+	rec_hw_line = line;
+	coh_set_cache_line_size(line);
+	rec_n = 0;
+	coh_device_init(&dev, "nc", 0);
+	coh_device_init(&cdev, "coh", COH_DEV_COHERENT);
+}
+
+/* The recorded sequence of an acquire of [off, off+len), checked line by line. */
+static void check_acquire(size_t l, size_t off, size_t len, int *ok)
+{
+	uintptr_t b = (uintptr_t)buf, s = (b + off) & ~(l - 1);
+	uintptr_t e = (b + off + len + l - 1) & ~(l - 1);
+	size_t i = 0;
+
+	*ok = 0;
+	rec_n = 0;
+	if (coh_acquire(&dev, buf + off, len))
+		return;
+	for (uintptr_t a = s; a < e; a += l) {
+		int edge = (a == s && off % l) || (a + l == e && (off + len) % l);
+		int found = 0;
+
+		for (size_t k = 0; k < rec_n; k++) {
+			if (rec_log[k].addr != a || rec_log[k].op == 'B')
+				continue;
+			if (rec_log[k].op != (edge ? 'F' : 'I'))
+				return;
+			found++;
+		}
+		if (found != 1)
+			return;
+		i++;
+	}
+	/* one op per line, then exactly one barrier, last */
+	if (rec_n != i + 1 || rec_log[rec_n - 1].op != 'B')
+		return;
+	*ok = 1;
+}
+
+static void t_acquire_edges_all_misalignments(void)
+{
+	static const size_t lines[] = { 32, 64, 128 };
+
+	for (size_t li = 0; li < 3; li++) {
+		size_t l = lines[li];
+
+		reset(l);
+		for (size_t head = 0; head < l; head++) {
+			for (size_t tail = 0; tail < l; tail++) {
+				int ok;
+
+				check_acquire(l, l + head, 5 * l - head - tail, &ok);
+				if (!ok)
+					printf("line %zu head %zu tail %zu\n", l, head, tail);
+				CHECK(ok);
+			}
+		}
+		/* ranges within a single line, at every offset and length */
+		for (size_t off = 0; off < l; off++) {
+			for (size_t len = 1; off + len <= l; len++) {
+				int ok;
+
+				check_acquire(l, 2 * l + off, len, &ok);
+				CHECK(ok);
+			}
+		}
+	}
+}
+
+static void t_release_one_barrier(void)
+{
+	reset(64);
+	CHECK_EQ(coh_release(&dev, buf + 3, 64 * 10), 0);
+	CHECK_EQ(count('C'), 11);
+	CHECK_EQ(count('B'), 1);
+	CHECK_EQ(rec_log[rec_n - 1].op, 'B');
+	rec_n = 0;
+	CHECK_EQ(coh_flush(&dev, buf, 64 * 12), 0);
+	CHECK_EQ(count('F'), 12);
+	CHECK_EQ(count('B'), 1);
+	CHECK_EQ(rec_n, 13);
+}
+
+static void t_give_take_directions(void)
+{
+	reset(64);
+	CHECK_EQ(coh_give(&dev, buf, 256, COH_TO_DEVICE), 0);
+	CHECK_EQ(count('C'), 4);
+	rec_n = 0;
+	CHECK_EQ(coh_give(&dev, buf, 256, COH_FROM_DEVICE), 0);
+	CHECK_EQ(count('F'), 4);
+	CHECK_EQ(count('C') + count('I'), 0);
+	rec_n = 0;
+	CHECK_EQ(coh_give(&dev, buf, 256, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(count('F'), 4);
+	rec_n = 0;
+	CHECK_EQ(coh_take(&dev, buf, 256, COH_FROM_DEVICE), 0);
+	CHECK_EQ(count('I'), 4);
+	CHECK_EQ(count('B'), 1);
+	rec_n = 0;
+	CHECK_EQ(coh_take(&dev, buf, 256, COH_TO_DEVICE), 0);
+	CHECK_EQ(rec_n, 0);
+}
+
+static void t_coherent_device_barrier_only(void)
+{
+	reset(64);
+	CHECK_EQ(coh_release(&cdev, buf + 1, 4000), 0);
+	CHECK_EQ(rec_n, 1);
+	CHECK_EQ(rec_log[0].op, 'W');
+	rec_n = 0;
+	CHECK_EQ(coh_acquire(&cdev, buf + 1, 4000), 0);
+	CHECK_EQ(rec_n, 1);
+	CHECK_EQ(rec_log[0].op, 'R');
+	rec_n = 0;
+	CHECK_EQ(coh_flush(&cdev, buf + 1, 4000), 0);
+	CHECK_EQ(rec_n, 1);
+	CHECK_EQ(rec_log[0].op, 'M');
+}
+
+static void t_errors_touch_nothing(void)
+{
+	reset(64);
+	CHECK_EQ(coh_release(&dev, (void *)(UINTPTR_MAX - 3), 8), -COH_EOVERFLOW);
+	CHECK_EQ(coh_acquire(&dev, (void *)(UINTPTR_MAX - 100), 50), -COH_EOVERFLOW);
+	CHECK_EQ(coh_acquire(NULL, buf, 64), -COH_EINVAL);
+	CHECK_EQ(coh_acquire(&dev, NULL, 64), -COH_EINVAL);
+	CHECK_EQ(coh_release(&dev, buf, 0), 0);
+	CHECK_EQ(rec_n, 0);
+}
+
+/* A line size that is not a power of two is never trusted. */
+static void t_bad_hw_line_size(void)
+{
+	reset(64);
+	CHECK_EQ(coh_set_cache_line_size(96), -COH_EINVAL);
+	CHECK_EQ(coh_cache_line_size(), 64);
+}
+
+static int diag_count;
+static const struct coh_where *diag_where;
+
+static void diag(const struct coh_where *w, const char *msg, int err)
+{
+	(void)msg;
+	(void)err;
+	diag_count++;
+	diag_where = w;
+}
+
+/* Debug builds name the caller's file and line in the diagnostic. */
+static void t_diag_names_call_site(void)
+{
+	coh_diag_fn old = coh_set_diag_handler(diag);
+	int line;
+
+	reset(64);
+	diag_count = 0;
+	line = __LINE__ + 1;
+	CHECK_EQ(coh_release(&dev, (void *)(UINTPTR_MAX - 3), 8), -COH_EOVERFLOW);
+	coh_set_diag_handler(old);
+	CHECK_EQ(diag_count, 1);
+#if COH_DEBUG
+	CHECK(diag_where != NULL);
+	CHECK(strstr(diag_where->file, "test_record.c") != NULL);
+	CHECK_EQ(diag_where->line, line);
+#else
+	(void)line;
+#endif
+}
+
+int main(void)
+{
+	RUN(t_acquire_edges_all_misalignments);
+	RUN(t_release_one_barrier);
+	RUN(t_give_take_directions);
+	RUN(t_coherent_device_barrier_only);
+	RUN(t_errors_touch_nothing);
+	RUN(t_bad_hw_line_size);
+	RUN(t_diag_names_call_site);
+	return th_finish("record");
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages the build and tests need, when run as root;
+# otherwise prints the exact apt line.  Quiet when everything is present.
+set -eu
+
+need=""
+want() { # want <package> <path-or-command>
+	case "$2" in
+	/*) [ -e "$2" ] || need="$need $1" ;;
+	*) command -v "$2" >/dev/null 2>&1 || need="$need $1" ;;
+	esac
+}
+
+want cmake cmake
+want make make
+want gcc gcc
+want libc6-dev /usr/include/stdio.h
+want qemu-system-arm qemu-system-aarch64
+want qemu-system-arm qemu-system-arm
+want qemu-system-misc qemu-system-riscv64
+want gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
+want gcc-arm-none-eabi arm-none-eabi-gcc
+want gcc-riscv64-unknown-elf riscv64-unknown-elf-gcc
+want picolibc-aarch64-linux-gnu /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
+want picolibc-arm-none-eabi /usr/lib/picolibc/arm-none-eabi/picolibc.specs
+want picolibc-riscv64-unknown-elf /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
+want python3 python3
+
+[ -z "$need" ] && exit 0
+# de-duplicate
+need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing $need"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $need >/dev/null
+else
+	echo "deps: missing packages; run as root:" >&2
+	echo "  apt-get update && apt-get install -y $need" >&2
+	exit 1
+fi
