@@ -57,6 +57,9 @@
  *       negative return aborts the operation with that code.
  *   void coh_arch_op_end(int op)
  *       called when the operation is complete.
+ *   int  coh_arch_virt_to_phys(const void *va, uint64_t *pa)
+ *       physical address of memory outside registered regions (default:
+ *       COH_VIRT_TO_PHYS, the identity map); -COH_EFAULT if unknown.
  */
 #ifndef COHERENT_BACKEND_H
 #define COHERENT_BACKEND_H
@@ -111,6 +114,14 @@ static inline int coh_arch_op(int op, struct coh_device *dev, const void *ptr,
 static inline void coh_arch_op_end(int op)
 {
 	(void)op;
+}
+#endif
+
+#ifndef coh_arch_virt_to_phys
+static inline int coh_arch_virt_to_phys(const void *va, uint64_t *pa)
+{
+	*pa = COH_VIRT_TO_PHYS(va);
+	return 0;
 }
 #endif
 
