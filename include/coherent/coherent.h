@@ -7,5 +7,6 @@
 #include "coherent/device.h"
 #include "coherent/fence.h"
 #include "coherent/mmio.h"
+#include "coherent/stream.h"
 
 #endif /* COHERENT_COHERENT_H */
