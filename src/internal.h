@@ -5,6 +5,8 @@
 
 #include "coherent/coherent.h"
 #include "coherent/backend.h"
+#include "coherent/region.h"
+#include "coherent/lock.h"
 
 #define COH__HIDDEN __attribute__((visibility("hidden")))
 
@@ -57,3 +59,15 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
 				 uintptr_t end);
 
 #endif /* COHERENT_SRC_INTERNAL_H */
+
+/* src/lock.c */
+COH__HIDDEN void coh__lock(int *word);
+COH__HIDDEN void coh__unlock(int *word);
+
+/* src/region.c: granule-level allocation inside one region */
+struct coh_region;
+COH__HIDDEN int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
+				  const struct coh_device *dev, uintptr_t *cpu,
+				  uint64_t *phys);
+COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size);
+COH__HIDDEN struct coh_region *coh__region_first(void);

@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: MIT
-# Core sources added by later capabilities (included by CMakeLists.txt).
+# Core sources beyond the fence contract (appended per capability).
 list(APPEND COH_CORE_SOURCES
+  ${COH_ROOT}/src/lock.c
+  ${COH_ROOT}/src/region.c
+  ${COH_ROOT}/src/mem.c
+  ${COH_ROOT}/src/pool.c
+  ${COH_ROOT}/src/ring.c
   ${COH_ROOT}/src/stream.c
   ${COH_ROOT}/src/check.c
 )

@@ -7,9 +7,6 @@
 #include "coherent/stream.h"
 #include "coherent/region.h"
 
-/* The library lock (src/lock.c). */
-COH__HIDDEN void coh__lock(int *word);
-COH__HIDDEN void coh__unlock(int *word);
 
 /* coh_map_rec.flags */
 #define COH__REC_USED      (1u << 0)

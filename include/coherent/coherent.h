@@ -7,6 +7,11 @@
 #include "coherent/device.h"
 #include "coherent/fence.h"
 #include "coherent/mmio.h"
+#include "coherent/region.h"
+#include "coherent/mem.h"
+#include "coherent/lock.h"
+#include "coherent/pool.h"
+#include "coherent/ring.h"
 #include "coherent/stream.h"
 
 #endif /* COHERENT_COHERENT_H */

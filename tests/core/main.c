@@ -11,5 +11,6 @@ TH_DEFINE_COUNTERS;
 int main(void)
 {
 	suite_fence();
+	suite_mem();
 	return th_finish(COH_TEST_TARGET);
 }

@@ -4,5 +4,6 @@
 #define COHERENT_TEST_CORE_SUITES_H
 
 void suite_fence(void);
+void suite_mem(void);
 
 #endif

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/mem.h - typed DMA memory: the C counterpart of NonCachable<T>.
+ *
+ * Three kinds of handle, one allocation underneath (struct coh_mem):
+ *
+ *  - shared (COH_SHARED(T)): an array of T that CPU and device access at
+ *    the same time (descriptor rings, status blocks).  Fields are read and
+ *    written only through coh_read()/coh_write(), which do a volatile access
+ *    plus the maintenance of exactly the lines the field spans - or none
+ *    when the device is coherent, the region uncached, or the allocation
+ *    was made with COH_ATTR_SKIP_CPU_SYNC.
+ *  - box (COH_BOX(T)): CPU-owned while being initialised with plain
+ *    pointers (coh_box_ptr, memcpy, coh_box_init_at); coh_box_share()
+ *    releases the whole range once and turns it into a shared handle.  The
+ *    device address does not exist until then.
+ *  - device-only (struct coh_devmem): bus address and size, no CPU access.
+ *
+ * A handle holds no pointer to the memory: its CPU address is an integer
+ * that only the accessors use.  The one escape hatch is coh_raw(), easy to
+ * grep for.
+ *
+ * Errors: -COH_EINVAL (NULL, zero size, alignment not a power of two or
+ * above 4096, unknown attribute), -COH_EOVERFLOW (count x size overflows),
+ * -COH_ERANGE (no registered region is reachable under the device's mask:
+ * will not succeed if retried), -COH_ENOMEM (reachable regions are full:
+ * may succeed later), -COH_EBUSY (freeing memory the device still owns).
+ *
+ * Concurrency: allocation and freeing may run concurrently from any
+ * threads.  Accesses to one handle follow the driver's own protocol.
+ */
+#ifndef COHERENT_MEM_H
+#define COHERENT_MEM_H
+
+#include "coherent/types.h"
+#include "coherent/device.h"
+#include "coherent/region.h"
+#include "coherent/backend.h"
+
+/* Allocation attributes (the DMA_ATTR_* counterparts). */
+#define COH_ATTR_NO_CPU_MAPPING (1u << 0) /* device-only: no CPU access at all */
+#define COH_ATTR_UNCACHED       (1u << 1) /* prefer an uncached region (no maintenance) */
+#define COH_ATTR_WRITE_COMBINE  (1u << 2) /* prefer a write-combining region */
+#define COH_ATTR_SKIP_CPU_SYNC  (1u << 3) /* accessors do no maintenance: the caller does */
+#define COH_ATTR_NO_WARN        (1u << 4) /* no diagnostic when the allocation fails */
+
+/* coh_mem.state */
+#define COH_MEM_SYNC    (1u << 0) /* accessors must maintain the lines they touch */
+#define COH_MEM_BOX     (1u << 1) /* CPU-owned box, not yet shared */
+#define COH_MEM_SHARED  (1u << 2)
+#define COH_MEM_DEVONLY (1u << 3)
+
+/*
+ * Compile-time promise that every device in this build is coherent (an x86
+ * server, a generic backend): accessors then compile to the bare volatile
+ * access.  Without it the check is one predictable branch per access.
+ */
+#if !defined(COH_ASSUME_COHERENT)
+#define COH_ASSUME_COHERENT (!COH_ARCH_CAN_MAINTAIN)
+#endif
+
+struct coh_mem {
+	uintptr_t cpu_;			/* not a pointer: see coh_raw() */
+	coh_bus_t bus;			/* COH_BUS_ERROR for a box not yet shared */
+	uint64_t phys;
+	size_t size;			/* bytes: count * elem */
+	size_t count;
+	size_t elem;
+	struct coh_device *dev;
+	struct coh_region *region;
+	unsigned int state;		/* COH_MEM_* */
+	unsigned int attrs;		/* COH_ATTR_* */
+	uint32_t cookie;		/* debug: checker slot and generation */
+};
+
+/** A handle to `count` elements of T shared with a device. */
+#define COH_SHARED(T)                                                          \
+	struct {                                                               \
+		struct coh_mem m_;                                             \
+		T(*t_[0])[];                                                   \
+	}
+/** Declare a named shared-handle type: COH_DECLARE_SHARED(rx_ring, struct desc). */
+#define COH_DECLARE_SHARED(name, T)                                            \
+	struct name {                                                          \
+		struct coh_mem m_;                                             \
+		T(*t_[0])[];                                                   \
+	}
+/** A CPU-owned box of `count` elements of T, becoming shared on coh_box_share(). */
+#define COH_BOX(T) COH_SHARED(T)
+
+/** Device-only memory: a bus address and a size, nothing the CPU can touch. */
+struct coh_devmem {
+	struct coh_mem m_;
+};
+
+/* ---- allocation ---------------------------------------------------------- */
+
+/* Internal entry points; use the macros below. */
+int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
+		   size_t elem, size_t align, unsigned int attrs,
+		   unsigned int state, const struct coh_where *where);
+int coh__mem_free(struct coh_mem *m, const struct coh_where *where);
+int coh__mem_share(struct coh_mem *m, const struct coh_where *where);
+void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
+
+/**
+ * @brief Allocate `count` zeroed elements shared with dev.
+ *
+ * Memory starts and ends on a COH_MAX_LINE boundary, comes from a region
+ * the device reaches under its mask, and is zeroed and released: the device
+ * sees zeros.  Ownership: shared.
+ * @retval 0 success (h is valid)
+ * @retval -COH_EINVAL, -COH_EOVERFLOW, -COH_ERANGE, -COH_ENOMEM see above
+ */
+#define coh_alloc_shared(h, dev, count, attrs)                                 \
+	coh__mem_alloc(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]),     \
+		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
+		       COH_MEM_SHARED, COH_HERE)
+
+/** @brief As coh_alloc_shared(), contents copied from `src` (count elements). */
+#define coh_alloc_shared_copy(h, dev, count, attrs, src)                       \
+	({                                                                     \
+		const __typeof__((*(h)->t_[0])[0]) *src__ = (src);             \
+		int rc__ = coh__mem_alloc(&(h)->m_, (dev), (count),            \
+					  sizeof(*src__), _Alignof(__typeof__(*src__)), \
+					  (attrs), COH_MEM_BOX, COH_HERE);     \
+		if (!rc__) {                                                   \
+			coh__mem_fill(&(h)->m_, src__, (h)->m_.size);           \
+			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/**
+ * @brief As coh_alloc_shared(), each element built by
+ * `int init(T *elem, size_t i, void *ctx)`; a non-zero return frees the
+ * memory and is returned.
+ */
+#define coh_alloc_shared_init(h, dev, cnt, attrs, init, ctx)                 \
+	({                                                                     \
+		int rc__ = coh__mem_alloc(&(h)->m_, (dev), (cnt),              \
+					  sizeof((*(h)->t_[0])[0]),             \
+					  _Alignof(__typeof__((*(h)->t_[0])[0])), \
+					  (attrs), COH_MEM_BOX, COH_HERE);     \
+		for (size_t i__ = 0; !rc__ && i__ < (h)->m_.count; i__++)      \
+			rc__ = (init)(&(*coh__box_base(h))[i__], i__, (ctx));  \
+		if (!rc__)                                                     \
+			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+		else if ((h)->m_.cpu_)                                         \
+			coh__mem_free(&(h)->m_, COH_HERE);                     \
+		rc__;                                                          \
+	})
+
+/**
+ * @brief Allocate a CPU-owned box: zeroed, no device address yet.
+ * Ownership: CPU (plain pointers allowed through coh_box_ptr()).
+ */
+#define coh_box_alloc(h, dev, count, attrs)                                    \
+	coh__mem_alloc(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]),     \
+		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
+		       COH_MEM_BOX, COH_HERE)
+
+#define coh__box_base(h) ((__typeof__((h)->t_[0]))(h)->m_.cpu_)
+
+/** @brief Plain pointer to the box's elements; NULL once shared. */
+#define coh_box_ptr(h)                                                         \
+	((h)->m_.state & COH_MEM_BOX ? &(*coh__box_base(h))[0] : NULL)
+
+/** @brief Initialise element i of a box with value v; -COH_ERANGE past the end. */
+#define coh_box_init_at(h, i, v)                                               \
+	({                                                                     \
+		size_t i__ = (i);                                              \
+		int rc__ = -COH_EINVAL;                                        \
+		if (!((h)->m_.state & COH_MEM_BOX))                            \
+			rc__ = -COH_EINVAL;                                    \
+		else if (i__ >= (h)->m_.count)                                 \
+			rc__ = -COH_ERANGE;                                    \
+		else {                                                         \
+			(*coh__box_base(h))[i__] = (v);                        \
+			rc__ = 0;                                              \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/**
+ * @brief Turn a box into shared memory: one release of the whole range,
+ * then the bus address exists.  Ownership: CPU -> shared.
+ * @retval 0; -COH_EINVAL if it is not a box.
+ */
+#define coh_box_share(h) coh__mem_share(&(h)->m_, COH_HERE)
+
+/**
+ * @brief Allocate device-only memory (no CPU mapping): bus address and size.
+ * Ownership: device, for its whole life.
+ */
+#define coh_alloc_devmem(h, dev, size, attrs)                                  \
+	coh__mem_alloc(&(h)->m_, (dev), (size), 1, 1,                          \
+		       (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, COH_HERE)
+
+/**
+ * @brief Free any handle.  The handle is cleared; debug builds catch double
+ * frees and later use of copies of it, with the allocation's file:line.
+ * @retval 0; -COH_EINVAL for a handle never allocated or already freed.
+ */
+#define coh_free(h) coh__mem_free(&(h)->m_, COH_HERE)
+
+/** @brief Bus address to program into the device (COH_BUS_ERROR for a box). */
+#define coh_bus(h) ((h)->m_.bus)
+/** @brief Number of elements / bytes. */
+#define coh_count(h) ((h)->m_.count)
+#define coh_size(h) ((h)->m_.size)
+
+/**
+ * @brief THE escape hatch: a plain CPU pointer to shared memory.  Every use
+ * is a place where maintenance becomes the caller's job.  Grep for it.
+ */
+#define coh_raw(h) ((void *)(h)->m_.cpu_)
+
+/* ---- field access -------------------------------------------------------- */
+
+/* Out of line: maintenance for one field (sim: also a scheduling point). */
+void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n);
+void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n);
+int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
+		   const struct coh_where *where);
+
+#define coh__needs_sync(m) (!COH_ASSUME_COHERENT && ((m)->state & COH_MEM_SYNC))
+
+static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
+{
+	return (m->state & COH_MEM_SHARED) && a >= m->cpu_ &&
+	       a - m->cpu_ <= m->size && n <= m->size - (a - m->cpu_);
+}
+
+#define coh__field(h, path) (&(*(__typeof__((h)->t_[0]))(h)->m_.cpu_) path)
+
+#if COH_DEBUG
+#define coh__dbg_check(m, a, n) (!coh__field_in((m), (a), (n)) || (m)->cookie)
+#define coh__dbg_bad(m, a, n, w) coh__field_bad((m), (a), (n), (w))
+#else
+#define coh__dbg_check(m, a, n) 0
+#define coh__dbg_bad(m, a, n, w) 0
+#endif
+
+/**
+ * @brief Read a field: coh_read(h, [i].status).  Volatile; the lines the
+ * field spans are acquired first (non-coherent, cached memory only).
+ * Unchecked: debug builds report an out-of-bounds or freed access with the
+ * caller's file:line and return 0 without touching memory.
+ */
+#define coh_read(h, path)                                                      \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		__typeof__(*a__) v__;                                          \
+		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
+		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) { \
+			__builtin_memset(&v__, 0, sizeof(v__));                \
+		} else {                                                       \
+			if (coh__needs_sync(m__))                              \
+				coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
+			v__ = *(volatile __typeof__(*a__) *)a__;               \
+		}                                                              \
+		v__;                                                           \
+	})
+
+/**
+ * @brief Write a field: coh_write(h, [i].addr, v).  Volatile store, then
+ * the lines the field spans are released (non-coherent, cached only).
+ */
+#define coh_write(h, path, v)                                                  \
+	do {                                                                   \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
+		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
+			break;                                                 \
+		*(volatile __typeof__(*a__) *)a__ = (v);                       \
+		if (coh__needs_sync(m__))                                      \
+			coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+	} while (0)
+
+/** @brief Checked read: 0 and *out set, or -COH_ERANGE (nothing read). */
+#define coh_try_read(h, path, out)                                             \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		int rc__ = -COH_ERANGE;                                        \
+		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
+			if (coh__needs_sync(m__))                              \
+				coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
+			*(out) = *(volatile __typeof__(*a__) *)a__;            \
+			rc__ = 0;                                              \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/** @brief Checked write: 0, or -COH_ERANGE (nothing written). */
+#define coh_try_write(h, path, v)                                              \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		int rc__ = -COH_ERANGE;                                        \
+		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
+			*(volatile __typeof__(*a__) *)a__ = (v);               \
+			if (coh__needs_sync(m__))                              \
+				coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+			rc__ = 0;                                              \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/* Bulk: whole elements. */
+int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
+		 const struct coh_where *where);
+int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *src,
+		 const struct coh_where *where);
+
+/** @brief Copy elements [first, first+n) out, acquired.  0 or -COH_ERANGE. */
+#define coh_get(h, first, n, dst)                                              \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *d__ = (dst);                     \
+		coh__mem_get(&(h)->m_, (first), (n), d__, COH_HERE);           \
+	})
+
+/** @brief Copy elements in and release them.  0 or -COH_ERANGE. */
+#define coh_put(h, first, n, src)                                              \
+	({                                                                     \
+		const __typeof__((*(h)->t_[0])[0]) *s__ = (src);               \
+		coh__mem_put(&(h)->m_, (first), (n), s__, COH_HERE);           \
+	})
+
+/**
+ * @brief Dump: copy up to len bytes at byte offset off out of shared memory,
+ * synchronised first, with the semantics of a file read.
+ * @return bytes copied (0 at or past the end), -COH_EINVAL for a negative
+ *         offset or NULL buffer.
+ */
+#define coh_dump(h, off, buf, len) coh__mem_dump(&(h)->m_, (off), (buf), (len))
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len);
+
+/**
+ * @brief Tear a device down: reports every allocation still live for it
+ * (with the allocation's file:line in debug builds) and returns their count.
+ */
+int coh_device_leaks(struct coh_device *dev);
+
+#endif /* COHERENT_MEM_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/pool.h - fixed-size DMA blocks (the dma_pool counterpart).
+ *
+ * A pool carves `nblocks` blocks of `block` bytes out of one allocation
+ * from a registered region.  Each block is aligned to max(align, the
+ * largest cache line) - so no two blocks share a line - and never crosses
+ * a `boundary` (power of two, 0 = none).  Alloc and free are O(1) (a stack
+ * of free indices kept in CPU-only bookkeeping memory, never in the blocks
+ * a device can write).  Blocks are raw memory under the fence contract:
+ * hand them over with coh_give()/coh_take() or coh_release()/coh_acquire().
+ *
+ * Concurrency: alloc and free may run concurrently (library lock).
+ */
+#ifndef COHERENT_POOL_H
+#define COHERENT_POOL_H
+
+#include "coherent/mem.h"
+
+struct coh_pool {
+	struct coh_mem chunk;		/* the blocks */
+	struct coh_mem meta;		/* free stack + per-block owner bits */
+	const char *name;
+	size_t block, nblocks, top;
+	uint32_t *stack;		/* indices of free blocks */
+	uint32_t *off;			/* byte offset of each block in chunk */
+	uint8_t *used;
+	int lock;
+};
+
+/**
+ * @brief Create a pool for dev.
+ * @retval 0 success
+ * @retval -COH_EINVAL zero sizes, align or boundary not a power of two,
+ *         block larger than boundary
+ * @retval -COH_EOVERFLOW the sizes overflow
+ * @retval -COH_ERANGE / -COH_ENOMEM as coherent allocation
+ */
+#define coh_pool_create(p, dev, name, block, align, boundary, nblocks)         \
+	coh_pool_create_at((p), (dev), (name), (block), (align), (boundary),   \
+			   (nblocks), COH_HERE)
+int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
+		       const char *name, size_t block, size_t align,
+		       size_t boundary, size_t nblocks,
+		       const struct coh_where *where);
+
+/**
+ * @brief Take a block: its CPU pointer, and its bus address in *bus.
+ * Ownership: CPU.  Contents are not cleared.
+ * @return the block, or NULL when the pool is exhausted (retry after a
+ *         free) or p/bus is NULL; *bus = COH_BUS_ERROR then.
+ */
+void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
+
+/**
+ * @brief Return a block.
+ * @retval 0 success
+ * @retval -COH_EINVAL not a block of this pool, or already free (double
+ *         free: reported, nothing changes)
+ */
+#define coh_pool_free(p, blk) coh_pool_free_at((p), (blk), COH_HERE)
+int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where);
+
+/** @brief Blocks currently free. */
+size_t coh_pool_avail(const struct coh_pool *p);
+
+/**
+ * @brief Destroy the pool.
+ * @retval 0; -COH_EBUSY while blocks are out (reported, nothing freed).
+ */
+#define coh_pool_destroy(p) coh_pool_destroy_at((p), COH_HERE)
+int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where);
+
+#endif /* COHERENT_POOL_H */

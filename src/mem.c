@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * src/mem.c - typed coherent allocations, boxes, device-only memory, and
+ * the debug-build allocation checker.
+ */
+#include "coherent/mem.h"
+#include "internal.h"
+
+#define COH__KNOWN_ATTRS                                                       \
+	(COH_ATTR_NO_CPU_MAPPING | COH_ATTR_UNCACHED | COH_ATTR_WRITE_COMBINE |  \
+	 COH_ATTR_SKIP_CPU_SYNC | COH_ATTR_NO_WARN)
+
+/* ---- checker: live allocations, by slot and generation ------------------- */
+
+#if !defined(COH_CHECK_MAX_ALLOCS)
+#define COH_CHECK_MAX_ALLOCS 512
+#endif
+
+#if COH_DEBUG
+struct coh__live {
+	uintptr_t cpu;
+	size_t size;
+	const struct coh_device *dev;
+	const struct coh_where *where;
+	uint32_t gen;
+	bool live;
+};
+static struct coh__live coh__live_tab[COH_CHECK_MAX_ALLOCS];
+static int coh__live_lock;
+
+static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *w)
+{
+	uint32_t cookie = 0;
+
+	coh__lock(&coh__live_lock);
+	for (uint32_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
+		struct coh__live *e = &coh__live_tab[i];
+
+		if (e->live)
+			continue;
+		e->live = true;
+		e->cpu = m->cpu_;
+		e->size = m->size;
+		e->dev = m->dev;
+		e->where = w;
+		e->gen = (e->gen + 1) & 0xfffff;
+		cookie = (e->gen << 12) | (i + 1);
+		break;
+	}
+	coh__unlock(&coh__live_lock);
+	if (!cookie)
+		coh__diag(w, "checker: allocation table full (raise COH_CHECK_MAX_ALLOCS); this allocation is unchecked", 0);
+	return cookie;
+}
+
+/* The slot of a live cookie, or NULL (and *site = where it was allocated). */
+static struct coh__live *coh__check_find(uint32_t cookie,
+					 const struct coh_where **site)
+{
+	uint32_t slot = (cookie & 0xfff) - 1;
+	struct coh__live *e;
+
+	*site = NULL;
+	if (!cookie || slot >= COH_CHECK_MAX_ALLOCS)
+		return NULL;
+	e = &coh__live_tab[slot];
+	*site = e->where;
+	return e->live && e->gen == (cookie >> 12) ? e : NULL;
+}
+#endif
+
+/* ---- allocation ---------------------------------------------------------- */
+
+static bool coh__region_prefers(const struct coh_region *r, unsigned int attrs)
+{
+	if (attrs & COH_ATTR_UNCACHED)
+		return r->flags & COH_REGION_UNCACHED;
+	if (attrs & COH_ATTR_WRITE_COMBINE)
+		return r->flags & (COH_REGION_WC | COH_REGION_UNCACHED);
+	return !(r->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
+}
+
+int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
+		   size_t elem, size_t align, unsigned int attrs,
+		   unsigned int state, const struct coh_where *where)
+{
+	size_t size;
+	uintptr_t cpu = 0;
+	uint64_t phys = 0;
+	struct coh_region *got = NULL;
+	bool reachable = false;
+	int rc = -COH_ENOMEM;
+
+	coh__api_check(m && dev, where, COH_EINVAL, "coherent alloc: NULL handle or device");
+	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	coh__api_check(count && elem, where, COH_EINVAL, "coherent alloc: zero size");
+	coh__api_check(count <= SIZE_MAX / elem, where, COH_EOVERFLOW,
+		       "coherent alloc: count x element size overflows");
+	coh__api_check(coh_is_pow2(align) && align <= 4096 &&
+			       coh_is_pow2(dev->min_align) && dev->min_align <= 4096,
+		       where, COH_EINVAL,
+		       "coherent alloc: alignment must be a power of two <= 4096");
+	coh__api_check(!(attrs & ~COH__KNOWN_ATTRS), where, COH_EINVAL,
+		       "coherent alloc: unknown attribute bits");
+	size = count * elem;
+	if (align < dev->min_align)
+		align = dev->min_align;
+
+	/* preferred regions first, then any */
+	for (int pass = 0; pass < 2 && !got; pass++) {
+		for (struct coh_region *r = coh__region_first(); r && !got; r = r->next) {
+			coh_bus_t lo = coh_phys_to_bus(dev, r->phys + (r->heap - r->cpu));
+
+			if (coh__region_prefers(r, attrs) != (pass == 0))
+				continue;
+			if (lo > dev->dma_mask)
+				continue;
+			reachable = true;
+			if (!coh__region_alloc(r, size, align, dev, &cpu, &phys))
+				got = r;
+		}
+	}
+	if (!got) {
+		rc = reachable ? -COH_ENOMEM : -COH_ERANGE;
+		if (!(attrs & COH_ATTR_NO_WARN))
+			coh__diag(where, rc == -COH_ERANGE ?
+				  "coherent alloc: no region is reachable under the device's DMA mask" :
+				  "coherent alloc: reachable regions exhausted", rc);
+		return rc;
+	}
+
+	m->cpu_ = cpu;
+	m->phys = phys;
+	m->size = size;
+	m->count = count;
+	m->elem = elem;
+	m->dev = dev;
+	m->region = got;
+	m->attrs = attrs;
+	m->state = state;
+	if (!(dev->flags & COH_DEV_COHERENT) &&
+	    !(got->flags & (COH_REGION_UNCACHED | COH_REGION_WC)) &&
+	    !(attrs & COH_ATTR_SKIP_CPU_SYNC))
+		m->state |= COH_MEM_SYNC;
+	coh__stat_add(dev, allocs, 1);
+#if COH_DEBUG
+	m->cookie = coh__check_add(m, where);
+#endif
+
+	__builtin_memset((void *)cpu, 0, size);
+	if (state & COH_MEM_SHARED)
+		return coh__mem_share(m, where);
+	if (state & COH_MEM_DEVONLY) {
+		m->bus = coh_phys_to_bus(dev, phys);
+		rc = coh_arch_op(COH_OP_GIVE, dev, (void *)cpu, size, COH_BIDIRECTIONAL, where);
+		if (!rc && (m->state & COH_MEM_SYNC))
+			rc = coh__flush_range(dev, cpu, cpu + size);
+		coh_arch_op_end(COH_OP_GIVE);
+		return rc;
+	}
+	return 0;
+}
+
+int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(m && m->cpu_ && (m->state & (COH_MEM_BOX | COH_MEM_SHARED)),
+		       where, COH_EINVAL, "share: not a box");
+	m->state = (m->state & ~COH_MEM_BOX) | COH_MEM_SHARED;
+	rc = coh_arch_op(COH_OP_SHARE, m->dev, (void *)m->cpu_, m->size, -1, where);
+	if (rc)
+		return rc;
+	/* one release of the whole range; coherent or uncached: a barrier */
+	if (m->state & COH_MEM_SYNC)
+		rc = coh__release_range(m->dev, m->cpu_, m->cpu_ + m->size);
+	else
+		coh_arch_io_wmb();
+	coh_arch_op_end(COH_OP_SHARE);
+	m->bus = coh_phys_to_bus(m->dev, m->phys);
+	return rc;
+}
+
+void coh__mem_fill(struct coh_mem *m, const void *src, size_t len)
+{
+	if (m->cpu_ && (m->state & COH_MEM_BOX))
+		__builtin_memcpy((void *)m->cpu_, src, len);
+}
+
+int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
+{
+	struct coh_region *r;
+	int rc;
+
+	coh__api_check(m && m->cpu_ && m->region, where, COH_EINVAL,
+		       "free: handle never allocated or already freed");
+#if COH_DEBUG
+	{
+		const struct coh_where *site;
+		struct coh__live *e = coh__check_find(m->cookie, &site);
+
+		if (m->cookie && !e) {
+			coh__diag(where, "free: double free of a coherent allocation", -COH_EINVAL);
+			coh__diag(site, "free: ... allocated here", -COH_EINVAL);
+			return -COH_EINVAL;
+		}
+		if (e) {
+			coh__lock(&coh__live_lock);
+			e->live = false;
+			coh__unlock(&coh__live_lock);
+		}
+	}
+#endif
+	r = m->region;
+	if (m->state & COH_MEM_DEVONLY) {
+		/* the device gives it back: drop any line refilled meanwhile */
+		rc = coh_arch_op(COH_OP_TAKE, m->dev, (void *)m->cpu_, m->size,
+				 COH_FROM_DEVICE, where);
+		if (!rc && (m->state & COH_MEM_SYNC))
+			coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size);
+		coh_arch_op_end(COH_OP_TAKE);
+	} else if (m->state & COH_MEM_SHARED) {
+		(void)coh_arch_op(COH_OP_UNSHARE, m->dev, (void *)m->cpu_, m->size, -1, where);
+		coh_arch_op_end(COH_OP_UNSHARE);
+	}
+	rc = coh__region_free(r, m->cpu_, m->size);
+	if (rc)
+		coh__diag(where, "free: the region refused the block (corrupted handle?)", rc);
+	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	return rc;
+}
+
+/* ---- accessors ------------------------------------------------------------ */
+
+void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
+{
+	if (coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, n, -1, NULL))
+		return;
+	coh__acquire_range(m->dev, a, a + n);
+	coh_arch_op_end(COH_OP_ACQUIRE);
+}
+
+void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
+{
+	if (coh_arch_op(COH_OP_RELEASE, m->dev, (void *)a, n, -1, NULL))
+		return;
+	coh__release_range(m->dev, a, a + n);
+	coh_arch_op_end(COH_OP_RELEASE);
+}
+
+int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
+		   const struct coh_where *where)
+{
+#if COH_DEBUG
+	const struct coh_where *site;
+
+	if (m->cookie && !coh__check_find(m->cookie, &site)) {
+		coh__diag(where, "access through a freed coherent handle", -COH_EINVAL);
+		coh__diag(site, "... allocated here", -COH_EINVAL);
+		return 1;
+	}
+#endif
+	if (!coh__field_in(m, a, n)) {
+		coh__diag(where, m->cpu_ ? "access out of bounds of a coherent allocation" :
+			  "access through a freed or unallocated coherent handle",
+			  -COH_ERANGE);
+		return 1;
+	}
+	return 0;
+}
+
+static int coh__elems(const struct coh_mem *m, size_t first, size_t n,
+		      uintptr_t *a, size_t *len)
+{
+	if (!(m->state & COH_MEM_SHARED) || first > m->count || n > m->count - first)
+		return -COH_ERANGE;
+	*a = m->cpu_ + first * m->elem;
+	*len = n * m->elem;
+	return 0;
+}
+
+int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
+		 const struct coh_where *where)
+{
+	uintptr_t a;
+	size_t len;
+	int rc = coh__elems(m, first, n, &a, &len);
+
+	coh__api_check(!rc, where, COH_ERANGE, "coh_get: elements out of bounds");
+	if (!len)
+		return 0;
+	if (m->state & COH_MEM_SYNC) {
+		rc = coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, len, -1, where);
+		if (rc)
+			return rc;
+		coh__acquire_range(m->dev, a, a + len);
+		coh_arch_op_end(COH_OP_ACQUIRE);
+	}
+	__builtin_memcpy(dst, (const void *)a, len);
+	return 0;
+}
+
+int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *src,
+		 const struct coh_where *where)
+{
+	uintptr_t a;
+	size_t len;
+	int rc = coh__elems(m, first, n, &a, &len);
+
+	coh__api_check(!rc, where, COH_ERANGE, "coh_put: elements out of bounds");
+	if (!len)
+		return 0;
+	__builtin_memcpy((void *)a, src, len);
+	if (m->state & COH_MEM_SYNC) {
+		rc = coh_arch_op(COH_OP_RELEASE, m->dev, (void *)a, len, -1, where);
+		if (rc)
+			return rc;
+		rc = coh__release_range(m->dev, a, a + len);
+		coh_arch_op_end(COH_OP_RELEASE);
+	} else {
+		/* the copy before whatever tells the device to look */
+		coh_arch_io_wmb();
+	}
+	return rc;
+}
+
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
+{
+	size_t n;
+	uintptr_t a;
+
+	coh__api_check(m && buf && off >= 0, COH_HERE, COH_EINVAL,
+		       "coh_dump: NULL or negative offset");
+	coh__api_check(m->state & COH_MEM_SHARED, COH_HERE, COH_EINVAL,
+		       "coh_dump: not shared CPU-visible memory");
+	if ((size_t)off >= m->size || !len)
+		return 0;
+	n = m->size - (size_t)off;
+	if (n > len)
+		n = len;
+	if (n > (size_t)(~0UL >> 1))
+		n = (size_t)(~0UL >> 1);
+	a = m->cpu_ + (size_t)off;
+	if (m->state & COH_MEM_SYNC) {
+		int rc = coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, n, -1, NULL);
+
+		if (rc)
+			return rc;
+		coh__acquire_range(m->dev, a, a + n);
+		coh_arch_op_end(COH_OP_ACQUIRE);
+	}
+	__builtin_memcpy(buf, (const void *)a, n);
+	return (long)n;
+}
+
+int coh_device_leaks(struct coh_device *dev)
+{
+	int n = 0;
+
+#if COH_DEBUG
+	coh__lock(&coh__live_lock);
+	for (size_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
+		struct coh__live *e = &coh__live_tab[i];
+
+		if (e->live && e->dev == dev) {
+			coh__diag(e->where, "leak: coherent allocation still live at device teardown",
+				  -COH_EBUSY);
+			n++;
+		}
+	}
+	coh__unlock(&coh__live_lock);
+	if (n)
+		coh__stat_add(dev, reports, n);
+#else
+	(void)dev;
+#endif
+	return n;
+}

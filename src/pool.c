@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+#include "coherent/pool.h"
+#include "internal.h"
+
+int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
+		       const char *name, size_t block, size_t align,
+		       size_t boundary, size_t nblocks,
+		       const struct coh_where *where)
+{
+	size_t stride, span, off, metasz;
+	int rc;
+
+	coh__api_check(p && dev, where, COH_EINVAL, "coh_pool_create: NULL");
+	coh__api_check(block && nblocks && nblocks < UINT32_MAX, where, COH_EINVAL,
+		       "coh_pool_create: zero block size or count");
+	coh__api_check(coh_is_pow2(align) && (!boundary || coh_is_pow2(boundary)),
+		       where, COH_EINVAL,
+		       "coh_pool_create: align and boundary must be powers of two");
+	coh__api_check(!boundary || block <= boundary, where, COH_EINVAL,
+		       "coh_pool_create: block larger than its boundary");
+	if (align < COH_MAX_LINE)
+		align = COH_MAX_LINE;
+	coh__api_check(block <= SIZE_MAX - align && align <= 4096, where, COH_EINVAL,
+		       "coh_pool_create: alignment above 4096 or block too large");
+	stride = (block + align - 1) & ~(align - 1);
+	coh__api_check(nblocks <= SIZE_MAX / stride / 2, where, COH_EOVERFLOW,
+		       "coh_pool_create: block x count overflows");
+
+	/* lay blocks out, skipping to the next boundary where one would cross */
+	span = 0;
+	for (size_t i = 0; i < nblocks; i++) {
+		if (boundary && (span & ~(boundary - 1)) != ((span + block - 1) & ~(boundary - 1)))
+			span = (span + boundary - 1) & ~(boundary - 1);
+		span += stride;
+	}
+	/* boundaries above the allocator's 4 KiB alignment: room for the skips */
+	if (boundary > 4096)
+		span += (span / boundary + 1) * stride;
+	*p = (struct coh_pool){ .name = name ? name : "pool", .block = block,
+				.nblocks = nblocks };
+	rc = coh__mem_alloc(&p->chunk, dev, span, 1,
+			    boundary && boundary < 4096 ? boundary : (boundary ? 4096 : align),
+			    0, COH_MEM_BOX, where);
+	if (rc)
+		return rc;
+	metasz = nblocks * (2 * sizeof(uint32_t) + 1);
+	rc = coh__mem_alloc(&p->meta, dev, metasz, 1, 8, COH_ATTR_SKIP_CPU_SYNC,
+			    COH_MEM_BOX, where);
+	if (rc) {
+		coh__mem_free(&p->chunk, where);
+		return rc;
+	}
+	p->stack = (uint32_t *)p->meta.cpu_;
+	p->off = p->stack + nblocks;
+	p->used = (uint8_t *)(p->off + nblocks);
+	off = 0;
+	for (size_t i = 0; i < nblocks; i++) {
+		uint64_t a = p->chunk.phys + off; /* boundaries are physical */
+
+		if (boundary && (a & ~(uint64_t)(boundary - 1)) !=
+				((a + block - 1) & ~(uint64_t)(boundary - 1)))
+			off += (size_t)(((a + boundary - 1) & ~(uint64_t)(boundary - 1)) - a);
+		p->off[i] = (uint32_t)off;
+		p->stack[i] = (uint32_t)(nblocks - 1 - i); /* lowest block first */
+		off += stride;
+	}
+	p->top = nblocks;
+	return 0;
+}
+
+void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus)
+{
+	uint32_t i;
+
+	if (bus)
+		*bus = COH_BUS_ERROR;
+	if (!p || !bus || !p->stack)
+		return NULL;
+	coh__lock(&p->lock);
+	if (!p->top) {
+		coh__unlock(&p->lock);
+		return NULL;
+	}
+	i = p->stack[--p->top];
+	p->used[i] = 1;
+	coh__unlock(&p->lock);
+	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + p->off[i]);
+	return (void *)(p->chunk.cpu_ + p->off[i]);
+}
+
+static long coh__pool_index(const struct coh_pool *p, uintptr_t a)
+{
+	size_t lo = 0, hi = p->nblocks;
+
+	if (a < p->chunk.cpu_)
+		return -1;
+	a -= p->chunk.cpu_;
+	while (lo < hi) {	/* offsets are increasing */
+		size_t mid = (lo + hi) / 2;
+
+		if (p->off[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->nblocks && p->off[lo] == a ? (long)lo : -1;
+}
+
+int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where)
+{
+	long i;
+
+	coh__api_check(p && p->stack && blk, where, COH_EINVAL, "coh_pool_free: NULL");
+	i = coh__pool_index(p, (uintptr_t)blk);
+	coh__api_check(i >= 0, where, COH_EINVAL, "coh_pool_free: not a block of this pool");
+	coh__lock(&p->lock);
+	if (!p->used[i]) {
+		coh__unlock(&p->lock);
+		coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
+		return -COH_EINVAL;
+	}
+	p->used[i] = 0;
+	p->stack[p->top++] = (uint32_t)i;
+	coh__unlock(&p->lock);
+	return 0;
+}
+
+size_t coh_pool_avail(const struct coh_pool *p)
+{
+	return p ? __atomic_load_n(&p->top, __ATOMIC_RELAXED) : 0;
+}
+
+int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where)
+{
+	coh__api_check(p && p->stack, where, COH_EINVAL, "coh_pool_destroy: NULL or destroyed");
+	coh__api_check(p->top == p->nblocks, where, COH_EBUSY,
+		       "coh_pool_destroy: blocks are still allocated");
+	coh__mem_free(&p->meta, where);
+	coh__mem_free(&p->chunk, where);
+	p->stack = NULL;
+	return 0;
+}

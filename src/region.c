@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * src/region.c - registered DMA memory and its buddy allocator.
+ *
+ * Bitmap k has one bit per aligned block of 2^k granules; a set bit is a
+ * free block of exactly that order.  The bitmaps sit at the start of the
+ * region (CPU-only bookkeeping, never handed to a device), and the heap
+ * starts at the next COH__HEAP_ALIGN boundary of physical address space so
+ * that a block of 2^k granules is aligned to min(2^k granules, 4 KiB).
+ */
+#include "internal.h"
+
+#define G ((size_t)COH_REGION_GRANULE)
+#define COH__HEAP_ALIGN ((uint64_t)4096)
+#define COH__MAX_ORDER 47
+
+static struct coh_region *coh__regions;
+static int coh__regions_lock;
+
+_Static_assert((COH_REGION_GRANULE % COH_MAX_LINE) == 0,
+	       "granule must be a whole number of the largest cache line");
+_Static_assert(COH_REGION_GRANULE >= 64 && (COH_REGION_GRANULE & (COH_REGION_GRANULE - 1)) == 0,
+	       "granule must be a power of two >= 64");
+
+struct coh_region *coh__region_first(void)
+{
+	return __atomic_load_n(&coh__regions, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t *coh__bm(struct coh_region *r, unsigned int k)
+{
+	return r->bitmap + r->order_off[k];
+}
+
+static inline bool coh__test(struct coh_region *r, unsigned int k, size_t i)
+{
+	return (coh__bm(r, k)[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void coh__set(struct coh_region *r, unsigned int k, size_t i)
+{
+	coh__bm(r, k)[i / 64] |= (uint64_t)1 << (i % 64);
+	if (i / 64 < r->hint[k])
+		r->hint[k] = i / 64;
+}
+
+static inline void coh__clear(struct coh_region *r, unsigned int k, size_t i)
+{
+	coh__bm(r, k)[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+static inline size_t coh__blocks(size_t ngran, unsigned int k)
+{
+	return (ngran + ((size_t)1 << k) - 1) >> k;
+}
+
+/* Lowest free block of order k at index >= 0, or SIZE_MAX. */
+static size_t coh__first(struct coh_region *r, unsigned int k)
+{
+	size_t words = (coh__blocks(r->ngran, k) + 63) / 64;
+	uint64_t *bm = coh__bm(r, k);
+
+	for (size_t w = r->hint[k]; w < words; w++) {
+		if (bm[w]) {
+			r->hint[k] = w;
+			return w * 64 + (size_t)__builtin_ctzll(bm[w]);
+		}
+	}
+	r->hint[k] = words;
+	return SIZE_MAX;
+}
+
+static size_t coh__meta_words(size_t ngran, unsigned int max_order)
+{
+	size_t w = 0;
+
+	for (unsigned int k = 0; k <= max_order; k++)
+		w += (coh__blocks(ngran, k) + 63) / 64;
+	return w;
+}
+
+static unsigned int coh__max_order(size_t ngran)
+{
+	unsigned int k = 0;
+
+	while (k < COH__MAX_ORDER && ((size_t)2 << k) <= ngran)
+		k++;
+	return k;
+}
+
+int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
+		   unsigned int flags)
+{
+	uintptr_t c = (uintptr_t)cpu;
+	size_t ngran, meta, pad, words;
+	unsigned int k;
+
+	coh__api_check(r && cpu, COH_HERE, COH_EINVAL, "coh_region_add: NULL argument");
+	coh__api_check(!(flags & ~(COH_REGION_UNCACHED | COH_REGION_WC)), COH_HERE,
+		       COH_EINVAL, "coh_region_add: unknown flags");
+	coh__api_check(!(c % G) && !(phys % G), COH_HERE, COH_EINVAL,
+		       "coh_region_add: cpu and phys must be aligned to COH_REGION_GRANULE");
+	coh__api_check(size <= UINTPTR_MAX - c && size - 1 <= UINT64_MAX - phys,
+		       COH_HERE, COH_EOVERFLOW, "coh_region_add: region wraps");
+	coh__api_check(size / G >= 2, COH_HERE, COH_ENOMEM,
+		       "coh_region_add: region too small");
+	for (struct coh_region *q = coh__region_first(); q; q = q->next)
+		coh__api_check(q != r && (c + size <= q->cpu || q->cpu + q->size <= c),
+			       COH_HERE, COH_EINVAL,
+			       "coh_region_add: already registered or overlapping");
+
+	/* Bitmaps first, then pad so the heap's physical address is 4 KiB aligned. */
+	ngran = size / G;
+	k = coh__max_order(ngran);
+	words = coh__meta_words(ngran, k);
+	meta = (words * 8 + G - 1) / G * G;
+	pad = (size_t)((COH__HEAP_ALIGN - ((phys + meta) % COH__HEAP_ALIGN)) % COH__HEAP_ALIGN);
+	coh__api_check(meta + pad < size && (size - meta - pad) / G >= 1, COH_HERE,
+		       COH_ENOMEM, "coh_region_add: region too small for its bitmaps");
+
+	*r = (struct coh_region){
+		.cpu = c,
+		.phys = phys,
+		.size = size,
+		.flags = flags,
+		.heap = c + meta + pad,
+		.ngran = (size - meta - pad) / G,
+		.bitmap = (uint64_t *)cpu,
+	};
+	r->max_order = coh__max_order(r->ngran);
+	r->order_off = r->order_off_store;
+	words = 0;
+	for (k = 0; k <= r->max_order; k++) {
+		r->order_off[k] = words;
+		words += (coh__blocks(r->ngran, k) + 63) / 64;
+	}
+	__builtin_memset(r->bitmap, 0, words * 8);
+	/* Cut [0, ngran) into the largest aligned blocks. */
+	for (size_t pos = 0; pos < r->ngran;) {
+		k = r->max_order;
+		while (k && ((pos & (((size_t)1 << k) - 1)) || pos + ((size_t)1 << k) > r->ngran))
+			k--;
+		coh__set(r, k, pos >> k);
+		pos += (size_t)1 << k;
+	}
+	r->free_gran = r->ngran;
+
+	coh__lock(&coh__regions_lock);
+	r->next = coh__regions;
+	__atomic_store_n(&coh__regions, r, __ATOMIC_RELEASE);
+	coh__unlock(&coh__regions_lock);
+	return 0;
+}
+
+int coh_region_remove(struct coh_region *r)
+{
+	struct coh_region **pp;
+	int rc = -COH_EINVAL;
+
+	coh__api_check(r, COH_HERE, COH_EINVAL, "coh_region_remove: NULL");
+	coh__lock(&coh__regions_lock);
+	for (pp = &coh__regions; *pp; pp = &(*pp)->next) {
+		if (*pp != r)
+			continue;
+		if (__atomic_load_n(&r->live, __ATOMIC_RELAXED)) {
+			rc = -COH_EBUSY;
+		} else {
+			*pp = r->next;
+			rc = 0;
+		}
+		break;
+	}
+	coh__unlock(&coh__regions_lock);
+	if (rc)
+		coh__diag(COH_HERE, rc == -COH_EBUSY ?
+			  "coh_region_remove: allocations still live" :
+			  "coh_region_remove: not registered", rc);
+	return rc;
+}
+
+struct coh_region *coh_region_find(const void *cpu, size_t len)
+{
+	uintptr_t c = (uintptr_t)cpu;
+
+	for (struct coh_region *r = coh__region_first(); r; r = r->next)
+		if (c >= r->cpu && c - r->cpu < r->size && len <= r->size - (c - r->cpu))
+			return r;
+	return NULL;
+}
+
+size_t coh_region_free_bytes(const struct coh_region *r)
+{
+	return __atomic_load_n(&r->free_gran, __ATOMIC_RELAXED) * G;
+}
+
+int coh_virt_to_phys(const void *cpu, uint64_t *phys)
+{
+	struct coh_region *r = coh_region_find(cpu, 1);
+
+	if (r) {
+		*phys = r->phys + ((uintptr_t)cpu - r->cpu);
+		return 0;
+	}
+	return coh_arch_virt_to_phys(cpu, phys);
+}
+
+static unsigned int coh__order_for(size_t gran)
+{
+	unsigned int k = 0;
+
+	while (((size_t)1 << k) < gran)
+		k++;
+	return k;
+}
+
+/* Does block (k, i) fit the device's mask and the alignment? */
+static bool coh__fits(struct coh_region *r, unsigned int k, size_t i, size_t size,
+		      size_t align, const struct coh_device *dev)
+{
+	uint64_t phys = r->phys + (r->heap - r->cpu) + (uint64_t)(i << k) * G;
+
+	if (phys % align)
+		return false;
+	return !dev || coh_dma_reachable(dev, coh_phys_to_bus(dev, phys), size);
+}
+
+int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
+		      const struct coh_device *dev, uintptr_t *cpu, uint64_t *phys)
+{
+	size_t gran = (size + G - 1) / G, idx = SIZE_MAX, best = SIZE_MAX;
+	unsigned int k, j, found = 0;
+
+	if (!size || size > r->ngran * G)
+		return -COH_ENOMEM;
+	k = coh__order_for(gran);
+	if (align > G && ((size_t)1 << k) * G < align)
+		k = coh__order_for(align / G);
+	if (k > r->max_order)
+		return -COH_ENOMEM;
+
+	coh__lock(&r->lock);
+	/* best fit first; if that block is out of reach, the lowest address */
+	for (j = k; j <= r->max_order; j++) {
+		size_t i = coh__first(r, j);
+
+		if (i == SIZE_MAX)
+			continue;
+		if (coh__fits(r, k, (i << j) >> k, size, align, dev)) {
+			idx = i;
+			found = j;
+			break;
+		}
+		if (best == SIZE_MAX || (i << j) < best) {
+			best = i << j;
+			found = j;
+		}
+	}
+	if (idx == SIZE_MAX) {
+		if (best == SIZE_MAX || !coh__fits(r, k, best >> k, size, align, dev)) {
+			coh__unlock(&r->lock);
+			return -COH_ENOMEM;
+		}
+		idx = best >> found;
+	}
+	j = found;
+	coh__clear(r, j, idx);
+	while (j > k) {		/* split, keeping the lower half */
+		j--;
+		idx <<= 1;
+		coh__set(r, j, idx + 1);
+	}
+	r->free_gran -= (size_t)1 << k;
+	r->live++;
+	coh__unlock(&r->lock);
+
+	*cpu = r->heap + (idx << k) * G;
+	*phys = r->phys + (*cpu - r->cpu);
+	return 0;
+}
+
+int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size)
+{
+	size_t gran = (size + G - 1) / G, idx;
+	unsigned int k = coh__order_for(gran);
+
+	if (cpu < r->heap || (cpu - r->heap) % G || !size)
+		return -COH_EINVAL;
+	idx = (cpu - r->heap) / G;
+	if (idx >= r->ngran || (idx & (((size_t)1 << k) - 1)))
+		return -COH_EINVAL;
+	idx >>= k;
+	coh__lock(&r->lock);
+	/* already free: this block or one containing it has its bit set */
+	for (unsigned int j = k; j <= r->max_order; j++) {
+		if ((idx >> (j - k)) < coh__blocks(r->ngran, j) && coh__test(r, j, idx >> (j - k))) {
+			coh__unlock(&r->lock);
+			return -COH_EINVAL;
+		}
+	}
+	r->free_gran += (size_t)1 << k;
+	r->live--;
+	while (k < r->max_order && coh__test(r, k, idx ^ 1)) {
+		coh__clear(r, k, idx ^ 1);
+		idx >>= 1;
+		k++;
+	}
+	coh__set(r, k, idx);
+	coh__unlock(&r->lock);
+	return 0;
+}
