@@ -232,8 +232,14 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 
 /* ---- accessors ------------------------------------------------------------ */
 
+#if !defined(COH_TEST_MUTATE)
+#define COH_TEST_MUTATE 0 /* see src/ring.c */
+#endif
+
 void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
+	if (COH_TEST_MUTATE == 4)
+		return;
 	if (coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, n, -1, NULL))
 		return;
 	coh__acquire_range(m->dev, a, a + n);
@@ -242,6 +248,8 @@ void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
 {
+	if (COH_TEST_MUTATE == 3)
+		return;
 	if (coh_arch_op(COH_OP_RELEASE, m->dev, (void *)a, n, -1, NULL))
 		return;
 	coh__release_range(m->dev, a, a + n);

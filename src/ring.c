@@ -49,17 +49,26 @@ static inline uintptr_t coh__slot(const struct coh_ring *r, size_t i)
 	return r->mem.cpu_ + i * r->stride;
 }
 
+/*
+ * COH_TEST_MUTATE removes one piece of maintenance, to prove the simulator
+ * notices (tests/typed): 1 ring release, 2 ring acquire, 3 accessor
+ * release, 4 accessor acquire.  Never set outside those tests.
+ */
+#if !defined(COH_TEST_MUTATE)
+#define COH_TEST_MUTATE 0
+#endif
+
 /* maintenance of [a, a+n) if this ring needs it; a scheduling point */
 static void coh__ring_release(const struct coh_ring *r, uintptr_t a, size_t n)
 {
-	if (!n || !(r->mem.state & COH_MEM_SYNC))
+	if (!n || !(r->mem.state & COH_MEM_SYNC) || COH_TEST_MUTATE == 1)
 		return;
 	coh__field_release(&r->mem, a, n);
 }
 
 static void coh__ring_acquire(const struct coh_ring *r, uintptr_t a, size_t n)
 {
-	if (!n || !(r->mem.state & COH_MEM_SYNC))
+	if (!n || !(r->mem.state & COH_MEM_SYNC) || COH_TEST_MUTATE == 2)
 		return;
 	coh__field_acquire(&r->mem, a, n);
 }

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: MIT
+# RAM starts at 0x40000000 and QEMU puts the device tree there for ELF
+# boots, so the image is linked at 0x40080000.  picolibc's crt0 with
+# semihosting: printf reaches QEMU's stdout and exit(n) its exit status.
+set(COH_BACKEND aarch64)
+set(COH_EXPECT_LINE 64)      # QEMU cortex-a53 CTR_EL0 = 0x84448004, DminLine 4
+set(COH_LINK_OPTIONS --oslib=semihost --crt0=semihost
+  -Wl,--defsym=__flash=0x40080000,--defsym=__flash_size=0x200000
+  -Wl,--defsym=__ram=0x40300000,--defsym=__ram_size=0x1000000)
+set(COH_QEMU qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic
+  -monitor none -nic none -semihosting -kernel)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim - the simulated non-coherent SoC as a backend.  Line operations and
+ * MMIO go out of line into the model (sim/sim.c); coh_arch_op is the
+ * scheduling point and the ownership tracker; coh_arch_range_check refuses
+ * memory outside the simulated areas.  One simulated CPU: barriers are
+ * compiler barriers (the model is sequential, and reordering bugs are
+ * caught as missing maintenance, not as reordering).
+ */
+#ifndef COHERENT_SIM_COH_ARCH_H
+#define COHERENT_SIM_COH_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define COH_ARCH_NAME "sim"
+#define COH_ARCH_CAN_MAINTAIN 1
+#define COH_ARCH_FLUSH_ONLY 0
+
+struct coh_device;
+struct coh_where;
+
+size_t sim__line_size(void);
+void sim__clean_lines(uintptr_t s, uintptr_t e);
+void sim__inval_lines(uintptr_t s, uintptr_t e);
+void sim__flush_lines(uintptr_t s, uintptr_t e);
+uint64_t sim__mmio_read(const volatile void *a, unsigned size);
+void sim__mmio_write(volatile void *a, uint64_t v, unsigned size);
+
+static inline size_t coh_arch_line_size_hw(void)
+{
+	return sim__line_size();
+}
+
+/* the model works on its own line size; l is the library's, normally equal */
+static inline void coh_arch_clean_lines(uintptr_t s, uintptr_t e, size_t l)
+{
+	(void)l;
+	sim__clean_lines(s, e);
+}
+
+static inline void coh_arch_inval_lines(uintptr_t s, uintptr_t e, size_t l)
+{
+	(void)l;
+	sim__inval_lines(s, e);
+}
+
+static inline void coh_arch_flush_lines(uintptr_t s, uintptr_t e, size_t l)
+{
+	(void)l;
+	sim__flush_lines(s, e);
+}
+
+/* the model is sequential: only the compiler may reorder, so stop it */
+static inline void coh_arch_maint_done(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_wmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_rmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_mb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_io_wmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_io_rmb(void) { __asm__ volatile("" ::: "memory"); }
+
+#define COH__SIM_IO(N)                                                         \
+	static inline uint##N##_t coh_arch_read##N(const volatile void *a)     \
+	{                                                                      \
+		return (uint##N##_t)sim__mmio_read(a, N / 8);                  \
+	}                                                                      \
+	static inline void coh_arch_write##N(volatile void *a, uint##N##_t v)  \
+	{                                                                      \
+		sim__mmio_write(a, v, N / 8);                                  \
+	}
+COH__SIM_IO(8)
+COH__SIM_IO(16)
+COH__SIM_IO(32)
+COH__SIM_IO(64)
+
+int coh_arch_range_check(uintptr_t start, uintptr_t end);
+#define coh_arch_range_check coh_arch_range_check
+int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
+		int dir, const struct coh_where *where);
+#define coh_arch_op coh_arch_op
+void coh_arch_op_end(int op);
+#define coh_arch_op_end coh_arch_op_end
+
+#endif

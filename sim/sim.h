@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/sim.h - the simulated non-coherent SoC and its sanitizer (host only).
+ *
+ * For tests, the demo and device models.  Drivers use only the public
+ * coherent/ API; they touch this header for setup alone (sim_init,
+ * sim_area, creating device models, naming buffers for reports).
+ *
+ * Memory: area 0 is cached RAM.  Its CPU view is an ordinary host buffer
+ * (plain C loads and stores), RAM is a separate host buffer that devices
+ * reach, and a write-back cache model sits between them.  Area 1 is
+ * uncached RAM: the CPU view is the RAM, no maintenance is needed.
+ * Physical addresses start at cfg.ram_phys (area 0), area 1 follows.
+ *
+ * Every coh_* library call, every MMIO access to a registered window and
+ * every sim_step() is a scheduling point: with a seeded PRNG the cache may
+ * evict a dirty line (writing the whole line back) or speculatively refill
+ * a clean one.  Same seed, same run.
+ *
+ * Nothing here is thread-safe: one simulated CPU.
+ */
+#ifndef COHERENT_SIM_SIM_H
+#define COHERENT_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coherent/coherent.h"
+
+struct sim_config {
+	size_t ram_size;	/* cached area, bytes (rounded up to 4 KiB) */
+	uint64_t ram_phys;	/* physical base of area 0 */
+	size_t uncached_size;	/* area 1, bytes (0: none) */
+	size_t line;		/* cache line: 32, 64 or 128 */
+	uint64_t seed;		/* PRNG seed, printed in every report */
+	unsigned evict_permille;  /* chance per scheduling point of evicting a dirty line */
+	unsigned refill_permille; /* chance of a speculative refill (per point, per device write to an invalid line) */
+	unsigned flags;		/* SIM_F_* */
+};
+
+/* cfg.flags */
+#define SIM_F_NO_SANITIZER (1u << 0) /* no cache model, no checks: devices see the CPU view (a baseline) */
+
+/** @brief Defaults: 1 MiB cached at 0x80000000, 64 KiB uncached, line 64, seed 1, 50/50 permille. */
+void sim_config_default(struct sim_config *cfg);
+
+/**
+ * @brief Create the simulated SoC (and set the library's line size).
+ * @retval 0 success
+ * @retval -COH_EINVAL bad line size or zero ram_size
+ * @retval -COH_ENOMEM host allocation failed
+ * @retval -COH_EBUSY already initialised (call sim_fini first)
+ */
+int sim_init(const struct sim_config *cfg);
+/** @brief Free everything, including device models and MMIO windows. */
+void sim_fini(void);
+
+/** @brief Area idx (0 cached, 1 uncached): CPU pointer, physical base, size. -COH_ERANGE if absent. */
+int sim_area(int idx, void **cpu, uint64_t *phys, size_t *size);
+/** @brief Physical address of a CPU pointer into an area; ~0 if outside. */
+uint64_t sim_virt_to_phys(const void *p);
+/** @brief CPU pointer for a physical address; NULL if outside. */
+void *sim_phys_to_virt(uint64_t phys);
+/** @brief The configured line size (0 before sim_init). */
+size_t sim_line(void);
+/** @brief The seed in use. */
+uint64_t sim_seed(void);
+
+/** @brief Name [p, p+len) in reports ("rx[3]"); the string is copied (31 chars). */
+void sim_name(const void *p, size_t len, const char *name);
+
+/* ---- device side ---- */
+
+/**
+ * @brief A device reads [bus, bus+len) of RAM (snooping the CPU view when
+ * dev is COH_DEV_COHERENT).  bus = phys + dev->bus_offset.
+ * @retval 0 success
+ * @retval -COH_EFAULT outside simulated RAM or above dev->dma_mask (a
+ *         SIM_BAD_BUS_ADDRESS report is raised; nothing is read)
+ */
+int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
+		 size_t len);
+/** @brief A device writes RAM.  Errors as sim_dev_read(). */
+int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
+		  size_t len);
+
+/* ---- MMIO and device models ---- */
+
+struct sim_mmio_ops {
+	uint64_t (*read)(void *ctx, size_t off, unsigned size);
+	void (*write)(void *ctx, size_t off, uint64_t val, unsigned size);
+	void (*step)(void *ctx);	/* optional: advance the model */
+	void (*destroy)(void *ctx);	/* optional: called by sim_fini */
+};
+
+/**
+ * @brief Register an MMIO window of `size` bytes.  Returns the host address
+ * drivers use as the register base (coh_mmio_* accesses inside it are
+ * dispatched to ops), or NULL.  Accesses outside every window are plain
+ * volatile accesses.
+ */
+void *sim_mmio_map(size_t size, const struct sim_mmio_ops *ops, void *ctx);
+/** @brief Connect the interrupt of the window at regs to fn(arg). */
+int sim_irq_connect(void *regs, void (*fn)(void *arg), void *arg);
+/** @brief Called by a device model: raise its interrupt (fn runs at once). */
+void sim_irq_raise(void *regs);
+/** @brief A scheduling point that advances every device model one step. */
+void sim_step(void);
+
+/* ---- sanitizer reports ---- */
+
+enum sim_class {
+	SIM_STALE_DEVICE_READ = 0,	/* (a) device read a line with uncleaned CPU writes */
+	SIM_STALE_CPU_READ,		/* (b) CPU consumed / wrote back a stale copy of device data */
+	SIM_PARTIAL_LINE_LOSS,		/* (c) invalidate discarded CPU writes outside its range */
+	SIM_EVICT_OVER_DEVICE,		/* (d) a line dirty before the DMA was written back over device data */
+	SIM_CPU_WRITE_DEVICE_OWNED,	/* (e) CPU wrote bytes between coh_give and coh_take */
+	SIM_SPECULATIVE_STALE,		/* (f) refill after an early invalidate left stale data that was used */
+	SIM_BAD_BUS_ADDRESS,		/* device access outside RAM or above its DMA mask */
+	SIM_NCLASSES
+};
+
+struct sim_report {
+	int cls;			/* enum sim_class */
+	uint64_t bus;			/* bus address of the line (or of the access) */
+	const char *buf;		/* sim_name() of the memory, or NULL */
+	uint64_t seed;
+	const char *file;		/* last ownership change / maintenance call, or NULL */
+	int line;
+	const char *change;		/* "coh_give FROM_DEVICE", ... or NULL */
+	const char *dev;		/* device name, or NULL */
+	char msg[160];
+};
+
+typedef void (*sim_report_fn)(const struct sim_report *r, void *ctx);
+
+/** @brief Install a report hook (NULL: the default, one line on stderr). */
+void sim_set_report_hook(sim_report_fn fn, void *ctx);
+/** @brief Print one report the default way to a FILE * (stderr if NULL). */
+void sim_print_report(const struct sim_report *r, void *file);
+/** @brief Reports of class cls so far, or all of them for cls = -1. */
+unsigned long sim_reports(int cls);
+/** @brief "STALE_DEVICE_READ", ...; "?" for an unknown class. */
+const char *sim_class_name(int cls);
+
+/**
+ * @brief End of a test: write back every dirty line touched (so pending
+ * eviction-over-device-data bugs are reported).  Returns the report total.
+ */
+unsigned long sim_quiesce(void);
+
+/**
+ * @brief What a careless hand-written driver does: invalidate the lines
+ * around [p, p+len), rounding outward, discarding whole lines.  Reports
+ * SIM_PARTIAL_LINE_LOSS if CPU writes outside the range are lost.  The
+ * library never does this.
+ */
+void sim_raw_invalidate(const void *p, size_t len);
+
+#endif /* COHERENT_SIM_SIM_H */

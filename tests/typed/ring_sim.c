@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The descriptor ring and the field accessors, driven end to end by the
+ * simulated DMA controller in descriptor-ring mode, under the sanitizer.
+ *
+ *   ring_sim <ring|accessor> <cached|uncached> <noncoherent|coherent> <seeds> <clean|caught>
+ *
+ * clean:  every seed on line sizes 32, 64 and 128 must finish with exact
+ *         payloads and zero sanitizer reports.
+ * caught: (a library built with one maintenance step deleted) some seed
+ *         must produce a report or a wrong payload; prints the first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coherent/coherent.h"
+#include "sim.h"
+#include "sim_dmac.h"
+
+struct pdesc {			/* a descriptor alone in its cache line(s) */
+	struct dmac_desc d;
+	uint8_t pad[COH_MAX_LINE - sizeof(struct dmac_desc)];
+};
+
+static unsigned long quiet_reports;
+static char first_report[512];
+
+static void hook(const struct sim_report *r, void *ctx)
+{
+	(void)ctx;
+	if (!quiet_reports++)
+		snprintf(first_report, sizeof(first_report), "%s bus=0x%llx seed=%llu: %s",
+			 sim_class_name(r->cls), (unsigned long long)r->bus,
+			 (unsigned long long)r->seed, r->msg);
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+#define NBUF 8
+#define BATCH 4
+#define TRANSFERS 16
+
+struct rig {
+	struct coh_region r0, r1;
+	struct coh_device dev;
+	struct coh_pool pool;
+	volatile uint8_t *regs;
+};
+
+static int rig_up(struct rig *g, uint64_t seed, size_t line, int coherent)
+{
+	struct sim_config cfg;
+	void *c;
+	uint64_t p;
+	size_t n;
+
+	sim_config_default(&cfg);
+	cfg.seed = seed;
+	cfg.line = line;
+	cfg.ram_size = 128 * 1024;
+	cfg.uncached_size = 32 * 1024;
+	if (sim_init(&cfg))
+		return -1;
+	sim_set_report_hook(hook, NULL);
+	if (sim_area(0, &c, &p, &n) || coh_region_add(&g->r0, c, p, n, 0))
+		return -1;
+	if (sim_area(1, &c, &p, &n) || coh_region_add(&g->r1, c, p, n, COH_REGION_UNCACHED))
+		return -1;
+	coh_device_init(&g->dev, "dmac", coherent ? COH_DEV_COHERENT : 0);
+	g->dev.dma_mask = ~0ull;
+	g->regs = sim_dmac_create(&g->dev);
+	if (!g->regs)
+		return -1;
+	return coh_pool_create(&g->pool, &g->dev, "buf", 512, 64, 0, 2 * NBUF);
+}
+
+static void rig_down(struct rig *g)
+{
+	coh_pool_destroy(&g->pool);
+	sim_quiesce();
+	coh_region_remove(&g->r1);
+	coh_region_remove(&g->r0);
+	sim_fini();
+}
+
+static void program_ring(struct rig *g, coh_bus_t base, size_t count, size_t stride)
+{
+	coh_mmio_write32(g->regs + DMAC_RING_LO, (uint32_t)base);
+	coh_mmio_write32(g->regs + DMAC_RING_HI, (uint32_t)(base >> 32));
+	coh_mmio_write32(g->regs + DMAC_RING_SIZE, (uint32_t)count);
+	coh_mmio_write32(g->regs + DMAC_DESC_STRIDE, (uint32_t)stride);
+	coh_mmio_write32(g->regs + DMAC_CTRL, DMAC_CTRL_RING_EN);
+}
+
+struct xfer {
+	uint8_t *src, *dst;
+	coh_bus_t sbus, dbus;
+	uint32_t len, tag;
+};
+
+static void fill(struct xfer *x, uint32_t *s)
+{
+	x->len = 1 + rnd(s) % 500;
+	x->tag = rnd(s);
+	for (uint32_t i = 0; i < x->len; i++)
+		x->src[i] = (uint8_t)(x->tag + i * 7);
+	memset(x->dst, 0xee, 512);
+}
+
+static int check(struct rig *g, struct xfer *x)
+{
+	int bad = 0;
+
+	coh_take(&g->dev, x->dst, x->len, COH_FROM_DEVICE);
+	coh_consume(&g->dev, x->dst, x->len);
+	for (uint32_t i = 0; i < x->len; i++)
+		bad |= x->dst[i] != (uint8_t)(x->tag + i * 7);
+	coh_take(&g->dev, x->src, x->len, COH_TO_DEVICE);
+	return bad;
+}
+
+/* Mode "ring": coh_ring_post / coh_ring_reap. */
+static int run_ring(struct rig *g, int uncached, uint32_t *s)
+{
+	struct coh_ring ring;
+	struct xfer x[BATCH];
+	int errors = 0;
+
+	if (coh_ring_create(&ring, &g->dev, 8, struct dmac_desc, ctrl, DMAC_DESC_OWN,
+			    uncached ? COH_ATTR_UNCACHED : 0))
+		return 1000;
+	program_ring(g, coh_ring_bus(&ring, 0), ring.count, ring.stride);
+	for (int t = 0; t < TRANSFERS; t += BATCH) {
+		for (int b = 0; b < BATCH; b++) {
+			struct dmac_desc d;
+
+			x[b].src = coh_pool_alloc(&g->pool, &x[b].sbus);
+			x[b].dst = coh_pool_alloc(&g->pool, &x[b].dbus);
+			fill(&x[b], s);
+			coh_give(&g->dev, x[b].src, x[b].len, COH_TO_DEVICE);
+			coh_give(&g->dev, x[b].dst, x[b].len, COH_FROM_DEVICE);
+			d = (struct dmac_desc){ .ctrl = x[b].len, .src = x[b].sbus,
+						.dst = x[b].dbus, .cookie = x[b].tag };
+			if (coh_ring_post(&ring, &d) < 0)
+				errors++;
+		}
+		coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)ring.head);
+		for (int b = 0; b < BATCH; b++) {
+			struct dmac_desc d;
+			int rc, steps = 0;
+
+			while ((rc = coh_ring_reap(&ring, &d)) < 0 && steps++ < 5000)
+				sim_step();
+			if (rc < 0 || (d.ctrl & DMAC_DESC_ERR) || d.cookie != x[b].tag ||
+			    d.status != x[b].len)
+				errors++;
+			else
+				errors += check(g, &x[b]);
+			coh_pool_free(&g->pool, x[b].src);
+			coh_pool_free(&g->pool, x[b].dst);
+		}
+		if (errors)
+			break;
+	}
+	if (errors)
+		ring.pending = 0; /* abandon: the device is reset with the SoC */
+	coh_ring_destroy(&ring);
+	return errors;
+}
+
+/* Mode "accessor": the same ring written field by field with coh_write/coh_read. */
+static int run_accessor(struct rig *g, uint32_t *s)
+{
+	COH_SHARED(struct pdesc) h;
+	struct xfer x;
+	int errors = 0;
+
+	if (coh_alloc_shared(&h, &g->dev, 8, 0))
+		return 1000;
+	program_ring(g, coh_bus(&h), 8, sizeof(struct pdesc));
+	for (uint32_t t = 0; t < TRANSFERS; t++) {
+		size_t i = t % 8;
+		int steps = 0;
+		uint32_t ctrl;
+
+		x.src = coh_pool_alloc(&g->pool, &x.sbus);
+		x.dst = coh_pool_alloc(&g->pool, &x.dbus);
+		fill(&x, s);
+		coh_give(&g->dev, x.src, x.len, COH_TO_DEVICE);
+		coh_give(&g->dev, x.dst, x.len, COH_FROM_DEVICE);
+		coh_write(&h, [i].d.src, x.sbus);
+		coh_write(&h, [i].d.dst, x.dbus);
+		coh_write(&h, [i].d.cookie, (uint64_t)x.tag);
+		coh_write(&h, [i].d.ctrl, DMAC_DESC_OWN | x.len);	/* owner last */
+		coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)((i + 1) % 8));
+		while (((ctrl = coh_read(&h, [i].d.ctrl)) & DMAC_DESC_OWN) && steps++ < 5000)
+			sim_step();
+		coh_dma_rmb();
+		if ((ctrl & (DMAC_DESC_OWN | DMAC_DESC_ERR)) || coh_read(&h, [i].d.status) != x.len)
+			errors++;
+		else
+			errors += check(g, &x);
+		coh_pool_free(&g->pool, x.src);
+		coh_pool_free(&g->pool, x.dst);
+		if (errors)
+			break;
+	}
+	coh_free(&h);
+	return errors;
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t lines[] = { 32, 64, 128 };
+	int accessor, uncached, coherent, want_clean;
+	unsigned long seeds, runs = 0, bad_runs = 0;
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s ring|accessor cached|uncached noncoherent|coherent seeds clean|caught\n", argv[0]);
+		return 2;
+	}
+	accessor = !strcmp(argv[1], "accessor");
+	uncached = !strcmp(argv[2], "uncached");
+	coherent = !strcmp(argv[3], "coherent");
+	seeds = strtoul(argv[4], NULL, 0);
+	want_clean = !strcmp(argv[5], "clean");
+
+	for (unsigned long seed = 1; seed <= seeds; seed++) {
+		for (size_t li = 0; li < 3; li++) {
+			struct rig g;
+			uint32_t s = (uint32_t)seed * 2654435761u;
+			int errors;
+			unsigned long before = quiet_reports;
+
+			memset(&g, 0, sizeof(g));
+			if (rig_up(&g, seed, lines[li], coherent)) {
+				fprintf(stderr, "rig setup failed\n");
+				return 1;
+			}
+			errors = accessor ? run_accessor(&g, &s) : run_ring(&g, uncached, &s);
+			rig_down(&g);
+			runs++;
+			if (errors || quiet_reports != before) {
+				bad_runs++;
+				if (want_clean || bad_runs == 1)
+					printf("seed %lu line %zu: %d payload/descriptor errors, %lu reports%s%s\n",
+					       seed, lines[li], errors, quiet_reports - before,
+					       quiet_reports != before ? "; first: " : "",
+					       quiet_reports != before ? first_report : "");
+				if (!want_clean) {
+					printf("ring_sim: caught at seed %lu (line %zu)\n", seed, lines[li]);
+					printf("ring_sim: 1 passed, 0 failed\n");
+					return 0;
+				}
+			}
+		}
+	}
+	if (!want_clean) {
+		printf("ring_sim: mutation NOT caught in %lu runs\nring_sim: 0 passed, 1 failed\n", runs);
+		return 1;
+	}
+	printf("ring_sim %s %s %s: %lu runs (%lu seeds x 3 line sizes), %lu bad\n", argv[1],
+	       argv[2], argv[3], runs, seeds, bad_runs);
+	printf("ring_sim: %lu passed, %lu failed\n", runs - bad_runs, bad_runs);
+	return bad_runs ? 1 : 0;
+}
