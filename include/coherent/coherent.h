@@ -12,5 +12,6 @@
 #include "coherent/lock.h"
 #include "coherent/pool.h"
 #include "coherent/ring.h"
+#include "coherent/stream.h"
 
 #endif /* COHERENT_COHERENT_H */

@@ -53,4 +53,27 @@
 #define COH_VIRT_TO_PHYS(va) ((uint64_t)(uintptr_t)(va))
 #endif
 
+/*
+ * Streaming DMA (coherent/stream.h).  Bounce pool granule: a bounce slot is
+ * a whole number of granules, each line-aligned, so no slot shares a line
+ * with another.  A multiple of COH_MAX_LINE.
+ */
+#if !defined(COH_BOUNCE_GRANULE)
+#define COH_BOUNCE_GRANULE 256
+#endif
+
+/* Most granules one bounce pool tracks; a larger pool uses larger granules. */
+#if !defined(COH_BOUNCE_MAX_GRANULES)
+#define COH_BOUNCE_MAX_GRANULES 2048
+#endif
+
+/*
+ * Debug checker (COH_DEBUG): live streaming mappings it tracks across all
+ * devices, in a static table.  When it is full, that is reported and the
+ * extra mappings go unchecked for cache-line sharing.
+ */
+#if !defined(COH_CHECK_MAPS)
+#define COH_CHECK_MAPS 1024
+#endif
+
 #endif /* COHERENT_CONFIG_H */

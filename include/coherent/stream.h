@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coherent/stream.h - streaming DMA: buffers that come from elsewhere.
+ *
+ * Packet buffers, block buffers and frames are not allocated by coherent;
+ * they are lent to a device for one transfer and taken back.  A mapping
+ * hands [ptr, ptr+len) to the device and returns the bus address the device
+ * must use; sync calls pass ownership back and forth while the mapping
+ * lives; unmap ends it.  Linux's dma_map_single, dma_sync_single_*,
+ * dma_map_sg/swiotlb, with the same direction semantics:
+ *
+ *                 map / sync_for_device     sync_for_cpu / unmap
+ *   TO_DEVICE     clean (release)           nothing
+ *   FROM_DEVICE   clean+invalidate          invalidate (acquire) again
+ *   BIDIRECTIONAL clean+invalidate          invalidate (acquire) again
+ *
+ * (the second invalidate throws away lines the CPU refilled speculatively
+ * while the device owned the buffer).  A coherent device gets barriers only.
+ *
+ * Bouncing: a buffer is copied through the device's bounce pool when the
+ * device cannot reach it (DMA mask), when its bus address breaks the
+ * device's min_align, when it is FROM_DEVICE/BIDIRECTIONAL for a
+ * non-coherent device and its edges share cache lines with other data
+ * (policy dev->edge_policy: BOUNCE, REFUSE with -COH_EINVAL, ALLOW and
+ * report), and, for COH_DEV_UNTRUSTED devices, whenever it is not exactly
+ * whole cache lines.  Bounce slots never show the device other data: the
+ * bytes of a slot's lines outside the buffer are zeroed, and a FROM_DEVICE
+ * slot is zeroed rather than left holding an earlier mapping's bytes (so
+ * bytes the device does not write read back as zero).  Copies go only in
+ * the transfer's direction and cover only the bytes synced.  Every bounce
+ * is counted in dev->stats (bounces, bounce_bytes).
+ *
+ * Bookkeeping: no allocation.  Each device using streaming DMA has a
+ * struct coh_stream attached (coh_device_set_stream()), which holds a
+ * caller-provided array of mapping records (one per live mapping or
+ * scatter-gather entry) and, optionally, the bounce pool.  Unmap and sync
+ * find the CPU buffer and bounce slot from the record; an address that was
+ * never mapped is refused, so the library never touches memory it was not
+ * given.
+ *
+ * Checker (debug builds, COH_DEBUG): each misuse below is reported through
+ * the diagnostic handler, names both sides and the mapping's file:line, and
+ * is counted in dev->stats.reports; see docs/streaming.md for the list.
+ * The simulator backend additionally sees CPU accesses to device-owned
+ * buffers, because every call here passes ownership (COH_OP_GIVE/TAKE) for
+ * exactly the bytes the device owns: the buffer, or its bounce slot.
+ *
+ * Concurrency: map, sync and unmap may run on any number of threads for one
+ * device; the records and the bounce pool are protected by the stream's
+ * lock word (coherent/lock.h); maintenance and copies run outside it.
+ * Two calls on the *same* mapping must not race (as with Linux).
+ */
+#ifndef COHERENT_STREAM_H
+#define COHERENT_STREAM_H
+
+#include "coherent/device.h"
+
+/* struct coh_stream flags */
+#define COH_STREAM_FORCE_BOUNCE (1u << 0) /* bounce every mapping (swiotlb=force) */
+
+/** One live mapping (or scatter-gather entry).  Library-private contents. */
+struct coh_map_rec {
+	coh_bus_t bus;			/* address the device was given */
+	uintptr_t cpu;			/* the caller's buffer */
+	uintptr_t slot;			/* bounce slot CPU address, 0: mapped in place */
+	size_t len;
+	const struct coh_where *where;	/* where it was mapped (debug builds) */
+	uint32_t ngran;			/* bounce granules held */
+	uint8_t dir;
+	uint8_t flags;
+};
+
+/** Streaming state of one device: mapping records and bounce pool. */
+struct coh_stream {
+	struct coh_map_rec *rec;	/* caller's array, power-of-two entries */
+	size_t nrec;
+	size_t live;			/* records in use */
+	unsigned int flags;		/* COH_STREAM_* */
+	/* bounce pool (size 0: none) */
+	uintptr_t b_cpu;
+	uint64_t b_phys;
+	size_t b_gran;			/* granule bytes */
+	size_t b_ngran;
+	size_t b_free;			/* free granules */
+	size_t b_hint;
+	uint64_t b_used[COH_BOUNCE_MAX_GRANULES / 64];
+	int lock;
+};
+
+/**
+ * @brief Prepare streaming state over caller-provided mapping records.
+ *
+ * @param s     caller-owned, lives as long as the device uses it
+ * @param recs  nrecs records; the device can have at most nrecs live
+ *              mappings (each scatter-gather entry takes one)
+ * @param nrecs a power of two
+ * @param flags COH_STREAM_*
+ * @retval 0 success
+ * @retval -COH_EINVAL NULL, nrecs not a power of two, unknown flags
+ */
+int coh_stream_init(struct coh_stream *s, struct coh_map_rec *recs,
+		    size_t nrecs, unsigned int flags);
+
+/**
+ * @brief Give the stream a bounce pool: DMA-capable memory the device can
+ * reach, at CPU address cpu and physical address phys.
+ *
+ * The memory belongs to the library from now on.  Partial granules at
+ * either end are not used.  Call before the device is used.
+ * @retval 0 success
+ * @retval -COH_EINVAL NULL, size 0, cpu and phys not congruent modulo
+ *         COH_MAX_LINE, or mappings live
+ * @retval -COH_EOVERFLOW cpu+size or phys+size wraps
+ * @retval -COH_ENOMEM the pool holds no whole granule
+ */
+int coh_stream_bounce(struct coh_stream *s, void *cpu, uint64_t phys,
+		      size_t size);
+
+/**
+ * @brief Attach streaming state to a device (NULL detaches).
+ * @retval 0 success
+ * @retval -COH_EINVAL dev is NULL
+ * @retval -COH_ERANGE the bounce pool is not reachable by the device
+ * @retval -COH_EBUSY the current state still has live mappings
+ */
+int coh_device_set_stream(struct coh_device *dev, struct coh_stream *s);
+
+/**
+ * @brief Device teardown: report every mapping still live (with the
+ * file:line it was made at) and detach the streaming state if none is.
+ * @retval 0 no live mapping; the stream is detached
+ * @retval -COH_EBUSY mappings live (each reported); nothing changes
+ * @retval -COH_EINVAL dev is NULL
+ */
+#define coh_device_teardown(dev) coh_device_teardown_at((dev), COH_HERE)
+int coh_device_teardown_at(struct coh_device *dev,
+			   const struct coh_where *where);
+
+/**
+ * @brief Map [ptr, ptr+len) for one transfer in direction dir.
+ *
+ * Ownership: after the call the device owns the buffer (or, when bounced,
+ * its bounce slot; the CPU must still not rely on the buffer until
+ * sync_for_cpu or unmap).  The buffer must be physically contiguous.
+ * @return the bus address to give the device, or COH_BUS_ERROR.  Test it
+ *         with coh_mapping_error() (the checker verifies that you do).
+ *         Failures, reported through the diagnostic handler:
+ *         NULL dev/ptr, len 0, ptr+len wraps, bad dir, no stream attached,
+ *         edges shared under COH_EDGE_REFUSE, buffer not physically
+ *         contiguous, unreachable with no bounce pool (not retryable);
+ *         records or bounce pool exhausted (retryable: nothing was kept).
+ */
+#define coh_map_single(dev, ptr, len, dir)                                     \
+	coh_map_single_at((dev), (ptr), (len), (dir), COH_HERE)
+coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
+			    enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief true if bus is the error sentinel.  Debug builds record that the
+ * mapping's result was checked.
+ */
+bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus);
+
+/**
+ * @brief End a mapping made by coh_map_single().
+ *
+ * Ownership: the CPU owns the buffer again.  FROM_DEVICE/BIDIRECTIONAL:
+ * invalidated again (or copied back from the bounce slot).
+ * @retval 0 success
+ * @retval -COH_EINVAL bus is not a live single mapping of dev (never mapped,
+ *         already unmapped, a scatter-gather entry): nothing is touched;
+ *         or len/dir differ from the mapping's: the mapping is still ended,
+ *         with its own length and direction (nothing leaks), and reported
+ * @retval others from the maintenance (-COH_ENOTSUP, -COH_EFAULT ...)
+ */
+#define coh_unmap_single(dev, bus, len, dir)                                   \
+	coh_unmap_single_at((dev), (bus), (len), (dir), COH_HERE)
+int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief Take bytes [off, off+len) of a live mapping back for the CPU.
+ *
+ * Ownership: the CPU owns those bytes until coh_sync_for_device().
+ * FROM_DEVICE/BIDIRECTIONAL: invalidate (bounced: copy those bytes back).
+ * TO_DEVICE: nothing to do (the ownership change is still recorded).
+ * @retval 0 success
+ * @retval -COH_EINVAL not a live mapping of dev, or dir is not the
+ *         mapping's direction: nothing done
+ * @retval -COH_ERANGE [off, off+len) is not inside the mapping: nothing done
+ */
+#define coh_sync_for_cpu(dev, bus, off, len, dir)                              \
+	coh_sync_for_cpu_at((dev), (bus), (off), (len), (dir), COH_HERE)
+int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
+			size_t len, enum coh_dir dir,
+			const struct coh_where *where);
+
+/**
+ * @brief Give bytes [off, off+len) of a live mapping back to the device.
+ *
+ * Ownership: the device owns them again.  TO_DEVICE/BIDIRECTIONAL: the CPU's
+ * writes are made visible (bounced: copied to the slot); FROM_DEVICE: clean
+ * and invalidate as at map.
+ * @retval as coh_sync_for_cpu().
+ */
+#define coh_sync_for_device(dev, bus, off, len, dir)                           \
+	coh_sync_for_device_at((dev), (bus), (off), (len), (dir), COH_HERE)
+int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
+			   size_t len, enum coh_dir dir,
+			   const struct coh_where *where);
+
+/**
+ * A scatter-gather entry.  The caller fills ptr/len; coh_map_sg() fills
+ * bus/bus_len of the first n entries with the n segments to give the device
+ * (physically contiguous entries merged) and ent_bus of every entry.
+ */
+struct coh_sg {
+	void *ptr;
+	size_t len;
+	coh_bus_t bus;		/* out: segment address (first n entries) */
+	size_t bus_len;		/* out: segment length; 0 beyond n */
+	coh_bus_t ent_bus;	/* out, private: this entry's own address */
+};
+
+/**
+ * @brief Map a scatter-gather list.
+ *
+ * Each entry is mapped (or bounced) as by coh_map_single(); entries whose
+ * bus addresses are contiguous are merged into one segment as long as the
+ * result stays within dev->max_seg_size and does not cross a
+ * (dev->seg_boundary_mask + 1) boundary.  An entry that alone breaks those
+ * limits is refused (and reported).
+ * Ownership: every entry belongs to the device after the call.
+ * @return the number of segments (1..nents), or a negative code with
+ *         nothing mapped:
+ * @retval -COH_EINVAL NULL, nents <= 0, a zero-length or NULL entry, bad dir,
+ *         an entry beyond max_seg_size or crossing a boundary, no stream
+ * @retval -COH_ENOMEM records or bounce pool exhausted (retryable)
+ * @retval -COH_EOVERFLOW an entry wraps the address space
+ */
+#define coh_map_sg(dev, sg, nents, dir)                                        \
+	coh_map_sg_at((dev), (sg), (nents), (dir), COH_HERE)
+int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+		  enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief Unmap a list mapped by coh_map_sg(): same sg, same nents (the
+ * count passed to map, not the count returned), same dir.
+ * @retval 0 success
+ * @retval -COH_EINVAL an entry was not mapped or differs from its mapping
+ *         (the other entries are still unmapped)
+ */
+#define coh_unmap_sg(dev, sg, nents, dir)                                      \
+	coh_unmap_sg_at((dev), (sg), (nents), (dir), COH_HERE)
+int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+		    enum coh_dir dir, const struct coh_where *where);
+
+/** @brief coh_sync_for_cpu() on every entry of a mapped list. */
+#define coh_sync_sg_for_cpu(dev, sg, nents, dir)                               \
+	coh_sync_sg_for_cpu_at((dev), (sg), (nents), (dir), COH_HERE)
+int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
+			   int nents, enum coh_dir dir,
+			   const struct coh_where *where);
+
+/** @brief coh_sync_for_device() on every entry of a mapped list. */
+#define coh_sync_sg_for_device(dev, sg, nents, dir)                            \
+	coh_sync_sg_for_device_at((dev), (sg), (nents), (dir), COH_HERE)
+int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
+			      int nents, enum coh_dir dir,
+			      const struct coh_where *where);
+
+/** @brief Name of a direction ("TO_DEVICE"), for messages. */
+const char *coh_dir_name(int dir);
+
+#endif /* COHERENT_STREAM_H */

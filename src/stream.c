@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * src/stream.c - streaming DMA: map, sync, unmap, scatter-gather, bounce.
+ *
+ * Every entry point has the same shape: check the arguments, find or make
+ * the record under the stream lock, then outside the lock tell the backend
+ * who owns which bytes (COH_OP_GIVE/TAKE: the simulator's ownership
+ * tracking), copy through the bounce slot if there is one, and do the
+ * direction's maintenance with one barrier.
+ */
+#include "stream_internal.h"
+
+const char *coh_dir_name(int dir)
+{
+	switch (dir) {
+	case COH_BIDIRECTIONAL: return "BIDIRECTIONAL";
+	case COH_TO_DEVICE: return "TO_DEVICE";
+	case COH_FROM_DEVICE: return "FROM_DEVICE";
+	default: return "INVALID_DIRECTION";
+	}
+}
+
+/* ---- records: open addressing on the bus address, backward-shift delete */
+
+static size_t coh__rec_hash(const struct coh_stream *s, coh_bus_t bus)
+{
+	uint64_t h = (bus >> 4) * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 32) & (s->nrec - 1);
+}
+
+long coh__rec_find(const struct coh_stream *s, coh_bus_t bus)
+{
+	size_t m = s->nrec - 1, i = coh__rec_hash(s, bus);
+
+	for (size_t n = 0; n < s->nrec; n++, i = (i + 1) & m) {
+		if (!(s->rec[i].flags & COH__REC_USED))
+			return -1;
+		if (s->rec[i].bus == bus)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int coh__rec_insert(struct coh_stream *s, const struct coh_map_rec *r)
+{
+	size_t m = s->nrec - 1, i = coh__rec_hash(s, r->bus);
+
+	if (s->live == s->nrec)
+		return -COH_ENOMEM;
+	while (s->rec[i].flags & COH__REC_USED)
+		i = (i + 1) & m;
+	s->rec[i] = *r;
+	s->live++;
+	return 0;
+}
+
+static void coh__rec_remove(struct coh_stream *s, size_t i)
+{
+	size_t m = s->nrec - 1, j = i;
+
+	for (;;) {
+		s->rec[i].flags = 0;
+		for (;;) {
+			size_t k;
+
+			j = (j + 1) & m;
+			if (!(s->rec[j].flags & COH__REC_USED)) {
+				s->live--;
+				return;
+			}
+			k = coh__rec_hash(s, s->rec[j].bus);
+			/* j stays if its home k lies cyclically in (i, j] */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		s->rec[i] = s->rec[j];
+		i = j;
+	}
+}
+
+/* ---- bounce pool: first fit from a moving hint over a granule bitmap */
+
+static bool coh__gran_used(const struct coh_stream *s, size_t g)
+{
+	return (s->b_used[g / 64] >> (g % 64)) & 1;
+}
+
+static void coh__gran_set(struct coh_stream *s, size_t g, size_t n, bool on)
+{
+	for (size_t i = g; i < g + n; i++) {
+		uint64_t bit = (uint64_t)1 << (i % 64);
+
+		if (on)
+			s->b_used[i / 64] |= bit;
+		else
+			s->b_used[i / 64] &= ~bit;
+	}
+}
+
+static bool coh__slot_fits(const struct coh_device *dev, coh_bus_t bus,
+			   size_t len)
+{
+	uint64_t bm = dev->seg_boundary_mask;
+
+	if (!coh_dma_reachable(dev, bus, len))
+		return false;
+	if (dev->min_align > 1 && (bus & (dev->min_align - 1)))
+		return false;
+	return ((bus ^ (bus + len - 1)) & ~bm) == 0;
+}
+
+/* Called locked.  0 and *slot, or -COH_ENOMEM (retry later) / -COH_ERANGE. */
+static int coh__bounce_alloc(struct coh_stream *s, const struct coh_device *dev,
+			     size_t len, uintptr_t *slot, uint32_t *ngran)
+{
+	size_t n = (len + s->b_gran - 1) / s->b_gran, g = s->b_hint, tried = 0;
+
+	if (!s->b_ngran || n > s->b_ngran)
+		return -COH_ERANGE;
+	if (n > s->b_free)
+		return -COH_ENOMEM;
+	while (tried < s->b_ngran) {
+		size_t k;
+
+		if (g + n > s->b_ngran) {
+			tried += s->b_ngran - g;
+			g = 0;
+			continue;
+		}
+		for (k = 0; k < n && !coh__gran_used(s, g + k); k++)
+			;
+		if (k == n && coh__slot_fits(dev, s->b_phys + dev->bus_offset +
+						   g * s->b_gran, len)) {
+			coh__gran_set(s, g, n, true);
+			s->b_free -= n;
+			s->b_hint = g + n < s->b_ngran ? g + n : 0;
+			*slot = s->b_cpu + g * s->b_gran;
+			*ngran = (uint32_t)n;
+			return 0;
+		}
+		k = k < n ? k + 1 : 1;
+		g += k;
+		tried += k;
+	}
+	return -COH_ENOMEM;
+}
+
+static void coh__bounce_free(struct coh_stream *s, uintptr_t slot, uint32_t n)
+{
+	coh__gran_set(s, (slot - s->b_cpu) / s->b_gran, n, false);
+	s->b_free += n;
+}
+
+static coh_bus_t coh__slot_bus(const struct coh_stream *s,
+			       const struct coh_device *dev, uintptr_t slot)
+{
+	return s->b_phys + (slot - s->b_cpu) + dev->bus_offset;
+}
+
+/* ---- setup */
+
+int coh_stream_init(struct coh_stream *s, struct coh_map_rec *recs,
+		    size_t nrecs, unsigned int flags)
+{
+	coh__api_check(s && recs, COH_HERE, COH_EINVAL,
+		       "coh_stream_init: stream or records NULL");
+	coh__api_check(coh_is_pow2(nrecs) && nrecs <= ((size_t)1 << 30), COH_HERE,
+		       COH_EINVAL, "coh_stream_init: record count must be a power of two");
+	coh__api_check(!(flags & ~COH_STREAM_FORCE_BOUNCE), COH_HERE, COH_EINVAL,
+		       "coh_stream_init: unknown flags");
+	__builtin_memset(s, 0, sizeof(*s));
+	__builtin_memset(recs, 0, nrecs * sizeof(*recs));
+	s->rec = recs;
+	s->nrec = nrecs;
+	s->flags = flags;
+	return 0;
+}
+
+int coh_stream_bounce(struct coh_stream *s, void *cpu, uint64_t phys,
+		      size_t size)
+{
+	uintptr_t c = (uintptr_t)cpu, a;
+	size_t gran = COH_BOUNCE_GRANULE, skip;
+
+	coh__api_check(s && cpu && size, COH_HERE, COH_EINVAL,
+		       "coh_stream_bounce: NULL or empty pool");
+	coh__api_check(!s->live, COH_HERE, COH_EINVAL,
+		       "coh_stream_bounce: mappings are live");
+	coh__api_check(((c ^ phys) & (COH_MAX_LINE - 1)) == 0, COH_HERE, COH_EINVAL,
+		       "coh_stream_bounce: cpu and phys differ modulo COH_MAX_LINE");
+	coh__api_check(size - 1 <= UINTPTR_MAX - c && size - 1 <= UINT64_MAX - phys,
+		       COH_HERE, COH_EOVERFLOW, "coh_stream_bounce: pool wraps");
+	a = (c + COH_MAX_LINE - 1) & ~(uintptr_t)(COH_MAX_LINE - 1);
+	skip = a - c;
+	coh__api_check(size > skip && size - skip >= gran, COH_HERE, COH_ENOMEM,
+		       "coh_stream_bounce: pool holds no whole granule");
+	while ((size - skip) / gran > COH_BOUNCE_MAX_GRANULES)
+		gran *= 2;
+	s->b_cpu = a;
+	s->b_phys = phys + skip;
+	s->b_gran = gran;
+	s->b_ngran = (size - skip) / gran;
+	s->b_free = s->b_ngran;
+	s->b_hint = 0;
+	__builtin_memset(s->b_used, 0, sizeof(s->b_used));
+	return 0;
+}
+
+int coh_device_set_stream(struct coh_device *dev, struct coh_stream *s)
+{
+	struct coh_stream *old;
+
+	coh__api_check(dev, COH_HERE, COH_EINVAL, "coh_device_set_stream: dev is NULL");
+	old = dev->bounce;
+	coh__api_check(!old || !__atomic_load_n(&old->live, __ATOMIC_RELAXED),
+		       COH_HERE, COH_EBUSY,
+		       "coh_device_set_stream: the current stream has live mappings");
+	coh__api_check(!s || !s->b_ngran ||
+			       coh_dma_reachable(dev, s->b_phys + dev->bus_offset,
+						 s->b_ngran * s->b_gran),
+		       COH_HERE, COH_ERANGE,
+		       "coh_device_set_stream: bounce pool beyond the device's DMA mask");
+	dev->bounce = s;
+	return 0;
+}
+
+int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	size_t live = 0;
+
+	coh__api_check(dev, where, COH_EINVAL, "coh_device_teardown: dev is NULL");
+	s = dev->bounce;
+	if (!s)
+		return 0;
+	for (size_t i = 0; i < s->nrec; i++) {
+		struct coh_map_rec r;
+
+		coh__lock(&s->lock);
+		r = s->rec[i];
+		coh__unlock(&s->lock);
+		if (!(r.flags & COH__REC_USED))
+			continue;
+		live++;
+		coh__chk_report(dev, where, -COH_EBUSY,
+				"device torn down with a live %s mapping: bus %x, %z bytes %D, mapped at %W",
+				(r.flags & COH__REC_SG) ? "scatter-gather" : "single",
+				r.bus, r.len, (int)r.dir, r.where);
+	}
+	if (live)
+		return -COH_EBUSY;
+	dev->bounce = NULL;
+	return 0;
+}
+
+/* ---- maintenance by direction */
+
+static size_t coh__line_or_max(void)
+{
+	size_t l = coh_cache_line_size();
+
+	return l ? l : COH_MAX_LINE;
+}
+
+/* CPU -> device: TO_DEVICE cleans, the others clean and invalidate. */
+static int coh__to_dev(struct coh_device *dev, uintptr_t p, size_t len,
+		       int dir)
+{
+	if (dir == COH_TO_DEVICE)
+		return coh__release_range(dev, p, p + len);
+	return coh__flush_range(dev, p, p + len);
+}
+
+/* device -> CPU: invalidate again, unless the device only read. */
+static int coh__to_cpu(struct coh_device *dev, uintptr_t p, size_t len,
+		       int dir)
+{
+	if (dir == COH_TO_DEVICE)
+		return 0;
+	return coh__acquire_range(dev, p, p + len);
+}
+
+/* ---- map */
+
+static int coh__stream_of(struct coh_device *dev, struct coh_stream **sp,
+			  const struct coh_where *where)
+{
+	coh__api_check(dev, where, COH_EINVAL, "streaming DMA: device is NULL");
+	*sp = dev->bounce;
+	coh__api_check(*sp, where, COH_EINVAL,
+		       "streaming DMA: no struct coh_stream attached (coh_device_set_stream)");
+	return 0;
+}
+
+/*
+ * Map one buffer; the record is made before the device is given anything
+ * and is undone on any failure, so an error leaves no trace.
+ */
+static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
+			size_t len, int dir, uint8_t rflags,
+			const struct coh_where *where, coh_bus_t *busp)
+{
+	uintptr_t p = (uintptr_t)ptr, end, lm = coh__line_or_max() - 1;
+	struct coh_map_rec r = { 0 };
+	uint64_t phys, last;
+	coh_bus_t bus;
+	bool exact, bounce;
+	int rc;
+
+	rc = coh__check_range(dev, ptr, len, &end, where);
+	if (rc)
+		return rc;
+	coh__api_check(len, where, COH_EINVAL, "streaming map of zero bytes");
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "streaming map: unknown direction");
+	rc = coh_virt_to_phys(ptr, &phys);
+	if (rc) {
+		coh__diag(where, "streaming map: buffer address has no physical address", rc);
+		return rc;
+	}
+	rc = coh_virt_to_phys((const char *)ptr + (len - 1), &last);
+	coh__api_check(!rc && last - phys == len - 1, where, COH_EINVAL,
+		       "streaming map: buffer is not physically contiguous");
+	bus = phys + dev->bus_offset;
+	exact = !(p & lm) && !(end & lm);
+	bounce = (s->flags & COH_STREAM_FORCE_BOUNCE) ||
+		 !coh_dma_reachable(dev, bus, len) ||
+		 (dev->min_align > 1 && (bus & (dev->min_align - 1))) ||
+		 ((dev->flags & COH_DEV_UNTRUSTED) && !exact);
+	if (!bounce && !exact && dir != COH_TO_DEVICE &&
+	    !coh_device_is_coherent(dev)) {
+		/* an edge line holds other data: a later invalidate could eat it */
+		switch (dev->edge_policy) {
+		case COH_EDGE_REFUSE:
+			coh__api_check(0, where, COH_EINVAL,
+				       "streaming map: buffer edges share cache lines (COH_EDGE_REFUSE)");
+			break;
+		case COH_EDGE_ALLOW:
+			coh__stat_add(dev, reports, 1);
+			coh__diag(where, "streaming map: buffer edges share cache lines, mapped in place (COH_EDGE_ALLOW)", 0);
+			break;
+		default:
+			bounce = true;
+			break;
+		}
+	}
+
+	r.cpu = p;
+	r.len = len;
+	r.where = where;
+	r.dir = (uint8_t)dir;
+	r.flags = (uint8_t)(COH__REC_USED | rflags);
+	r.bus = bus;
+	coh__lock(&s->lock);
+	if (bounce) {
+		rc = coh__bounce_alloc(s, dev, len, &r.slot, &r.ngran);
+		if (!rc)
+			r.bus = coh__slot_bus(s, dev, r.slot);
+	}
+	if (!rc) {
+		rc = coh__rec_insert(s, &r);
+		if (rc && bounce)
+			coh__bounce_free(s, r.slot, r.ngran);
+	}
+	coh__unlock(&s->lock);
+	if (rc) {
+		coh__diag(where, rc == -COH_ENOMEM ?
+				"streaming map: mapping records or bounce pool exhausted (retry later)" :
+				"streaming map: needs a bounce slot the pool cannot give (no pool, or too large)",
+			  rc);
+		return rc;
+	}
+
+	if (bounce) {
+		uintptr_t lines_end = ((r.slot + len - 1) | lm) + 1;
+		size_t copied = 0;
+
+		/* the device sees only the buffer's bytes and zeros, never an older mapping's */
+		if (dir == COH_FROM_DEVICE) {
+			__builtin_memset((void *)r.slot, 0, lines_end - r.slot);
+		} else {
+			__builtin_memcpy((void *)r.slot, ptr, len);
+			__builtin_memset((void *)(r.slot + len), 0,
+					 lines_end - r.slot - len);
+			copied = len;
+		}
+		rc = coh_arch_op(COH_OP_GIVE, dev, (void *)r.slot, len, dir, where);
+		if (!rc) {
+			rc = coh__to_dev(dev, r.slot, len, dir);
+			coh_arch_op_end(COH_OP_GIVE);
+		}
+		coh__stat_add(dev, bounces, 1);
+		coh__stat_add(dev, bounce_bytes, copied);
+	} else {
+		rc = coh_arch_op(COH_OP_GIVE, dev, ptr, len, dir, where);
+		if (!rc) {
+			rc = coh__to_dev(dev, p, len, dir);
+			coh_arch_op_end(COH_OP_GIVE);
+		}
+	}
+	if (rc) {
+		long i;
+
+		(void)coh_arch_op(COH_OP_TAKE, dev, r.slot ? (void *)r.slot : ptr,
+				  len, dir, where);
+		coh_arch_op_end(COH_OP_TAKE);
+		coh__lock(&s->lock);
+		i = coh__rec_find(s, r.bus);
+		while (i >= 0 && (s->rec[i].cpu != p || s->rec[i].len != len))
+			i = -1; /* duplicates of this bus are not ours: leave them */
+		if (i >= 0)
+			coh__rec_remove(s, (size_t)i);
+		if (r.slot)
+			coh__bounce_free(s, r.slot, r.ngran);
+		coh__unlock(&s->lock);
+		coh__diag(where, "streaming map: maintenance failed", rc);
+		return rc;
+	}
+	coh__stat_add(dev, maps, 1);
+	coh__chk_map(dev, &r);
+	*busp = r.bus;
+	return 0;
+}
+
+coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
+			    enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	coh_bus_t bus;
+
+	if (coh__stream_of(dev, &s, where))
+		return COH_BUS_ERROR;
+	if (coh__map_one(dev, s, ptr, len, (int)dir, 0, where, &bus))
+		return COH_BUS_ERROR;
+	return bus;
+}
+
+bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus)
+{
+	if (bus == COH_BUS_ERROR)
+		return true;
+	coh__chk_mapping_error(dev, bus);
+	return false;
+}
+
+/* ---- lookup for unmap and sync */
+
+enum { COH__UNMAP, COH__SYNC_CPU, COH__SYNC_DEV };
+
+static const char *const coh__what[] = { "unmapped", "synced", "synced" };
+
+/*
+ * Find the record for bus and copy it to *r; for unmap, also remove it so a
+ * concurrent second unmap of the same address fails cleanly.  Reports the
+ * misuse classes that refuse the call.
+ */
+static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
+		       coh_bus_t bus, int kind, bool sg, struct coh_map_rec *r,
+		       const struct coh_where *where)
+{
+	bool nag = false;
+	long i;
+
+	coh__lock(&s->lock);
+	i = coh__rec_find(s, bus);
+	if (i >= 0 && kind == COH__UNMAP &&
+	    !(s->rec[i].flags & COH__REC_SG) != !sg) {
+		*r = s->rec[i];
+		coh__unlock(&s->lock);
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"unmapped bus %x as %s, mapped as %s at %W",
+				bus, sg ? "scatter-gather" : "single",
+				sg ? "single" : "scatter-gather", r->where);
+		return -COH_EINVAL;
+	}
+	if (i >= 0) {
+		*r = s->rec[i];
+		if (COH_DEBUG && !(r->flags & (COH__REC_CHECKED | COH__REC_NAGGED))) {
+			s->rec[i].flags |= COH__REC_NAGGED;
+			nag = true;
+		}
+		if (kind == COH__UNMAP)
+			coh__rec_remove(s, (size_t)i);
+	}
+	coh__unlock(&s->lock);
+	if (i < 0) {
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"%s bus %x which is not mapped (never mapped, or already unmapped)",
+				coh__what[kind], bus);
+		return -COH_EINVAL;
+	}
+	if (nag)
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"%s bus %x without checking the mapping with coh_mapping_error(); %D mapping of %z bytes made at %W",
+				coh__what[kind], bus, (int)r->dir, r->len, r->where);
+	return 0;
+}
+
+/* ---- unmap */
+
+static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
+			  coh_bus_t bus, size_t len, int dir, bool sg,
+			  const struct coh_where *where)
+{
+	struct coh_map_rec r;
+	int rc, rc2 = 0;
+
+	rc = coh__lookup(dev, s, bus, COH__UNMAP, sg, &r, where);
+	if (rc)
+		return rc;
+	if (len != r.len) {
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"unmapped bus %x with %z bytes, mapped with %z bytes at %W",
+				bus, len, r.len, r.where);
+		rc2 = -COH_EINVAL;
+	}
+	if (dir != r.dir) {
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"unmapped bus %x %D, mapped %D at %W", bus, dir,
+				(int)r.dir, r.where);
+		rc2 = -COH_EINVAL;
+	}
+	/* the mapping's own length and direction: the truth, whatever was passed */
+	if (r.slot) {
+		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.slot, r.len, r.dir, where);
+		if (!rc) {
+			rc = coh__to_cpu(dev, r.slot, r.len, r.dir);
+			if (!rc && r.dir != COH_TO_DEVICE) {
+				__builtin_memcpy((void *)r.cpu, (void *)r.slot, r.len);
+				coh__stat_add(dev, bounce_bytes, r.len);
+			}
+			coh_arch_op_end(COH_OP_TAKE);
+		}
+		coh__lock(&s->lock);
+		coh__bounce_free(s, r.slot, r.ngran);
+		coh__unlock(&s->lock);
+	} else {
+		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.cpu, r.len, r.dir, where);
+		if (!rc) {
+			rc = coh__to_cpu(dev, r.cpu, r.len, r.dir);
+			coh_arch_op_end(COH_OP_TAKE);
+		}
+	}
+	coh__chk_unmap(dev, &r);
+	return rc ? rc : rc2;
+}
+
+int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	if (rc)
+		return rc;
+	return coh__unmap_one(dev, s, bus, len, (int)dir, false, where);
+}
+
+/* ---- sync */
+
+static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
+			 coh_bus_t bus, size_t off, size_t len, int dir,
+			 int kind, const struct coh_where *where)
+{
+	const char *to = kind == COH__SYNC_CPU ? "for the CPU" : "for the device";
+	struct coh_map_rec r;
+	uintptr_t base;
+	int rc;
+
+	rc = coh__lookup(dev, s, bus, kind, false, &r, where);
+	if (rc)
+		return rc;
+	if (dir != r.dir) {
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"synced bus %x %s %D, mapped %D at %W", bus, to,
+				dir, (int)r.dir, r.where);
+		return -COH_EINVAL;
+	}
+	if (off > r.len || len > r.len - off) {
+		coh__chk_report(dev, where, -COH_ERANGE,
+				"synced bytes [%z, %z+%z) of bus %x %s, outside the mapping of %z bytes made at %W",
+				off, off, len, bus, to, r.len, r.where);
+		return -COH_ERANGE;
+	}
+	if (!len)
+		return 0;
+	base = r.slot ? r.slot : r.cpu;
+	if (kind == COH__SYNC_CPU) {
+		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)(base + off), len, dir, where);
+		if (rc)
+			return rc;
+		rc = coh__to_cpu(dev, base + off, len, dir);
+		if (!rc && r.slot && dir != COH_TO_DEVICE) {
+			__builtin_memcpy((void *)(r.cpu + off), (void *)(r.slot + off), len);
+			coh__stat_add(dev, bounce_bytes, len);
+		}
+		coh_arch_op_end(COH_OP_TAKE);
+		return rc;
+	}
+	if (r.slot && dir != COH_FROM_DEVICE) {
+		__builtin_memcpy((void *)(r.slot + off), (void *)(r.cpu + off), len);
+		coh__stat_add(dev, bounce_bytes, len);
+	}
+	rc = coh_arch_op(COH_OP_GIVE, dev, (void *)(base + off), len, dir, where);
+	if (rc)
+		return rc;
+	rc = coh__to_dev(dev, base + off, len, dir);
+	coh_arch_op_end(COH_OP_GIVE);
+	return rc;
+}
+
+int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
+			size_t len, enum coh_dir dir,
+			const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	if (rc)
+		return rc;
+	return coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_CPU, where);
+}
+
+int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
+			   size_t len, enum coh_dir dir,
+			   const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	if (rc)
+		return rc;
+	return coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_DEV, where);
+}
+
+/* ---- scatter-gather */
+
+static bool coh__crosses(const struct coh_device *dev, coh_bus_t bus, size_t len)
+{
+	return ((bus ^ (bus + len - 1)) & ~dev->seg_boundary_mask) != 0;
+}
+
+static int coh__sg_args(struct coh_device *dev, struct coh_sg *sg, int nents,
+			int dir, struct coh_stream **sp,
+			const struct coh_where *where)
+{
+	int rc = coh__stream_of(dev, sp, where);
+
+	if (rc)
+		return rc;
+	coh__api_check(sg, where, COH_EINVAL, "scatter-gather: list is NULL");
+	coh__api_check(nents > 0, where, COH_EINVAL,
+		       "scatter-gather: list has no entries");
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "scatter-gather: unknown direction");
+	return 0;
+}
+
+int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+		  enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where), i, k = -1;
+
+	if (rc)
+		return rc;
+	for (i = 0; i < nents; i++) {
+		size_t len = sg[i].len;
+		coh_bus_t b;
+
+		if (dev->max_seg_size && len > dev->max_seg_size) {
+			coh__chk_report(dev, where, -COH_EINVAL,
+					"scatter-gather entry %d of %z bytes exceeds the device's max_seg_size %z (mapped at %W)",
+					i, len, dev->max_seg_size, where);
+			rc = -COH_EINVAL;
+			break;
+		}
+		rc = coh__map_one(dev, s, sg[i].ptr, len, (int)dir,
+				  COH__REC_SG | COH__REC_CHECKED, where, &b);
+		if (rc)
+			break;
+		sg[i].ent_bus = b;
+		if (coh__crosses(dev, b, len)) {
+			coh__chk_report(dev, where, -COH_EINVAL,
+					"scatter-gather entry %d [%x, +%z) crosses the device's segment boundary (seg_boundary_mask %x) (mapped at %W)",
+					i, b, len, dev->seg_boundary_mask, where);
+			(void)coh__unmap_one(dev, s, b, len, (int)dir, true, where);
+			rc = -COH_EINVAL;
+			break;
+		}
+		if (k >= 0 && sg[k].bus + sg[k].bus_len == b &&
+		    (!dev->max_seg_size || sg[k].bus_len + len <= dev->max_seg_size) &&
+		    !coh__crosses(dev, sg[k].bus, sg[k].bus_len + len)) {
+			sg[k].bus_len += len;
+		} else {
+			k++;
+			sg[k].bus = b;
+			sg[k].bus_len = len;
+		}
+	}
+	if (rc) {
+		/* undo: the device was never told about any of it */
+		for (int j = 0; j < i; j++)
+			(void)coh__unmap_one(dev, s, sg[j].ent_bus, sg[j].len,
+					     (int)dir, true, where);
+		for (int j = 0; j < nents; j++) {
+			sg[j].bus = COH_BUS_ERROR;
+			sg[j].bus_len = 0;
+		}
+		return rc;
+	}
+	for (i = k + 1; i < nents; i++) {
+		sg[i].bus = COH_BUS_ERROR;
+		sg[i].bus_len = 0;
+	}
+	return k + 1;
+}
+
+int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+		    enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where);
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < nents; i++) {
+		int r = coh__unmap_one(dev, s, sg[i].ent_bus, sg[i].len,
+				       (int)dir, true, where);
+
+		if (r && !rc)
+			rc = r;
+	}
+	return rc;
+}
+
+static int coh__sync_sg(struct coh_device *dev, struct coh_sg *sg, int nents,
+			int dir, int kind, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__sg_args(dev, sg, nents, dir, &s, where);
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < nents; i++) {
+		int r = coh__sync_one(dev, s, sg[i].ent_bus, 0, sg[i].len, dir,
+				      kind, where);
+
+		if (r && !rc)
+			rc = r;
+	}
+	return rc;
+}
+
+int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
+			   int nents, enum coh_dir dir,
+			   const struct coh_where *where)
+{
+	return coh__sync_sg(dev, sg, nents, (int)dir, COH__SYNC_CPU, where);
+}
+
+int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
+			      int nents, enum coh_dir dir,
+			      const struct coh_where *where)
+{
+	return coh__sync_sg(dev, sg, nents, (int)dir, COH__SYNC_DEV, where);
+}
