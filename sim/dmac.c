@@ -28,6 +28,8 @@ static void set_lo(uint64_t *r, uint64_t v)
 	*r = (*r & ~(uint64_t)0xffffffffu) | (v & 0xffffffffu);
 }
 
+static void fetch(struct dmac *d);
+
 static uint64_t dmac_read(void *ctx, size_t off, unsigned size)
 {
 	struct dmac *d = ctx;
@@ -87,6 +89,10 @@ static void dmac_write(void *ctx, size_t off, uint64_t v, unsigned size)
 		if (d->ring_size)
 			d->tail = v32 % d->ring_size;
 		d->status &= ~DMAC_ST_RING_STALL;
+		/* a doorbell: the engine fetches the next descriptor at once,
+		 * as real ones do, not at some later step */
+		if (!d->active && (d->ctrl & DMAC_CTRL_RING_EN) && d->head != d->tail)
+			fetch(d);
 		break;
 	case DMAC_DESC_STRIDE:
 		d->stride = v32 >= sizeof(struct dmac_desc) ? v32 : (uint32_t)sizeof(struct dmac_desc);

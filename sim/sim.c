@@ -292,12 +292,12 @@ void sim_print_report(const struct sim_report *r, void *file)
 
 	fprintf(f, "coherent-sim: %s bus=0x%llx buf=%s seed=%llu last-change=",
 		sim_class_name(r->cls), (unsigned long long)r->bus,
-		r->buf ? r->buf : "-", (unsigned long long)r->seed);
+		r->buf[0] ? r->buf : "-", (unsigned long long)r->seed);
 	if (r->file)
 		fprintf(f, "%s:%d", r->file, r->line);
 	else
 		fprintf(f, "-");
-	if (r->change)
+	if (r->change[0])
 		fprintf(f, " (%s)", r->change);
 	fprintf(f, " dev=%s: %s\n", r->dev ? r->dev : "-", r->msg);
 }
@@ -308,7 +308,6 @@ report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
        const char *fmt, ...)
 {
 	struct sim_report r;
-	char change[64];
 	va_list ap;
 
 	memset(&r, 0, sizeof(r));
@@ -322,18 +321,20 @@ report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 		if (!dev)
 			dev = m->dev;
 		bus = S.phys + i * S.line + (dev ? dev->bus_offset : 0);
-		r.buf = name_of((uintptr_t)CPU(i));
-		if (!r.buf) /* a name covering any byte of the line */
-			for (size_t b = 1; b < S.line && !r.buf; b++)
-				r.buf = name_of((uintptr_t)CPU(i) + b);
+		const char *nm = NULL;
+
+		/* a name covering any byte of the line */
+		for (size_t b = 0; b < S.line && !nm; b++)
+			nm = name_of((uintptr_t)CPU(i) + b);
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
 		if (m->where) {
 			r.file = base_name(m->where->file);
 			r.line = m->where->line;
 		}
 		if (on) {
-			snprintf(change, sizeof(change), "%s%s", on,
+			snprintf(r.change, sizeof(r.change), "%s%s", on,
 				 dir_name(m->last_dir));
-			r.change = change;
 		}
 	}
 	r.cls = cls;

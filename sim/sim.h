@@ -123,11 +123,11 @@ enum sim_class {
 struct sim_report {
 	int cls;			/* enum sim_class */
 	uint64_t bus;			/* bus address of the line (or of the access) */
-	const char *buf;		/* sim_name() of the memory, or NULL */
+	char buf[32];			/* sim_name() of the memory, "" if unknown */
 	uint64_t seed;
 	const char *file;		/* last ownership change / maintenance call, or NULL */
 	int line;
-	const char *change;		/* "coh_give FROM_DEVICE", ... or NULL */
+	char change[48];		/* "coh_give FROM_DEVICE", ... "" if none */
 	const char *dev;		/* device name, or NULL */
 	char msg[160];
 };
