@@ -49,7 +49,7 @@ static const char *find_msg(const char *a, const char *b, const char *c)
 	return NULL;
 }
 
-static char *site(int line)
+static __attribute__((unused)) char *site(int line)
 {
 	static char s[64];
 
