@@ -10,6 +10,16 @@
  */
 #include "stream_internal.h"
 
+#if COH_STATS
+#define coh__stat_bump(dev, field, n)                                          \
+	__atomic_store_n(&(dev)->stats.field,                                  \
+			 __atomic_load_n(&(dev)->stats.field, __ATOMIC_RELAXED) + \
+				 (unsigned long)(n),                           \
+			 __ATOMIC_RELAXED)
+#else
+#define coh__stat_bump(dev, field, n) ((void)0)
+#endif
+
 const char *coh_dir_name(int dir)
 {
 	switch (dir) {
@@ -82,21 +92,39 @@ static void coh__rec_remove(struct coh_stream *s, size_t i)
 
 /* ---- bounce pool: first fit from a moving hint over a granule bitmap */
 
-static bool coh__gran_used(const struct coh_stream *s, size_t g)
-{
-	return (s->b_used[g / 64] >> (g % 64)) & 1;
-}
-
 static void coh__gran_set(struct coh_stream *s, size_t g, size_t n, bool on)
 {
-	for (size_t i = g; i < g + n; i++) {
-		uint64_t bit = (uint64_t)1 << (i % 64);
+	while (n) {
+		size_t b = g % 64, k = 64 - b < n ? 64 - b : n;
+		uint64_t m = (k == 64 ? ~(uint64_t)0 : (((uint64_t)1 << k) - 1)) << b;
 
 		if (on)
-			s->b_used[i / 64] |= bit;
+			s->b_used[g / 64] |= m;
 		else
-			s->b_used[i / 64] &= ~bit;
+			s->b_used[g / 64] &= ~m;
+		g += k;
+		n -= k;
 	}
+}
+
+/* granules free from g on, up to n (stops at the first used one) */
+static size_t coh__gran_run(const struct coh_stream *s, size_t g, size_t n)
+{
+	size_t run = 0;
+
+	while (run < n) {
+		uint64_t w = s->b_used[g / 64] >> (g % 64);
+		size_t avail = 64 - g % 64, k;
+
+		if (w) {
+			k = (size_t)__builtin_ctzll(w);
+			if (k < avail)
+				return run + k < n ? run + k : n;
+		}
+		run += avail;
+		g += avail;
+	}
+	return n;
 }
 
 static bool coh__slot_fits(const struct coh_device *dev, coh_bus_t bus,
@@ -115,9 +143,12 @@ static bool coh__slot_fits(const struct coh_device *dev, coh_bus_t bus,
 static int coh__bounce_alloc(struct coh_stream *s, const struct coh_device *dev,
 			     size_t len, uintptr_t *slot, uint32_t *ngran)
 {
-	size_t n = (len + s->b_gran - 1) / s->b_gran, g = s->b_hint, tried = 0;
+	size_t n, g = s->b_hint, tried = 0;
 
-	if (!s->b_ngran || n > s->b_ngran)
+	if (!s->b_ngran)
+		return -COH_ERANGE;
+	n = (len + s->b_gran - 1) / s->b_gran;
+	if (n > s->b_ngran)
 		return -COH_ERANGE;
 	if (n > s->b_free)
 		return -COH_ENOMEM;
@@ -129,8 +160,7 @@ static int coh__bounce_alloc(struct coh_stream *s, const struct coh_device *dev,
 			g = 0;
 			continue;
 		}
-		for (k = 0; k < n && !coh__gran_used(s, g + k); k++)
-			;
+		k = coh__gran_run(s, g, n);
 		if (k == n && coh__slot_fits(dev, s->b_phys + dev->bus_offset +
 						   g * s->b_gran, len)) {
 			coh__gran_set(s, g, n, true);
@@ -149,8 +179,13 @@ static int coh__bounce_alloc(struct coh_stream *s, const struct coh_device *dev,
 
 static void coh__bounce_free(struct coh_stream *s, uintptr_t slot, uint32_t n)
 {
-	coh__gran_set(s, (slot - s->b_cpu) / s->b_gran, n, false);
+	size_t g = (slot - s->b_cpu) / s->b_gran;
+
+	coh__gran_set(s, g, n, false);
 	s->b_free += n;
+	/* reuse the lowest free slot first: it is the one still in the cache */
+	if (g < s->b_hint)
+		s->b_hint = g;
 }
 
 static coh_bus_t coh__slot_bus(const struct coh_stream *s,
@@ -320,9 +355,11 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		coh__diag(where, "streaming map: buffer address has no physical address", rc);
 		return rc;
 	}
-	rc = coh_virt_to_phys((const char *)ptr + (len - 1), &last);
-	coh__api_check(!rc && last - phys == len - 1, where, COH_EINVAL,
-		       "streaming map: buffer is not physically contiguous");
+	if ((p ^ (end - 1)) >> 12) {
+		rc = coh_virt_to_phys((const char *)ptr + (len - 1), &last);
+		coh__api_check(!rc && last - phys == len - 1, where, COH_EINVAL,
+			       "streaming map: buffer is not physically contiguous");
+	}
 	bus = phys + dev->bus_offset;
 	exact = !(p & lm) && !(end & lm);
 	bounce = (s->flags & COH_STREAM_FORCE_BOUNCE) ||
@@ -364,6 +401,12 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		if (rc && bounce)
 			coh__bounce_free(s, r.slot, r.ngran);
 	}
+	if (!rc) {
+		/* every writer of these holds this lock: a load and a store suffice */
+		coh__stat_bump(dev, maps, 1);
+		if (bounce)
+			coh__stat_bump(dev, bounces, 1);
+	}
 	coh__unlock(&s->lock);
 	if (rc) {
 		coh__diag(where, rc == -COH_ENOMEM ?
@@ -391,7 +434,6 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 			rc = coh__to_dev(dev, r.slot, len, dir);
 			coh_arch_op_end(COH_OP_GIVE);
 		}
-		coh__stat_add(dev, bounces, 1);
 		coh__stat_add(dev, bounce_bytes, copied);
 	} else {
 		rc = coh_arch_op(COH_OP_GIVE, dev, ptr, len, dir, where);
@@ -414,11 +456,13 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 			coh__rec_remove(s, (size_t)i);
 		if (r.slot)
 			coh__bounce_free(s, r.slot, r.ngran);
+		coh__stat_bump(dev, maps, -1);
+		if (r.slot)
+			coh__stat_bump(dev, bounces, -1);
 		coh__unlock(&s->lock);
 		coh__diag(where, "streaming map: maintenance failed", rc);
 		return rc;
 	}
-	coh__stat_add(dev, maps, 1);
 	coh__chk_map(dev, &r);
 	*busp = r.bus;
 	return 0;
