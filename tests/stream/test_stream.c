@@ -371,6 +371,18 @@ static void t_bad_input(void)
 	CHECK_EQ(st.live, 0);
 	CHECK_EQ(st.b_free, st.b_ngran);
 
+	/* needs a bounce but the stream has no pool (regression: divided by zero) */
+	{
+		static struct coh_stream s0;
+		static struct coh_map_rec r0[4];
+
+		coh_stream_init(&s0, r0, 4, 0);
+		CHECK_EQ(coh_device_set_stream(&dev, &s0), 0);
+		CHECK(coh_mapping_error(&dev, coh_map_single(&dev, buf + 1, 64, COH_FROM_DEVICE)));
+		CHECK_EQ(last_err, -COH_ERANGE);
+		CHECK_EQ(s0.live, 0);
+	}
+
 	/* no stream attached */
 	coh_device_set_stream(&dev, NULL);
 	CHECK(coh_mapping_error(&dev, coh_map_single(&dev, buf, 64, COH_TO_DEVICE)));
