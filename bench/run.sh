@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# usage: sh bench/run.sh <build dir>   (make bench passes build/bench)
+# Simulated DMA throughput, sanitizer off and on, as a ratio against a
+# plain memcpy of the same bytes measured in the same run.
+set -eu
+b=${1:-build/bench}
+exe=$b/bench/coh-bench
+[ -x "$exe" ] || { echo "bench: $exe not built" >&2; exit 1; }
+echo "simulated DMA throughput (4 KiB transfers through the DMA controller, give/take each)"
+printf '%-44s %10s %9s\n' "configuration" "MB/s" "ratio"
+"$exe" | while IFS='|' read -r name mbs ratio; do
+	printf '%-44s %10s %9s\n' "$name" "$mbs" "$ratio"
+done
