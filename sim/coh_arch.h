@@ -81,4 +81,17 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 void coh_arch_op_end(int op);
 #define coh_arch_op_end coh_arch_op_end
 
+/* Streaming maps of memory outside registered regions: the simulator's map. */
+uint64_t sim_virt_to_phys(const void *p);
+static inline int coh_arch_virt_to_phys(const void *va, uint64_t *pa)
+{
+	uint64_t p = sim_virt_to_phys(va);
+
+	if (p == ~(uint64_t)0)
+		return -COH_EFAULT;
+	*pa = p;
+	return 0;
+}
+#define coh_arch_virt_to_phys coh_arch_virt_to_phys
+
 #endif
