@@ -111,13 +111,23 @@ static int chance(unsigned permille)
 	return permille && rnd() % 1000 < permille;
 }
 
+/* bits [lo, hi) of one 64-bit word, lo and hi clamped to [0, 64] */
+static uint64_t word_range(size_t lo, size_t hi)
+{
+	uint64_t top, bot;
+
+	if (lo >= hi || lo >= 64)
+		return 0;
+	top = hi >= 64 ? ~0ull : (1ull << hi) - 1;
+	bot = (1ull << lo) - 1;
+	return top & ~bot;
+}
+
 static bm_t bm_range(size_t lo, size_t hi)
 {
-	bm_t m = { { 0, 0 } };
+	size_t lo1 = lo > 64 ? lo - 64 : 0, hi1 = hi > 64 ? hi - 64 : 0;
 
-	for (size_t i = lo; i < hi; i++)
-		m.w[i >> 6] |= 1ull << (i & 63);
-	return m;
+	return (bm_t){ { word_range(lo, hi < 64 ? hi : 64), word_range(lo1, hi1) } };
 }
 
 static bm_t bm_and(bm_t a, bm_t b)
@@ -653,12 +663,13 @@ static void give_done(void)
 		m->devown.w[1] |= part.w[1];
 		if (S.op_dev && coh_device_is_coherent(S.op_dev)) {
 			/* a snooping device sees the CPU view: sync the model's copies */
-			for (size_t k = 0; k < S.line; k++)
-				if (part.w[k >> 6] >> (k & 63) & 1) {
-					RAM(i)[k] = CPU(i)[k];
-					SHD(i)[k] = CPU(i)[k];
-					bm_set(&m->dstale, k, 0);
-				}
+			uintptr_t ls = (uintptr_t)CPU(i);
+			size_t lo = S.op_s > ls ? S.op_s - ls : 0;
+			size_t hi = S.op_e < ls + S.line ? S.op_e - ls : S.line;
+
+			memcpy(RAM(i) + lo, CPU(i) + lo, hi - lo);
+			memcpy(SHD(i) + lo, CPU(i) + lo, hi - lo);
+			m->dstale = bm_andnot(m->dstale, part);
 		}
 	}
 }
