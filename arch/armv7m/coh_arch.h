@@ -103,58 +103,6 @@ static inline void coh_arch_io_rmb(void)
 	__asm__ volatile("dmb sy" ::: "memory");
 }
 
-/* Single LDR/STR, plain base register. */
-static inline uint8_t coh_arch_read8(const volatile void *a)
-{
-	uint32_t v;
-
-	__asm__ volatile("ldrb %0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return (uint8_t)v;
-}
-
-static inline uint16_t coh_arch_read16(const volatile void *a)
-{
-	uint32_t v;
-
-	__asm__ volatile("ldrh %0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return (uint16_t)v;
-}
-
-static inline uint32_t coh_arch_read32(const volatile void *a)
-{
-	uint32_t v;
-
-	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* ARMv7-M has no 64-bit single-copy atomic access: two words, low first. */
-static inline uint64_t coh_arch_read64(const volatile void *a)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldrd %Q0, %R0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void coh_arch_write8(volatile void *a, uint8_t v)
-{
-	__asm__ volatile("strb %0, [%1]" : : "r"((uint32_t)v), "r"(a) : "memory");
-}
-
-static inline void coh_arch_write16(volatile void *a, uint16_t v)
-{
-	__asm__ volatile("strh %0, [%1]" : : "r"((uint32_t)v), "r"(a) : "memory");
-}
-
-static inline void coh_arch_write32(volatile void *a, uint32_t v)
-{
-	__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
-
-static inline void coh_arch_write64(volatile void *a, uint64_t v)
-{
-	__asm__ volatile("strd %Q0, %R0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
+#include "../arm32-common/coh_arm32_io.h"
 
 #endif
