@@ -232,28 +232,37 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 
 /* ---- accessors ------------------------------------------------------------ */
 
+/*
+ * Acquire or release [a, a+n) of m, framed by the backend's op hook (the
+ * simulator's scheduling point).  Only for memory that needs maintenance.
+ */
+static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
+			 const struct coh_where *where)
+{
+	int rc = coh_arch_op(op, m->dev, (void *)a, n, -1, where);
+
+	if (rc)
+		return rc;
+	rc = op == COH_OP_ACQUIRE ? coh__acquire_range(m->dev, a, a + n)
+				  : coh__release_range(m->dev, a, a + n);
+	coh_arch_op_end(op);
+	return rc;
+}
+
 #if !defined(COH_TEST_MUTATE)
 #define COH_TEST_MUTATE 0 /* see src/ring.c */
 #endif
 
 void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE == 4)
-		return;
-	if (coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, n, -1, NULL))
-		return;
-	coh__acquire_range(m->dev, a, a + n);
-	coh_arch_op_end(COH_OP_ACQUIRE);
+	if (COH_TEST_MUTATE != 4)
+		(void)coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
 }
 
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE == 3)
-		return;
-	if (coh_arch_op(COH_OP_RELEASE, m->dev, (void *)a, n, -1, NULL))
-		return;
-	coh__release_range(m->dev, a, a + n);
-	coh_arch_op_end(COH_OP_RELEASE);
+	if (COH_TEST_MUTATE != 3)
+		(void)coh__mem_sync(m, COH_OP_RELEASE, a, n, NULL);
 }
 
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
@@ -297,13 +306,9 @@ int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 	coh__api_check(!rc, where, COH_ERANGE, "coh_get: elements out of bounds");
 	if (!len)
 		return 0;
-	if (m->state & COH_MEM_SYNC) {
-		rc = coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, len, -1, where);
-		if (rc)
-			return rc;
-		coh__acquire_range(m->dev, a, a + len);
-		coh_arch_op_end(COH_OP_ACQUIRE);
-	}
+	if ((m->state & COH_MEM_SYNC) &&
+	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
+		return rc;
 	__builtin_memcpy(dst, (const void *)a, len);
 	return 0;
 }
@@ -320,11 +325,7 @@ int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *sr
 		return 0;
 	__builtin_memcpy((void *)a, src, len);
 	if (m->state & COH_MEM_SYNC) {
-		rc = coh_arch_op(COH_OP_RELEASE, m->dev, (void *)a, len, -1, where);
-		if (rc)
-			return rc;
-		rc = coh__release_range(m->dev, a, a + len);
-		coh_arch_op_end(COH_OP_RELEASE);
+		rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);
 	} else {
 		/* the copy before whatever tells the device to look */
 		coh_arch_io_wmb();
@@ -350,12 +351,10 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
 		n = (size_t)(~0UL >> 1);
 	a = m->cpu_ + (size_t)off;
 	if (m->state & COH_MEM_SYNC) {
-		int rc = coh_arch_op(COH_OP_ACQUIRE, m->dev, (void *)a, n, -1, NULL);
+		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
 
 		if (rc)
 			return rc;
-		coh__acquire_range(m->dev, a, a + n);
-		coh_arch_op_end(COH_OP_ACQUIRE);
 	}
 	__builtin_memcpy(buf, (const void *)a, n);
 	return (long)n;

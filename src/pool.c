@@ -23,18 +23,16 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 	coh__api_check(block <= SIZE_MAX - align && align <= 4096, where, COH_EINVAL,
 		       "coh_pool_create: alignment above 4096 or block too large");
 	stride = (block + align - 1) & ~(align - 1);
-	coh__api_check(nblocks <= SIZE_MAX / stride / 2, where, COH_EOVERFLOW,
+	coh__api_check(nblocks <= SIZE_MAX / stride / 4, where, COH_EOVERFLOW,
 		       "coh_pool_create: block x count overflows");
 
-	/* lay blocks out, skipping to the next boundary where one would cross */
-	span = 0;
-	for (size_t i = 0; i < nblocks; i++) {
-		if (boundary && (span & ~(boundary - 1)) != ((span + block - 1) & ~(boundary - 1)))
-			span = (span + boundary - 1) & ~(boundary - 1);
-		span += stride;
-	}
-	/* boundaries above the allocator's 4 KiB alignment: room for the skips */
-	if (boundary > 4096)
+	/*
+	 * The blocks, plus room for the skips to the next boundary the layout
+	 * below may make: each skip wastes less than one stride, and there is
+	 * at most one per boundary crossed (and one for the chunk's own start).
+	 */
+	span = nblocks * stride;
+	if (boundary)
 		span += (span / boundary + 1) * stride;
 	*p = (struct coh_pool){ .name = name ? name : "pool", .block = block,
 				.nblocks = nblocks };
