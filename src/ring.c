@@ -133,6 +133,20 @@ int coh_ring_reap(struct coh_ring *r, void *desc)
 	return idx;
 }
 
+int coh_ring_reset(struct coh_ring *r)
+{
+	if (!r || !r->count)
+		return -COH_EINVAL;
+	for (size_t i = 0; i < r->count; i++) {
+		uintptr_t own = coh__slot(r, i) + r->own_off;
+
+		*(volatile uint32_t *)own &= ~r->own_bit;
+		coh__ring_release(r, own, 4);
+	}
+	r->head = r->tail = r->pending = 0;
+	return 0;
+}
+
 int coh_ring_destroy_at(struct coh_ring *r, const struct coh_where *where)
 {
 	coh__api_check(r && r->count, where, COH_EINVAL, "coh_ring_destroy: not a ring");

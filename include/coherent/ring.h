@@ -101,6 +101,16 @@ static inline size_t coh_ring_space(const struct coh_ring *r)
 }
 
 /**
+ * @brief Take every posted slot back after the device was stopped or reset
+ * (its DMA engine halted, so it no longer reads or writes the ring).  The
+ * owner bits are cleared and released; the ring is empty, head = tail = 0,
+ * matching a device whose ring registers were reprogrammed.
+ * Ownership: all slots -> CPU.
+ * @retval 0; -COH_EINVAL for a ring not created.
+ */
+int coh_ring_reset(struct coh_ring *r);
+
+/**
  * @brief Free the ring.
  * @retval 0; -COH_EBUSY while the device owns posted slots (reported,
  *         nothing freed: stop the device and reap first).

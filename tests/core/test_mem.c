@@ -409,7 +409,11 @@ static void t_ring_protocol(void)
 	CHECK_EQ(coh_ring_destroy(&r), -COH_EBUSY);	/* slots 2, 3 still out */
 	CHECK_EQ(coh_ring_post(&r, &d), 0);		/* wraps to slot 0 */
 	CHECK(coh_ring_bus(&r, 5) == coh_ring_bus(&r, 1));
-	r.pending = 0; /* test only: pretend the device was reset */
+	CHECK_EQ(coh_ring_reset(&r), 0);		/* device stopped: all slots back */
+	CHECK_EQ(coh_ring_pending(&r), 0);
+	CHECK_EQ(coh_ring_reap(&r, &out), -COH_EAGAIN);
+	CHECK_EQ(coh_ring_post(&r, &d), 0);		/* starts again at slot 0 */
+	CHECK_EQ(coh_ring_reset(&r), 0);
 	CHECK_EQ(coh_ring_destroy(&r), 0);
 	/* coherent device: packed */
 	CHECK_EQ(coh_ring_create(&r, &cdev, 8, struct desc, d3, 1u << 31, 0), 0);

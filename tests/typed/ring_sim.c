@@ -167,8 +167,10 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 		if (errors)
 			break;
 	}
-	if (errors)
-		ring.pending = 0; /* abandon: the device is reset with the SoC */
+	if (errors) {	/* stop the engine, then take the ring back */
+		coh_mmio_write32(g->regs + DMAC_CTRL, 0);
+		coh_ring_reset(&ring);
+	}
 	coh_ring_destroy(&ring);
 	return errors;
 }
