@@ -52,7 +52,7 @@ struct coh_device {
 	size_t min_align;		/* alignment the device needs for buffers (power of two) */
 	enum coh_edge_policy edge_policy;
 	struct coh_stats stats;
-	void *bounce;			/* struct coh_bounce *, set by coh_device_set_bounce() */
+	void *bounce;			/* struct coh_stream *, set by coh_device_set_stream() */
 	void *check;			/* debug-build checker state, owned by the library */
 };
 
