@@ -58,7 +58,9 @@ def disassemble(root, name, prefix, flags, out):
     arch = ARCH_DIR.get(name, name)
     obj = os.path.join(out, name + ".o")
     cmd = [prefix + "gcc", "-O2", "-ffreestanding", "-DNDEBUG", "-Wall", "-Wextra",
-           "-Werror", "-Wconversion", "-Wsign-conversion", *flags,
+           "-Werror", "-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef",
+           "-Wmissing-prototypes", "-Wstrict-prototypes", "-Wpointer-arith",
+           "-Wcast-align", "-Wvla", *flags,
            "-I" + os.path.join(root, "include"), "-I" + os.path.join(root, "src"),
            "-I" + os.path.join(root, "arch", arch),
            "-c", os.path.join(root, "src", "fence.c"), "-o", obj]
