@@ -278,6 +278,55 @@ static void t_cost_independent_of_size(void)
 	CHECK(ms < 500.0);
 }
 
+static int irqs;
+
+static void on_irq(void *arg)
+{
+	(void)arg;
+	irqs++;
+}
+
+/* the DMA controller: interrupt as a callback, error status on a bad address */
+static void t_dmac_irq_and_error(void)
+{
+	struct coh_device dev;
+	volatile uint8_t *r;
+	uint8_t *u;
+	uint64_t p1;
+	int spins = 0;
+
+	CHECK_EQ(up(64, 3, 0, 0), 0);
+	coh_device_init(&dev, "dma", 0);
+	r = sim_dmac_create(&dev);
+	CHECK(r != NULL);
+	CHECK_EQ(sim_irq_connect((void *)(uintptr_t)r, on_irq, NULL), 0);
+	sim_area(1, (void **)&u, &p1, NULL);
+	memset(u, 0x11, 1000);
+	irqs = 0;
+	coh_mmio_write32(r + DMAC_SRC_LO, (uint32_t)p1);
+	coh_mmio_write32(r + DMAC_DST_LO, (uint32_t)p1 + 2048);
+	coh_mmio_write32(r + DMAC_LEN, 1000);
+	coh_mmio_write32(r + DMAC_CTRL, DMAC_CTRL_START | DMAC_CTRL_IRQ_EN);
+	while (!irqs && ++spins < 100)
+		sim_step();
+	CHECK_EQ(irqs, 1);
+	CHECK(spins > 1); /* 1000 bytes take several steps */
+	CHECK_EQ(u[2048 + 999], 0x11);
+	CHECK(coh_mmio_read32(r + DMAC_STATUS) & DMAC_ST_DONE);
+	CHECK_EQ(coh_mmio_read32(r + DMAC_DONE_COUNT), 1);
+	/* a destination outside RAM: ERR status, a report, no crash */
+	coh_mmio_write32(r + DMAC_STATUS, DMAC_ST_DONE);
+	coh_mmio_write32(r + DMAC_DST_LO, 0x1000);
+	coh_mmio_write32(r + DMAC_CTRL, DMAC_CTRL_START);
+	for (spins = 0; spins < 100 && !(coh_mmio_read32(r + DMAC_STATUS) & DMAC_ST_DONE); spins++)
+		;
+	CHECK(coh_mmio_read32(r + DMAC_STATUS) & DMAC_ST_ERR);
+	CHECK_EQ(coh_mmio_read32(r + DMAC_ERR_COUNT), 1);
+	CHECK_EQ(sim_reports(SIM_BAD_BUS_ADDRESS), 1);
+	CHECK_EQ(irqs, 1); /* IRQ_EN was not set the second time */
+	sim_fini();
+}
+
 int main(void)
 {
 	RUN(t_init_and_areas);
@@ -288,5 +337,6 @@ int main(void)
 	RUN(t_report_fields);
 	RUN(t_replay);
 	RUN(t_cost_independent_of_size);
+	RUN(t_dmac_irq_and_error);
 	return th_finish("sim");
 }
