@@ -206,15 +206,10 @@ void coh__chk_unmap(struct coh_device *dev, const struct coh_map_rec *r)
 void coh__chk_mapping_error(struct coh_device *dev, coh_bus_t bus)
 {
 	struct coh_stream *s;
-	long i;
 
 	if (!dev || !(s = dev->bounce))
 		return;
-	coh__lock(&s->lock);
-	i = coh__rec_find(s, bus);
-	if (i >= 0)
-		s->rec[i].flags |= COH__REC_CHECKED;
-	coh__unlock(&s->lock);
+	coh__rec_mark(s, bus, COH__REC_CHECKED);
 }
 
 #endif /* COH_DEBUG */

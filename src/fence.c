@@ -9,7 +9,7 @@
  */
 #include "internal.h"
 
-static size_t coh__line;
+size_t coh__line;
 
 size_t coh_cache_line_size(void)
 {
@@ -40,20 +40,6 @@ const char *coh_backend_name(void)
 	return COH_ARCH_NAME;
 }
 
-int coh__check_range(const struct coh_device *dev, const void *ptr, size_t len,
-		     uintptr_t *end, const struct coh_where *where)
-{
-	uintptr_t p = (uintptr_t)ptr;
-
-	coh__api_check(dev, where, COH_EINVAL, "device is NULL");
-	coh__api_check(ptr || !len, where, COH_EINVAL,
-		       "buffer is NULL with a non-zero length");
-	coh__api_check(len <= UINTPTR_MAX - p, where, COH_EOVERFLOW,
-		       "range [ptr, ptr+len) wraps the address space");
-	*end = p + len;
-	return 0;
-}
-
 static inline bool coh__needs_maint(const struct coh_device *dev)
 {
 	return !(dev->flags & COH_DEV_COHERENT);
@@ -67,7 +53,7 @@ static inline bool coh__needs_maint(const struct coh_device *dev)
 static int coh__lines(uintptr_t start, uintptr_t end, uintptr_t *s,
 		      uintptr_t *e, size_t *linep)
 {
-	size_t line = coh_cache_line_size();
+	size_t line = coh__line_size();
 	uintptr_t mask;
 
 	if (!COH_ARCH_CAN_MAINTAIN)

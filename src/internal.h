@@ -46,9 +46,20 @@ COH__HIDDEN void coh__diag(const struct coh_where *where, const char *msg,
 #endif
 
 /* Validates dev/ptr/len and computes end; 0 or a negative code. */
-COH__HIDDEN int coh__check_range(const struct coh_device *dev, const void *ptr,
-				 size_t len, uintptr_t *end,
-				 const struct coh_where *where);
+static inline int coh__check_range(const struct coh_device *dev,
+				   const void *ptr, size_t len, uintptr_t *end,
+				   const struct coh_where *where)
+{
+	uintptr_t p = (uintptr_t)ptr;
+
+	coh__api_check(dev, where, COH_EINVAL, "device is NULL");
+	coh__api_check(ptr || !len, where, COH_EINVAL,
+		       "buffer is NULL with a non-zero length");
+	coh__api_check(len <= UINTPTR_MAX - p, where, COH_EOVERFLOW,
+		       "range [ptr, ptr+len) wraps the address space");
+	*end = p + len;
+	return 0;
+}
 
 /* Line-granular maintenance of an already-checked range; no api checks. */
 COH__HIDDEN int coh__release_range(struct coh_device *dev, uintptr_t start,
@@ -71,3 +82,22 @@ COH__HIDDEN int coh__region_alloc(struct coh_region *r, size_t size, size_t alig
 				  uint64_t *phys);
 COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size);
 COH__HIDDEN struct coh_region *coh__region_first(void);
+
+/* Fast paths of public calls, for the library's own hot paths. */
+COH__HIDDEN extern size_t coh__line;		/* 0 until first asked */
+COH__HIDDEN extern struct coh_region *coh__regions;
+
+static inline size_t coh__line_size(void)
+{
+	size_t l = __atomic_load_n(&coh__line, __ATOMIC_RELAXED);
+
+	return __builtin_expect(l != 0, 1) ? l : coh_cache_line_size();
+}
+
+/* coh_virt_to_phys(), inline when no region is registered */
+static inline int coh__virt_to_phys(const void *cpu, uint64_t *phys)
+{
+	if (!__atomic_load_n(&coh__regions, __ATOMIC_ACQUIRE))
+		return coh_arch_virt_to_phys(cpu, phys);
+	return coh_virt_to_phys(cpu, phys);
+}

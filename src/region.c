@@ -14,7 +14,7 @@
 #define COH__HEAP_ALIGN ((uint64_t)4096)
 #define COH__MAX_ORDER 47
 
-static struct coh_region *coh__regions;
+struct coh_region *coh__regions;
 static int coh__regions_lock;
 
 _Static_assert((COH_REGION_GRANULE % COH_MAX_LINE) == 0,

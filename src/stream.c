@@ -3,22 +3,12 @@
  * src/stream.c - streaming DMA: map, sync, unmap, scatter-gather, bounce.
  *
  * Every entry point has the same shape: check the arguments, find or make
- * the record under the stream lock, then outside the lock tell the backend
- * who owns which bytes (COH_OP_GIVE/TAKE: the simulator's ownership
- * tracking), copy through the bounce slot if there is one, and do the
- * direction's maintenance with one barrier.
+ * the record (lock-free, see below; only bounce slots take the stream's
+ * lock), tell the backend who owns which bytes (COH_OP_GIVE/TAKE: the
+ * simulator's ownership tracking), copy through the bounce slot if there
+ * is one, and do the direction's maintenance with one barrier.
  */
 #include "stream_internal.h"
-
-#if COH_STATS
-#define coh__stat_bump(dev, field, n)                                          \
-	__atomic_store_n(&(dev)->stats.field,                                  \
-			 __atomic_load_n(&(dev)->stats.field, __ATOMIC_RELAXED) + \
-				 (unsigned long)(n),                           \
-			 __ATOMIC_RELAXED)
-#else
-#define coh__stat_bump(dev, field, n) ((void)0)
-#endif
 
 const char *coh_dir_name(int dir)
 {
@@ -30,7 +20,26 @@ const char *coh_dir_name(int dir)
 	}
 }
 
-/* ---- records: open addressing on the bus address, backward-shift delete */
+/*
+ * ---- records: lock-free open addressing on the bus address
+ *
+ * rec[i].st holds a state in bits 0-1 (FREE, BUSY, LIVE) and a generation
+ * above, bumped on every publish, so each record is its own seqlock: a
+ * reader that sees the same LIVE word before and after reading the fields
+ * read one mapping, not a mix.  Insert claims a FREE record with one CAS
+ * (FREE -> BUSY), fills it, and the map publishes it (LIVE, release) once
+ * the device may be told its address.  Remove claims a LIVE record with one
+ * CAS (LIVE -> BUSY): of two racing unmaps of one address, one wins and the
+ * other finds nothing.  Freed records are not compacted, so a lookup cannot
+ * stop at a free one; it probes as far as any insert ever had to go
+ * (maxprobe, 0 or 1 with a table sized for the peak), at most the table.
+ * Sync only reads: no atomic read-modify-write, no lock.
+ */
+#define COH__ST_FREE 0u
+#define COH__ST_BUSY 1u
+#define COH__ST_LIVE 2u
+#define COH__ST_GEN 4u
+#define COH__ST(x) ((x) & 3u)
 
 static size_t coh__rec_hash(const struct coh_stream *s, coh_bus_t bus)
 {
@@ -39,55 +48,135 @@ static size_t coh__rec_hash(const struct coh_stream *s, coh_bus_t bus)
 	return (size_t)(h >> 32) & (s->nrec - 1);
 }
 
-long coh__rec_find(const struct coh_stream *s, coh_bus_t bus)
+/* Field by field, acquire: the state word re-read after them is read last. */
+static inline void coh__rec_load(const struct coh_map_rec *x,
+				 struct coh_map_rec *r)
+{
+	r->cpu = __atomic_load_n(&x->cpu, __ATOMIC_ACQUIRE);
+	r->slot = __atomic_load_n(&x->slot, __ATOMIC_ACQUIRE);
+	r->len = __atomic_load_n(&x->len, __ATOMIC_ACQUIRE);
+	r->where = __atomic_load_n(&x->where, __ATOMIC_ACQUIRE);
+	r->ngran = __atomic_load_n(&x->ngran, __ATOMIC_ACQUIRE);
+	r->dir = __atomic_load_n(&x->dir, __ATOMIC_ACQUIRE);
+	r->flags = __atomic_load_n(&x->flags, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Index of a LIVE record for bus, its snapshot in *r (r->st: the state word
+ * it was read under), or -1.
+ */
+static inline long coh__rec_get(const struct coh_stream *s, coh_bus_t bus,
+				struct coh_map_rec *r)
 {
 	size_t m = s->nrec - 1, i = coh__rec_hash(s, bus);
+	size_t max = __atomic_load_n(&s->maxprobe, __ATOMIC_RELAXED);
 
-	for (size_t n = 0; n < s->nrec; n++, i = (i + 1) & m) {
-		if (!(s->rec[i].flags & COH__REC_USED))
-			return -1;
-		if (s->rec[i].bus == bus)
-			return (long)i;
+	for (size_t n = 0; n <= max; n++, i = (i + 1) & m) {
+		const struct coh_map_rec *x = &s->rec[i];
+		uint32_t st = __atomic_load_n(&x->st, __ATOMIC_ACQUIRE);
+
+		if (COH__ST(st) != COH__ST_LIVE ||
+		    __atomic_load_n(&x->bus, __ATOMIC_ACQUIRE) != bus)
+			continue;
+		coh__rec_load(x, r);
+		if (__atomic_load_n(&x->st, __ATOMIC_RELAXED) != st)
+			continue;	/* unmapped (and reused) meanwhile */
+		r->bus = bus;
+		r->st = st;
+		return (long)i;
 	}
 	return -1;
 }
 
-static int coh__rec_insert(struct coh_stream *s, const struct coh_map_rec *r)
+/* Claim a free record and fill it (BUSY, invisible to lookups): its index or -1. */
+static long coh__rec_insert(struct coh_stream *s, const struct coh_map_rec *r)
 {
 	size_t m = s->nrec - 1, i = coh__rec_hash(s, r->bus);
 
-	if (s->live == s->nrec)
-		return -COH_ENOMEM;
-	while (s->rec[i].flags & COH__REC_USED)
-		i = (i + 1) & m;
-	s->rec[i] = *r;
-	s->live++;
-	return 0;
+	for (size_t n = 0; n < s->nrec; n++, i = (i + 1) & m) {
+		struct coh_map_rec *x = &s->rec[i];
+		uint32_t st = __atomic_load_n(&x->st, __ATOMIC_RELAXED);
+		size_t mp;
+
+		if (COH__ST(st) != COH__ST_FREE ||
+		    !__atomic_compare_exchange_n(&x->st, &st, st | COH__ST_BUSY,
+						 false, __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		__atomic_store_n(&x->bus, r->bus, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->cpu, r->cpu, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->slot, r->slot, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->len, r->len, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->where, r->where, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->ngran, r->ngran, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->dir, r->dir, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->flags, r->flags, __ATOMIC_RELAXED);
+		/* before the publish: a lookup ordered after it probes this far */
+		mp = __atomic_load_n(&s->maxprobe, __ATOMIC_RELAXED);
+		while (n > mp && !__atomic_compare_exchange_n(&s->maxprobe, &mp, n,
+							      true, __ATOMIC_RELAXED,
+							      __ATOMIC_RELAXED))
+			;
+		return (long)i;
+	}
+	return -1;
 }
 
-static void coh__rec_remove(struct coh_stream *s, size_t i)
+/* BUSY -> LIVE: lookups find it from now on. */
+static inline void coh__rec_publish(struct coh_stream *s, size_t i)
 {
-	size_t m = s->nrec - 1, j = i;
+	uint32_t st = __atomic_load_n(&s->rec[i].st, __ATOMIC_RELAXED);
 
+	__atomic_store_n(&s->rec[i].st, (st & ~3u) + COH__ST_GEN + COH__ST_LIVE,
+			 __ATOMIC_RELEASE);
+}
+
+/* BUSY -> FREE (its fields were read: the release orders that first). */
+static inline void coh__rec_free(struct coh_stream *s, size_t i)
+{
+	uint32_t st = __atomic_load_n(&s->rec[i].st, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&s->rec[i].st, (st & ~3u) + COH__ST_GEN, __ATOMIC_RELEASE);
+}
+
+/* Find and claim (LIVE -> BUSY) the record for bus: index and *r, or -1. */
+static long coh__rec_take(struct coh_stream *s, coh_bus_t bus,
+			  struct coh_map_rec *r)
+{
 	for (;;) {
-		s->rec[i].flags = 0;
-		for (;;) {
-			size_t k;
+		long i = coh__rec_get(s, bus, r);
+		uint32_t st;
 
-			j = (j + 1) & m;
-			if (!(s->rec[j].flags & COH__REC_USED)) {
-				s->live--;
-				return;
-			}
-			k = coh__rec_hash(s, s->rec[j].bus);
-			/* j stays if its home k lies cyclically in (i, j] */
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		s->rec[i] = s->rec[j];
-		i = j;
+		if (i < 0)
+			return -1;
+		st = r->st;
+		if (__atomic_compare_exchange_n(&s->rec[i].st, &st,
+						(st & ~3u) | COH__ST_BUSY, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return i;
+		/* it changed between the read and the claim: look again */
 	}
+}
+
+size_t coh_stream_live(const struct coh_stream *s)
+{
+	size_t n = 0;
+
+	if (!s || !s->rec)
+		return 0;
+	for (size_t i = 0; i < s->nrec; i++)
+		n += COH__ST(__atomic_load_n(&s->rec[i].st, __ATOMIC_ACQUIRE)) !=
+		     COH__ST_FREE;
+	return n;
+}
+
+void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint8_t flag)
+{
+	struct coh_map_rec r;
+	long i = coh__rec_get(s, bus, &r);
+
+	if (i >= 0)
+		__atomic_fetch_or(&s->rec[i].flags, flag, __ATOMIC_RELAXED);
 }
 
 /* ---- bounce pool: first fit from a moving hint over a granule bitmap */
@@ -221,7 +310,7 @@ int coh_stream_bounce(struct coh_stream *s, void *cpu, uint64_t phys,
 
 	coh__api_check(s && cpu && size, COH_HERE, COH_EINVAL,
 		       "coh_stream_bounce: NULL or empty pool");
-	coh__api_check(!s->live, COH_HERE, COH_EINVAL,
+	coh__api_check(!coh_stream_live(s), COH_HERE, COH_EINVAL,
 		       "coh_stream_bounce: mappings are live");
 	coh__api_check(((c ^ phys) & (COH_MAX_LINE - 1)) == 0, COH_HERE, COH_EINVAL,
 		       "coh_stream_bounce: cpu and phys differ modulo COH_MAX_LINE");
@@ -249,7 +338,7 @@ int coh_device_set_stream(struct coh_device *dev, struct coh_stream *s)
 
 	coh__api_check(dev, COH_HERE, COH_EINVAL, "coh_device_set_stream: dev is NULL");
 	old = dev->bounce;
-	coh__api_check(!old || !__atomic_load_n(&old->live, __ATOMIC_RELAXED),
+	coh__api_check(!old || !coh_stream_live(old),
 		       COH_HERE, COH_EBUSY,
 		       "coh_device_set_stream: the current stream has live mappings");
 	coh__api_check(!s || !s->b_ngran ||
@@ -271,14 +360,17 @@ int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where
 	if (!s)
 		return 0;
 	for (size_t i = 0; i < s->nrec; i++) {
+		const struct coh_map_rec *x = &s->rec[i];
+		uint32_t st = __atomic_load_n(&x->st, __ATOMIC_ACQUIRE);
 		struct coh_map_rec r;
 
-		coh__lock(&s->lock);
-		r = s->rec[i];
-		coh__unlock(&s->lock);
-		if (!(r.flags & COH__REC_USED))
+		if (COH__ST(st) == COH__ST_FREE)
 			continue;
 		live++;
+		if (COH__ST(st) != COH__ST_LIVE)
+			continue;	/* being made or unmapped right now */
+		r.bus = __atomic_load_n(&x->bus, __ATOMIC_ACQUIRE);
+		coh__rec_load(x, &r);
 		coh__chk_report(dev, where, -COH_EBUSY,
 				"device torn down with a live %s mapping: bus %x, %z bytes %D, mapped at %W",
 				(r.flags & COH__REC_SG) ? "scatter-gather" : "single",
@@ -294,7 +386,7 @@ int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where
 
 static size_t coh__line_or_max(void)
 {
-	size_t l = coh_cache_line_size();
+	size_t l = coh__line_size();
 
 	return l ? l : COH_MAX_LINE;
 }
@@ -337,11 +429,12 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 			size_t len, int dir, uint8_t rflags,
 			const struct coh_where *where, coh_bus_t *busp)
 {
-	uintptr_t p = (uintptr_t)ptr, end, lm = coh__line_or_max() - 1;
+	uintptr_t p = (uintptr_t)ptr, end, lm;
 	struct coh_map_rec r = { 0 };
 	uint64_t phys, last;
 	coh_bus_t bus;
 	bool exact, bounce;
+	long ri = -1;
 	int rc;
 
 	rc = coh__check_range(dev, ptr, len, &end, where);
@@ -350,23 +443,24 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 	coh__api_check(len, where, COH_EINVAL, "streaming map of zero bytes");
 	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
 		       "streaming map: unknown direction");
-	rc = coh_virt_to_phys(ptr, &phys);
+	rc = coh__virt_to_phys(ptr, &phys);
 	if (rc) {
 		coh__diag(where, "streaming map: buffer address has no physical address", rc);
 		return rc;
 	}
 	if ((p ^ (end - 1)) >> 12) {
-		rc = coh_virt_to_phys((const char *)ptr + (len - 1), &last);
+		rc = coh__virt_to_phys((const char *)ptr + (len - 1), &last);
 		coh__api_check(!rc && last - phys == len - 1, where, COH_EINVAL,
 			       "streaming map: buffer is not physically contiguous");
 	}
 	bus = phys + dev->bus_offset;
+	lm = coh__line_or_max() - 1;
 	exact = !(p & lm) && !(end & lm);
 	bounce = (s->flags & COH_STREAM_FORCE_BOUNCE) ||
 		 !coh_dma_reachable(dev, bus, len) ||
 		 (dev->min_align > 1 && (bus & (dev->min_align - 1))) ||
 		 ((dev->flags & COH_DEV_UNTRUSTED) && !exact);
-	if (!bounce && !exact && dir != COH_TO_DEVICE &&
+	if (__builtin_expect(!bounce && !exact, 0) && dir != COH_TO_DEVICE &&
 	    !coh_device_is_coherent(dev)) {
 		/* an edge line holds other data: a later invalidate could eat it */
 		switch (dev->edge_policy) {
@@ -388,26 +482,26 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 	r.len = len;
 	r.where = where;
 	r.dir = (uint8_t)dir;
-	r.flags = (uint8_t)(COH__REC_USED | rflags);
+	r.flags = rflags;
 	r.bus = bus;
-	coh__lock(&s->lock);
 	if (bounce) {
+		coh__lock(&s->lock);
 		rc = coh__bounce_alloc(s, dev, len, &r.slot, &r.ngran);
+		coh__unlock(&s->lock);
 		if (!rc)
 			r.bus = coh__slot_bus(s, dev, r.slot);
 	}
 	if (!rc) {
-		rc = coh__rec_insert(s, &r);
-		if (rc && bounce)
-			coh__bounce_free(s, r.slot, r.ngran);
+		ri = coh__rec_insert(s, &r);
+		if (ri < 0) {
+			rc = -COH_ENOMEM;
+			if (bounce) {
+				coh__lock(&s->lock);
+				coh__bounce_free(s, r.slot, r.ngran);
+				coh__unlock(&s->lock);
+			}
+		}
 	}
-	if (!rc) {
-		/* every writer of these holds this lock: a load and a store suffice */
-		coh__stat_bump(dev, maps, 1);
-		if (bounce)
-			coh__stat_bump(dev, bounces, 1);
-	}
-	coh__unlock(&s->lock);
 	if (rc) {
 		coh__diag(where, rc == -COH_ENOMEM ?
 				"streaming map: mapping records or bounce pool exhausted (retry later)" :
@@ -416,6 +510,7 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		return rc;
 	}
 
+	/* the record is BUSY: reserved, invisible to sync and unmap until published */
 	if (bounce) {
 		uintptr_t lines_end = ((r.slot + len - 1) | lm) + 1;
 		size_t copied = 0;
@@ -443,27 +538,23 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		}
 	}
 	if (rc) {
-		long i;
-
 		(void)coh_arch_op(COH_OP_TAKE, dev, r.slot ? (void *)r.slot : ptr,
 				  len, dir, where);
 		coh_arch_op_end(COH_OP_TAKE);
-		coh__lock(&s->lock);
-		i = coh__rec_find(s, r.bus);
-		while (i >= 0 && (s->rec[i].cpu != p || s->rec[i].len != len))
-			i = -1; /* duplicates of this bus are not ours: leave them */
-		if (i >= 0)
-			coh__rec_remove(s, (size_t)i);
-		if (r.slot)
+		coh__rec_free(s, (size_t)ri);
+		if (r.slot) {
+			coh__lock(&s->lock);
 			coh__bounce_free(s, r.slot, r.ngran);
-		coh__stat_bump(dev, maps, -1);
-		if (r.slot)
-			coh__stat_bump(dev, bounces, -1);
-		coh__unlock(&s->lock);
+			coh__unlock(&s->lock);
+		}
 		coh__diag(where, "streaming map: maintenance failed", rc);
 		return rc;
 	}
+	coh__stat_add(dev, maps, 1);
+	if (bounce)
+		coh__stat_add(dev, bounces, 1);
 	coh__chk_map(dev, &r);
+	coh__rec_publish(s, (size_t)ri);
 	*busp = r.bus;
 	return 0;
 }
@@ -496,9 +587,9 @@ enum { COH__UNMAP, COH__SYNC_CPU, COH__SYNC_DEV };
 static const char *const coh__what[] = { "unmapped", "synced", "synced" };
 
 /*
- * Find the record for bus and copy it to *r; for unmap, also remove it so a
- * concurrent second unmap of the same address fails cleanly.  Reports the
- * misuse classes that refuse the call.
+ * Find the record for bus and copy it to *r; for unmap, also free it (the
+ * claim makes a concurrent second unmap of the same address fail cleanly).
+ * Reports the misuse classes that refuse the call.
  */
 static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
 		       coh_bus_t bus, int kind, bool sg, struct coh_map_rec *r,
@@ -507,34 +598,31 @@ static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
 	bool nag = false;
 	long i;
 
-	coh__lock(&s->lock);
-	i = coh__rec_find(s, bus);
-	if (i >= 0 && kind == COH__UNMAP &&
-	    !(s->rec[i].flags & COH__REC_SG) != !sg) {
-		*r = s->rec[i];
-		coh__unlock(&s->lock);
-		coh__chk_report(dev, where, -COH_EINVAL,
-				"unmapped bus %x as %s, mapped as %s at %W",
-				bus, sg ? "scatter-gather" : "single",
-				sg ? "single" : "scatter-gather", r->where);
-		return -COH_EINVAL;
-	}
-	if (i >= 0) {
-		*r = s->rec[i];
-		if (COH_DEBUG && !(r->flags & (COH__REC_CHECKED | COH__REC_NAGGED))) {
-			s->rec[i].flags |= COH__REC_NAGGED;
-			nag = true;
-		}
-		if (kind == COH__UNMAP)
-			coh__rec_remove(s, (size_t)i);
-	}
-	coh__unlock(&s->lock);
+	i = kind == COH__UNMAP ? coh__rec_take(s, bus, r) : coh__rec_get(s, bus, r);
 	if (i < 0) {
 		coh__chk_report(dev, where, -COH_EINVAL,
 				"%s bus %x which is not mapped (never mapped, or already unmapped)",
 				coh__what[kind], bus);
 		return -COH_EINVAL;
 	}
+	if (kind == COH__UNMAP && !(r->flags & COH__REC_SG) != !sg) {
+		/* refused: the mapping stays as it was */
+		__atomic_store_n(&s->rec[i].st, r->st, __ATOMIC_RELEASE);
+		coh__chk_report(dev, where, -COH_EINVAL,
+				"unmapped bus %x as %s, mapped as %s at %W",
+				bus, sg ? "scatter-gather" : "single",
+				sg ? "single" : "scatter-gather", r->where);
+		return -COH_EINVAL;
+	}
+	if (COH_DEBUG && !(r->flags & (COH__REC_CHECKED | COH__REC_NAGGED))) {
+		uint8_t was = __atomic_fetch_or(&s->rec[i].flags,
+						(uint8_t)COH__REC_NAGGED,
+						__ATOMIC_RELAXED);
+
+		nag = !(was & (COH__REC_CHECKED | COH__REC_NAGGED));
+	}
+	if (kind == COH__UNMAP)
+		coh__rec_free(s, (size_t)i);
 	if (nag)
 		coh__chk_report(dev, where, -COH_EINVAL,
 				"%s bus %x without checking the mapping with coh_mapping_error(); %D mapping of %z bytes made at %W",

@@ -9,7 +9,6 @@
 
 
 /* coh_map_rec.flags */
-#define COH__REC_USED      (1u << 0)
 #define COH__REC_SG        (1u << 1)
 #define COH__REC_CHECKED   (1u << 2) /* coh_mapping_error() saw it */
 #define COH__REC_NAGGED    (1u << 3) /* missing check already reported */
@@ -62,7 +61,7 @@ static inline void coh__chk_mapping_error(struct coh_device *dev,
 }
 #endif
 
-/* Record lookup for the checker: index of a live record for bus, or -1. */
-COH__HIDDEN long coh__rec_find(const struct coh_stream *s, coh_bus_t bus);
+/* For the checker: set flag on the live record for bus, if there is one. */
+COH__HIDDEN void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint8_t flag);
 
 #endif

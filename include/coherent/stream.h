@@ -46,9 +46,13 @@
  * exactly the bytes the device owns: the buffer, or its bounce slot.
  *
  * Concurrency: map, sync and unmap may run on any number of threads for one
- * device; the records and the bounce pool are protected by the stream's
- * lock word (coherent/lock.h); maintenance and copies run outside it.
- * Two calls on the *same* mapping must not race (as with Linux).
+ * device.  The records are lock-free (each is claimed and released with one
+ * compare-and-swap on its state word; sync only reads); the bounce pool is
+ * protected by the stream's lock word (coherent/lock.h), taken only by
+ * mappings that bounce.  Maintenance and copies run outside any lock.
+ * Two calls on the *same* mapping must not race (as with Linux): a sync
+ * or unmap that races the unmap of its own mapping finds no record and
+ * fails with -COH_EINVAL, it never touches another mapping's memory.
  */
 #ifndef COHERENT_STREAM_H
 #define COHERENT_STREAM_H
@@ -60,6 +64,7 @@
 
 /** One live mapping (or scatter-gather entry).  Library-private contents. */
 struct coh_map_rec {
+	uint32_t st;			/* state and generation (lock-free) */
 	coh_bus_t bus;			/* address the device was given */
 	uintptr_t cpu;			/* the caller's buffer */
 	uintptr_t slot;			/* bounce slot CPU address, 0: mapped in place */
@@ -74,7 +79,7 @@ struct coh_map_rec {
 struct coh_stream {
 	struct coh_map_rec *rec;	/* caller's array, power-of-two entries */
 	size_t nrec;
-	size_t live;			/* records in use */
+	size_t maxprobe;		/* longest probe any insert needed */
 	unsigned int flags;		/* COH_STREAM_* */
 	/* bounce pool (size 0: none) */
 	uintptr_t b_cpu;
@@ -100,6 +105,13 @@ struct coh_stream {
  */
 int coh_stream_init(struct coh_stream *s, struct coh_map_rec *recs,
 		    size_t nrecs, unsigned int flags);
+
+/**
+ * @brief Mapping records in use (live mappings and scatter-gather entries,
+ * plus any being made or unmapped right now).  O(records): for teardown,
+ * tests and diagnostics, not fast paths.  0 for NULL.
+ */
+size_t coh_stream_live(const struct coh_stream *s);
 
 /**
  * @brief Give the stream a bounce pool: DMA-capable memory the device can

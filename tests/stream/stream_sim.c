@@ -188,7 +188,7 @@ static int sweep(int seeds, unsigned int sflags)
 			printf("seed %d line %zu: %lu sanitizer reports\n", seed, line, nreports);
 			return -1;
 		}
-		if (st.live || st.b_free != st.b_ngran) {
+		if (coh_stream_live(&st) || st.b_free != st.b_ngran) {
 			printf("seed %d: leaked mappings or bounce slots\n", seed);
 			return -1;
 		}

@@ -139,7 +139,7 @@ static void t_directions_exact_lines(void)
 	}
 	CHECK_EQ(dev.stats.maps, 3);
 	CHECK_EQ(dev.stats.bounces, 0);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(nmsg, 0);
 }
 
@@ -206,7 +206,7 @@ static void t_edge_refuse_allow(void)
 	b = coh_map_single(&dev, buf + 1, 64, COH_BIDIRECTIONAL);
 	CHECK(coh_mapping_error(&dev, b));
 	CHECK_EQ(last_err, -COH_EINVAL);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(rec_n, 0);
 	dev.edge_policy = COH_EDGE_ALLOW;
 	nmsg = 0;
@@ -302,7 +302,7 @@ static void t_forced_bounce_and_exhaustion(void)
 	b[4] = coh_map_single(&dev, buf + 4 * 256, 1, COH_TO_DEVICE);
 	CHECK(coh_mapping_error(&dev, b[4]));
 	CHECK_EQ(last_err, -COH_ENOMEM); /* retryable */
-	CHECK_EQ(s2.live, 4);
+	CHECK_EQ(coh_stream_live(&s2), 4);
 	CHECK_EQ(coh_unmap_single(&dev, b[2], 256, COH_TO_DEVICE), 0);
 	b[4] = coh_map_single(&dev, buf + 4 * 256, 1, COH_TO_DEVICE);
 	CHECK(!coh_mapping_error(&dev, b[4]));
@@ -314,7 +314,7 @@ static void t_forced_bounce_and_exhaustion(void)
 		if (i != 2)
 			CHECK_EQ(coh_unmap_single(&dev, b[i], i == 4 ? 1 : 256, COH_TO_DEVICE), 0);
 	CHECK_EQ(s2.b_free, 4);
-	CHECK_EQ(s2.live, 0);
+	CHECK_EQ(coh_stream_live(&s2), 0);
 	CHECK_EQ(dev.stats.bounces, 5);
 	/* records exhausted: also retryable */
 	s2.flags = 0;
@@ -350,7 +350,7 @@ static void t_bad_input(void)
 	CHECK_EQ(coh_map_sg(&dev, NULL, 1, COH_TO_DEVICE), -COH_EINVAL);
 	CHECK_EQ(coh_unmap_sg(&dev, sg, -1, COH_TO_DEVICE), -COH_EINVAL);
 	CHECK_EQ(rec_n, 0);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(dev.stats.maps, 0);
 
 	/* unmap twice: the second touches nothing */
@@ -368,7 +368,7 @@ static void t_bad_input(void)
 	memset(dev_ptr(b), 0x42, 100);
 	CHECK_EQ(coh_unmap_single(&dev, b, 50, COH_FROM_DEVICE), -COH_EINVAL);
 	CHECK_EQ(buf[100], 0x42);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(st.b_free, st.b_ngran);
 
 	/* needs a bounce but the stream has no pool (regression: divided by zero) */
@@ -380,7 +380,7 @@ static void t_bad_input(void)
 		CHECK_EQ(coh_device_set_stream(&dev, &s0), 0);
 		CHECK(coh_mapping_error(&dev, coh_map_single(&dev, buf + 1, 64, COH_FROM_DEVICE)));
 		CHECK_EQ(last_err, -COH_ERANGE);
-		CHECK_EQ(s0.live, 0);
+		CHECK_EQ(coh_stream_live(&s0), 0);
 	}
 
 	/* no stream attached */
@@ -405,7 +405,7 @@ static void t_sg_merge_and_limits(void)
 	CHECK_EQ(count('C'), 16);
 	CHECK_EQ(coh_sync_sg_for_device(&dev, sg, 4, COH_TO_DEVICE), 0);
 	CHECK_EQ(coh_unmap_sg(&dev, sg, 4, COH_TO_DEVICE), 0);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 
 	dev.max_seg_size = 512;
 	CHECK_EQ(coh_map_sg(&dev, sg, 4, COH_TO_DEVICE), 2);
@@ -433,13 +433,13 @@ static void t_sg_merge_and_limits(void)
 	CHECK_EQ(buf[2048 + 256 + 2], 0x12);
 	CHECK_EQ(coh_unmap_sg(&dev, sg, 3, COH_FROM_DEVICE), 0);
 	CHECK_EQ(dev.stats.bounces, 1);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(nmsg, 0);
 
 	/* a failure part-way leaves nothing mapped */
 	sg[2].ptr = NULL;
 	CHECK_EQ(coh_map_sg(&dev, sg, 3, COH_FROM_DEVICE), -COH_EINVAL);
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(st.b_free, st.b_ngran);
 }
 
@@ -484,7 +484,7 @@ static void t_chk_type_mismatch(void)
 	ml = __LINE__; CHECK_EQ(coh_map_sg(&dev, sg, 1, COH_TO_DEVICE), 1);
 	CHECK_EQ(coh_unmap_single(&dev, sg[0].bus, 128, COH_TO_DEVICE), -COH_EINVAL);
 	CHECK(find_msg("as single, mapped as scatter-gather", site(ml), NULL));
-	CHECK_EQ(st.live, 1); /* refused: the list is still mapped */
+	CHECK_EQ(coh_stream_live(&st), 1); /* refused: the list is still mapped */
 	CHECK_EQ(coh_unmap_sg(&dev, sg, 1, COH_TO_DEVICE), 0);
 	nmsg = 0;
 	ml = __LINE__; coh_bus_t b = coh_map_single(&dev, buf, 128, COH_TO_DEVICE);
@@ -552,7 +552,7 @@ static void t_chk_sg_limits(void)
 	dev.max_seg_size = 1024;
 	ml = __LINE__; CHECK_EQ(coh_map_sg(&dev, sg, 2, COH_TO_DEVICE), -COH_EINVAL);
 	CHECK(find_msg("entry 1 of 2048 bytes exceeds", "max_seg_size 1024", site(ml)));
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 	dev.max_seg_size = 0;
 	dev.seg_boundary_mask = 1023;
 	sg[1].ptr = buf + 1024 + 512;
@@ -560,7 +560,7 @@ static void t_chk_sg_limits(void)
 	ml = __LINE__; CHECK_EQ(coh_map_sg(&dev, sg, 2, COH_TO_DEVICE), -COH_EINVAL);
 	CHECK(find_msg("entry 1", "crosses", "seg_boundary_mask 0x3ff"));
 	CHECK(find_msg("crosses", site(ml), NULL));
-	CHECK_EQ(st.live, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
 }
 
 static void t_chk_shared_line(void)
