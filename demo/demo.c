@@ -1,15 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * coh-demo - a driver for the simulated DMA controller's descriptor ring,
- * running on the simulated non-coherent SoC.  It copies a few thousand
- * buffers (source -> destination) through a ring in uncached memory and
- * checks every payload.  --inject <bug> breaks one sync to show what the
- * sanitizer reports.
+ * coh-demo - a driver for the simulated DMA controller (sim/sim_dmac.h) in
+ * descriptor-ring mode, on the simulated non-coherent SoC.  It copies a few
+ * thousand buffers, source -> destination, and checks every payload.
  *
- * The driver part (submit/reap) uses only the public API: coh_give,
- * coh_take, coh_acquire, coh_consume, coh_dma_wmb/rmb, coh_mmio_*.  The
- * sim_* calls are board set-up (memory, the controller, buffer names).
+ * The file has two halves:
+ *
+ *  - the driver (dmac_*), a teaching example: it is written against the
+ *    public coherent/ API only, and is the part to copy.  Its descriptor
+ *    ring is a coh_ring; its buffers come from a coh_pool and are handed to
+ *    the device with coh_give() and taken back with coh_take().  No cache
+ *    instruction, no barrier beyond the ordered MMIO accessors, no plain
+ *    pointer into the ring.
+ *  - the board (main): the simulated SoC, its memory regions, the
+ *    controller model and the names reports use.  On hardware this is boot
+ *    code and a devicetree.
+ *
+ * --inject <bug> plants one deliberate driver bug in the buffer handling, to
+ * show what the simulator reports.  Every planted bug is a branch marked
+ * "BUG (--inject ...)"; the ring itself is always used correctly.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +29,8 @@
 #include "sim.h"
 #include "sim_dmac.h"
 
-#define NDESC 64
-#define BUFSZ 2048
+#define NDESC 64	/* ring slots */
+#define BUFSZ 2048	/* bytes per source / destination buffer */
 
 enum inject { INJ_NONE, INJ_NO_RELEASE, INJ_NO_ACQUIRE, INJ_INVAL_BEFORE,
 	      INJ_CPU_WRITE, INJ_EVICT, INJ_BAD_BUS };
@@ -31,108 +42,268 @@ static const struct {
 } injects[] = {
 	[INJ_NONE] = { "none", -1, "" },
 	[INJ_NO_RELEASE] = { "no-release", SIM_STALE_DEVICE_READ,
-			     "source buffer not released before the doorbell" },
+			     "source never given to the device: not cleaned before the doorbell" },
 	[INJ_NO_ACQUIRE] = { "no-acquire", SIM_STALE_CPU_READ,
-			     "destination only cleaned before, no acquire after completion" },
+			     "destination given and taken as TO_DEVICE: cleaned, never invalidated" },
 	[INJ_INVAL_BEFORE] = { "inval-before", SIM_SPECULATIVE_STALE,
-			       "destination invalidated before the transfer only" },
+			       "destination given FROM_DEVICE but never taken: invalidated before the DMA only" },
 	[INJ_CPU_WRITE] = { "cpu-write", SIM_CPU_WRITE_DEVICE_OWNED,
 			    "CPU writes the destination while the device owns it" },
 	[INJ_EVICT] = { "evict", SIM_EVICT_OVER_DEVICE,
-			"destination cleared by the CPU and handed over without a clean" },
+			"destination cleared by the CPU and handed over without coh_give" },
 	[INJ_BAD_BUS] = { "bad-bus", SIM_BAD_BUS_ADDRESS,
 			  "one descriptor points outside RAM" },
 };
 
-struct drv {
-	struct coh_device *dev;
-	volatile uint8_t *regs;
-	struct dmac_desc *ring;		/* uncached: no maintenance */
-	uint8_t *src[NDESC], *dst[NDESC];
-	uint32_t len[NDESC], seq[NDESC];
-	uint32_t head, tail, inflight;
-	unsigned long done, errors;
-	enum inject inj;
+/* ======================================================================
+ * The driver.  Public coherent/ API only, from here to "The board".
+ * ====================================================================== */
+
+/* One copy in flight: the CPU's memory of what it asked the device to do. */
+struct dmac_job {
+	uint8_t *src, *dst;		/* CPU addresses, from the pool */
+	coh_bus_t src_bus, dst_bus;	/* what the descriptor carries */
+	uint64_t seq;			/* also the descriptor's cookie */
+	uint32_t len;
+	bool busy;			/* the device owns src and dst */
 };
 
-static coh_bus_t bus_of(struct drv *d, const void *p)
-{
-	return sim_virt_to_phys(p) + d->dev->bus_offset;
-}
+struct dmac {
+	struct coh_device *dev;
+	volatile uint8_t *regs;
+	struct coh_ring ring;		/* the descriptors, shared with the device */
+	struct coh_pool pool;		/* the buffers, handed over per transfer */
+	struct dmac_job job[NDESC];	/* indexed by seq % NDESC */
+	uint32_t tail;			/* slot after the last one posted */
+	unsigned long done, errors;
+	enum inject inj;		/* the demo's planted bug, INJ_NONE normally */
+};
 
-static uint8_t pat(uint32_t seq, size_t i)
+static void dmac_close(struct dmac *d);
+
+static uint8_t pat(uint64_t seq, size_t i)
 {
 	return (uint8_t)(seq * 131u + i * 7u + 1u);
 }
 
-static void submit(struct drv *d, uint32_t seq)
+/*
+ * Set the controller up.  ring_attrs picks the ring's memory: 0 for cached
+ * memory, where coh_ring gives each descriptor its own cache line(s), or
+ * COH_ATTR_UNCACHED for the packed layout of dma_alloc_coherent memory
+ * (a coherent device gets the packed layout in either).  The controller
+ * has a DESC_STRIDE register (a skip length), so every layout works: the
+ * driver programs whatever stride the ring chose.
+ */
+static int dmac_open(struct dmac *d, struct coh_device *dev, void *regs,
+		     unsigned int ring_attrs)
 {
-	uint32_t k = d->tail;
-	struct dmac_desc *desc = &d->ring[k];
-	uint32_t len = 64 + (seq * 97u) % (BUFSZ - 64);
+	coh_bus_t base;
+	int rc;
 
-	d->len[k] = len;
-	d->seq[k] = seq;
-	for (uint32_t i = 0; i < len; i++)
-		d->src[k][i] = pat(seq, i);
-	if (d->inj != INJ_NO_RELEASE)
-		coh_give(d->dev, d->src[k], len, COH_TO_DEVICE);
-	if (d->inj == INJ_EVICT)
-		memset(d->dst[k], 0, len); /* cleared, never cleaned */
-	else if (d->inj == INJ_NO_ACQUIRE)
-		coh_release(d->dev, d->dst[k], len);
-	else
-		coh_give(d->dev, d->dst[k], len, COH_FROM_DEVICE);
-	desc->src = bus_of(d, d->src[k]);
-	desc->dst = (d->inj == INJ_BAD_BUS && seq == 100) ? 0xfff00000u
-							  : bus_of(d, d->dst[k]);
-	desc->cookie = seq;
-	coh_dma_wmb(); /* addresses before OWN */
-	desc->ctrl = DMAC_DESC_OWN | len;
-	d->tail = (k + 1) % NDESC;
-	d->inflight++;
-	/* ordered: the descriptor and released buffers before the doorbell */
-	coh_mmio_write32(d->regs + DMAC_RING_TAIL, d->tail);
-	if (d->inj == INJ_CPU_WRITE && seq % 16 == 3)
-		d->dst[k][0] = 0xff; /* the device owns it now */
-}
-
-static int reap(struct drv *d)
-{
-	uint32_t k = d->head;
-	struct dmac_desc *desc = &d->ring[k];
-	int spins = 0;
-	uint32_t len = d->len[k];
-	uint8_t *dst = d->dst[k];
-
-	/* the status register read is the poll (and lets the device run) */
-	while (desc->ctrl & DMAC_DESC_OWN) {
-		(void)coh_mmio_read32(d->regs + DMAC_STATUS);
-		if (++spins > 100000)
-			return -1;
+	d->dev = dev;
+	d->regs = regs;
+	rc = coh_ring_create(&d->ring, dev, NDESC, struct dmac_desc, ctrl,
+			     DMAC_DESC_OWN, ring_attrs);
+	if (rc)
+		return rc;
+	/* line-aligned blocks, so no buffer shares a line with another */
+	rc = coh_pool_create(&d->pool, dev, "dmac", BUFSZ, 1, 0, 2 * NDESC);
+	if (rc) {
+		coh_ring_destroy(&d->ring);
+		return rc;
 	}
-	coh_dma_rmb(); /* OWN before the data */
-	if (d->inj != INJ_NO_RELEASE)
-		coh_take(d->dev, d->src[k], len, COH_TO_DEVICE);
-	if (d->inj == INJ_EVICT)
-		coh_acquire(d->dev, dst, len);
-	else if (d->inj != INJ_NO_ACQUIRE && d->inj != INJ_INVAL_BEFORE)
-		coh_take(d->dev, dst, len, COH_FROM_DEVICE);
-	coh_consume(d->dev, dst, len);
-	if (desc->ctrl & DMAC_DESC_ERR) {
-		d->errors++;
-	} else {
-		for (uint32_t i = 0; i < len; i++)
-			if (dst[i] != pat(d->seq[k], i)) {
-				d->errors++;
-				break;
-			}
+	for (size_t k = 0; k < NDESC; k++) {
+		struct dmac_job *j = &d->job[k];
+
+		j->src = coh_pool_alloc(&d->pool, &j->src_bus);
+		j->dst = coh_pool_alloc(&d->pool, &j->dst_bus);
+		if (!j->src || !j->dst) {
+			dmac_close(d);	/* cannot happen: the pool was sized for it */
+			return -COH_ENOMEM;
+		}
 	}
-	d->done++;
-	d->head = (k + 1) % NDESC;
-	d->inflight--;
+
+	base = coh_ring_bus(&d->ring, 0);
+	coh_mmio_write32(d->regs + DMAC_RING_LO, (uint32_t)base);
+	coh_mmio_write32(d->regs + DMAC_RING_HI, (uint32_t)(base >> 32));
+	coh_mmio_write32(d->regs + DMAC_DESC_STRIDE, (uint32_t)d->ring.stride);
+	coh_mmio_write32(d->regs + DMAC_RING_SIZE, (uint32_t)d->ring.count);
+	coh_mmio_write32(d->regs + DMAC_CTRL, DMAC_CTRL_RING_EN);
 	return 0;
 }
+
+/*
+ * Queue the copy number seq.  The doorbell is rung separately, once per
+ * batch (dmac_kick).
+ * @retval 0 queued; -COH_EAGAIN the ring is full, reap first.
+ */
+static int dmac_submit(struct dmac *d, uint64_t seq)
+{
+	struct dmac_job *j = &d->job[seq % NDESC];
+	struct dmac_desc desc;
+	uint32_t len = 64 + (uint32_t)(seq * 97u % (BUFSZ - 64));
+	int slot;
+
+	/*
+	 * One slot stays empty: the controller treats head == tail as "idle",
+	 * so a completely full ring would look empty to it.
+	 */
+	if (coh_ring_space(&d->ring) <= 1 || j->busy)
+		return -COH_EAGAIN;
+
+	/* the CPU owns both buffers here: plain C */
+	for (uint32_t i = 0; i < len; i++)
+		j->src[i] = pat(seq, i);
+	j->seq = seq;
+	j->len = len;
+
+	/* source: clean, so the device reads what the CPU just wrote */
+	if (d->inj != INJ_NO_RELEASE)
+		coh_give(d->dev, j->src, len, COH_TO_DEVICE);
+	/* else BUG (--inject no-release): the fill is still in the CPU cache */
+
+	if (d->inj == INJ_NO_ACQUIRE) {
+		/* BUG (--inject no-acquire): wrong direction, lines stay cached */
+		coh_give(d->dev, j->dst, len, COH_TO_DEVICE);
+	} else if (d->inj == INJ_EVICT) {
+		/* BUG (--inject evict): dirty lines handed over uncleaned */
+		memset(j->dst, 0, len);
+	} else {
+		/* destination: clean+invalidate, nothing dirty left to evict */
+		coh_give(d->dev, j->dst, len, COH_FROM_DEVICE);
+	}
+
+	desc = (struct dmac_desc){
+		.ctrl = len,		/* coh_ring_post adds OWN, last */
+		.src = j->src_bus,
+		.dst = j->dst_bus,
+		.cookie = seq,
+	};
+	if (d->inj == INJ_BAD_BUS && seq == 100)
+		desc.dst = 0xfff00000u;	/* BUG (--inject bad-bus): not RAM */
+
+	/* fields, release, OWN, release: the slot belongs to the device */
+	slot = coh_ring_post(&d->ring, &desc);
+	if (slot < 0)
+		return slot;
+	d->tail = (uint32_t)(slot + 1) % NDESC;
+	j->busy = true;
+
+	if (d->inj == INJ_CPU_WRITE && seq % 16 == 3)
+		j->dst[0] = 0xff;	/* BUG (--inject cpu-write): the device owns it */
+	return 0;
+}
+
+/* Doorbell: the controller fetches up to the next slot to post. */
+static void dmac_kick(struct dmac *d)
+{
+	/* ordered: cannot overtake the releases done by coh_ring_post */
+	coh_mmio_write32(d->regs + DMAC_RING_TAIL, d->tail);
+}
+
+/*
+ * Reap one finished copy, if the device gave its slot back, and check it.
+ * @retval 0 one reaped; -COH_EAGAIN nothing finished yet.
+ */
+static int dmac_reap(struct dmac *d)
+{
+	struct dmac_desc desc;
+	struct dmac_job *j;
+	bool bad;
+
+	/* acquire OWN, rmb, acquire the fields: desc is a CPU copy */
+	if (coh_ring_reap(&d->ring, &desc) < 0)
+		return -COH_EAGAIN;
+	/* the ring vouches for OWN only: check the rest before trusting it */
+	j = &d->job[desc.cookie % NDESC];
+	if (!j->busy || j->seq != desc.cookie) {
+		d->errors++;
+		return 0;
+	}
+
+	/* TO_DEVICE: no maintenance, the CPU may write the source again */
+	if (d->inj != INJ_NO_RELEASE)
+		coh_take(d->dev, j->src, j->len, COH_TO_DEVICE);
+	if (d->inj == INJ_NO_ACQUIRE) {
+		/* BUG (--inject no-acquire): the matching wrong take: no invalidate */
+		coh_take(d->dev, j->dst, j->len, COH_TO_DEVICE);
+	} else if (d->inj != INJ_INVAL_BEFORE) {
+		/* invalidate again: lines refilled during the DMA are dropped */
+		coh_take(d->dev, j->dst, j->len, COH_FROM_DEVICE);
+	}
+	/* else BUG (--inject inval-before): the second invalidate is missing */
+	j->busy = false;
+
+	/* where a real driver hands the data on (simulator: proves it fresh) */
+	coh_consume(d->dev, j->dst, j->len);
+	bad = (desc.ctrl & DMAC_DESC_ERR) || desc.status != j->len;
+	for (uint32_t i = 0; !bad && i < j->len; i++)
+		bad = j->dst[i] != pat(j->seq, i);
+	d->errors += bad;
+	d->done++;
+	return 0;
+}
+
+/*
+ * Wait for the oldest copy and reap everything finished.  A real driver
+ * sleeps until the controller's interrupt; this one polls STATUS (an
+ * ordered read, and on the simulator what lets the engine run).
+ * @retval 0; -COH_EIO the controller made no progress.
+ */
+static int dmac_poll(struct dmac *d)
+{
+	int n = 0;
+
+	for (long spins = 0; spins < 100000; spins++) {
+		while (!dmac_reap(d))
+			n++;
+		if (n || !coh_ring_pending(&d->ring))
+			return 0;
+		(void)coh_mmio_read32(d->regs + DMAC_STATUS);
+	}
+	return -COH_EIO;
+}
+
+/* Stop the engine and take every buffer and slot back. */
+static void dmac_halt(struct dmac *d)
+{
+	coh_mmio_write32(d->regs + DMAC_CTRL, 0);
+	/* the transfer in progress runs to its end */
+	for (long spins = 0; spins < 100000; spins++)
+		if (!(coh_mmio_read32(d->regs + DMAC_STATUS) & DMAC_ST_BUSY))
+			break;
+	for (size_t k = 0; k < NDESC; k++) {
+		struct dmac_job *j = &d->job[k];
+
+		if (!j->busy)
+			continue;
+		coh_take(d->dev, j->src, j->len, COH_TO_DEVICE);
+		coh_take(d->dev, j->dst, j->len, COH_FROM_DEVICE);
+		j->busy = false;
+	}
+	coh_ring_reset(&d->ring);	/* slots back; the ring restarts at 0 */
+	d->tail = 0;
+}
+
+static void dmac_close(struct dmac *d)
+{
+	if (coh_ring_pending(&d->ring))
+		dmac_halt(d);
+	else
+		coh_mmio_write32(d->regs + DMAC_CTRL, 0);
+	for (size_t k = 0; k < NDESC; k++) {
+		if (d->job[k].src)
+			coh_pool_free(&d->pool, d->job[k].src);
+		if (d->job[k].dst)
+			coh_pool_free(&d->pool, d->job[k].dst);
+	}
+	coh_pool_destroy(&d->pool);
+	coh_ring_destroy(&d->ring);
+}
+
+/* ======================================================================
+ * The board: the simulated SoC, and the demo around the driver.
+ * ====================================================================== */
 
 static unsigned shown;
 
@@ -146,6 +317,7 @@ static void show(const struct sim_report *r, void *ctx)
 static int usage(void)
 {
 	fprintf(stderr, "usage: coh-demo [--seed N] [--line 32|64|128] [--coherent] [--count N]\n"
+			"                [--ring cached|uncached]\n"
 			"                [--inject no-release|no-acquire|inval-before|cpu-write|evict|bad-bus]\n");
 	return 2;
 }
@@ -153,12 +325,17 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct sim_config cfg;
+	struct coh_region ram, uncached;
 	struct coh_device dev;
 	struct coh_stats st;
-	struct drv d;
+	struct dmac d;
 	unsigned long count = 4096, maint;
-	int coherent = 0;
-	uint8_t *c, *u;
+	size_t stride;
+	unsigned int ring_attrs = 0;
+	int coherent = 0, rc;
+	void *cpu;
+	uint64_t phys;
+	size_t size;
 	char nm[32];
 
 	memset(&d, 0, sizeof(d));
@@ -175,6 +352,13 @@ int main(int argc, char **argv)
 			count = strtoul(argv[++k], NULL, 0);
 		} else if (!strcmp(argv[k], "--coherent")) {
 			coherent = 1;
+		} else if (!strcmp(argv[k], "--ring") && k + 1 < argc) {
+			const char *l = argv[++k];
+
+			if (!strcmp(l, "uncached"))
+				ring_attrs = COH_ATTR_UNCACHED;
+			else if (strcmp(l, "cached"))
+				return usage();
 		} else if (!strcmp(argv[k], "--inject") && k + 1 < argc) {
 			const char *b = argv[++k];
 			size_t n;
@@ -189,54 +373,64 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* board set-up */
+	/* the SoC: cached RAM (area 0) and uncached RAM (area 1), both DMA-capable */
 	if (sim_init(&cfg)) {
 		fprintf(stderr, "coh-demo: bad configuration (line must be 32, 64 or 128)\n");
 		return 2;
 	}
 	sim_set_report_hook(show, NULL);
+	if (sim_area(0, &cpu, &phys, &size) || coh_region_add(&ram, cpu, phys, size, 0) ||
+	    sim_area(1, &cpu, &phys, &size) ||
+	    coh_region_add(&uncached, cpu, phys, size, COH_REGION_UNCACHED)) {
+		fprintf(stderr, "coh-demo: cannot register memory\n");
+		return 2;
+	}
 	coh_device_init(&dev, "dmac0", coherent ? COH_DEV_COHERENT : 0);
-	d.dev = &dev;
-	d.regs = sim_dmac_create(&dev);
-	sim_area(0, (void **)&c, NULL, NULL);
-	sim_area(1, (void **)&u, NULL, NULL);
-	d.ring = (struct dmac_desc *)(void *)u;
+
+	rc = dmac_open(&d, &dev, sim_dmac_create(&dev), ring_attrs);
+	if (rc) {
+		fprintf(stderr, "coh-demo: dmac_open: error %d\n", rc);
+		return 1;
+	}
 	for (int k = 0; k < NDESC; k++) {
-		d.src[k] = c + (size_t)k * 2 * BUFSZ;
-		d.dst[k] = d.src[k] + BUFSZ;
 		snprintf(nm, sizeof(nm), "src[%d]", k);
-		sim_name(d.src[k], BUFSZ, nm);
+		sim_name(d.job[k].src, BUFSZ, nm);
 		snprintf(nm, sizeof(nm), "dst[%d]", k);
-		sim_name(d.dst[k], BUFSZ, nm);
+		sim_name(d.job[k].dst, BUFSZ, nm);
 	}
 
-	/* driver: program the ring, then keep it full */
-	coh_mmio_write32(d.regs + DMAC_RING_LO, (uint32_t)bus_of(&d, d.ring));
-	coh_mmio_write32(d.regs + DMAC_RING_HI, (uint32_t)(bus_of(&d, d.ring) >> 32));
-	coh_mmio_write32(d.regs + DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
-	coh_mmio_write32(d.regs + DMAC_RING_SIZE, NDESC);
-	coh_mmio_write32(d.regs + DMAC_CTRL, DMAC_CTRL_RING_EN);
-	for (unsigned long seq = 0; seq < count || d.inflight;) {
-		if (seq < count && d.inflight < NDESC - 1) {
-			submit(&d, (uint32_t)seq++);
-			continue;
-		}
-		if (reap(&d)) {
-			fprintf(stderr, "coh-demo: device stopped\n");
+	/* keep the ring full: queue what fits, ring once, reap what finished */
+	for (unsigned long seq = 0; seq < count || coh_ring_pending(&d.ring);) {
+		unsigned long queued = seq;
+
+		while (seq < count && !dmac_submit(&d, seq))
+			seq++;
+		if (seq != queued)
+			dmac_kick(&d);
+		if (dmac_poll(&d)) {
+			fprintf(stderr, "coh-demo: the controller stopped\n");
 			d.errors++;
 			break;
 		}
 	}
+	stride = d.ring.stride;
+	dmac_close(&d);
+	if (coh_device_leaks(&dev))
+		d.errors++;
 	sim_quiesce();
 
 	coh_stats_get(&dev, &st);
 	maint = st.lines_cleaned + st.lines_invalidated + st.lines_flushed;
 	if (shown > 3)
 		printf("coherent-sim: ... %u more report(s)\n", shown - 3);
-	printf("coh-demo: transfers=%lu errors=%lu lines-maintained=%lu reports=%lu seed=%llu line=%zu %s\n",
+	printf("coh-demo: transfers=%lu errors=%lu lines-maintained=%lu reports=%lu seed=%llu line=%zu %s ring=%s stride=%zu\n",
 	       d.done, d.errors, maint, sim_reports(-1),
 	       (unsigned long long)cfg.seed, cfg.line,
-	       coherent ? "coherent" : "non-coherent");
+	       coherent ? "coherent" : "non-coherent",
+	       ring_attrs & COH_ATTR_UNCACHED ? "uncached" : "cached",
+	       stride);
+	coh_region_remove(&uncached);
+	coh_region_remove(&ram);
 	if (d.inj != INJ_NONE) {
 		int cls = injects[d.inj].cls;
 		unsigned long n = sim_reports(cls);
