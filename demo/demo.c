@@ -126,8 +126,8 @@ static int dmac_open(struct dmac *d, struct coh_device *dev, void *regs,
 	base = coh_ring_bus(&d->ring, 0);
 	coh_mmio_write32(d->regs + DMAC_RING_LO, (uint32_t)base);
 	coh_mmio_write32(d->regs + DMAC_RING_HI, (uint32_t)(base >> 32));
-	coh_mmio_write32(d->regs + DMAC_DESC_STRIDE, (uint32_t)d->ring.stride);
-	coh_mmio_write32(d->regs + DMAC_RING_SIZE, (uint32_t)d->ring.count);
+	coh_mmio_write32(d->regs + DMAC_DESC_STRIDE, (uint32_t)coh_ring_stride(&d->ring));
+	coh_mmio_write32(d->regs + DMAC_RING_SIZE, (uint32_t)coh_ring_count(&d->ring));
 	coh_mmio_write32(d->regs + DMAC_CTRL, DMAC_CTRL_RING_EN);
 	return 0;
 }
@@ -413,7 +413,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	stride = d.ring.stride;
+	stride = coh_ring_stride(&d.ring);
 	dmac_close(&d);
 	if (coh_device_leaks(&dev))
 		d.errors++;

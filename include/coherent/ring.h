@@ -73,6 +73,10 @@ int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
  * @brief Post a descriptor image (owner bit in it ignored; the ring sets it).
  * Ownership: slot -> device.
  * @return the slot index, or -COH_EAGAIN when the ring is full.
+ *
+ * All `count` slots may be posted.  A device that tells a full ring from an
+ * empty one only by its head and tail indices (head == tail: idle) must be
+ * given at most count - 1: post only while coh_ring_space(r) > 1.
  */
 int coh_ring_post(struct coh_ring *r, const void *desc);
 
@@ -88,6 +92,27 @@ int coh_ring_reap(struct coh_ring *r, void *desc);
 static inline coh_bus_t coh_ring_bus(const struct coh_ring *r, size_t i)
 {
 	return r->mem.bus + (coh_bus_t)(i % r->count) * r->stride;
+}
+
+/** @brief Slots in the ring (program the device's ring-size register). */
+static inline size_t coh_ring_count(const struct coh_ring *r)
+{
+	return r->count;
+}
+
+/** @brief Bytes from one descriptor to the next (descriptor skip / stride). */
+static inline size_t coh_ring_stride(const struct coh_ring *r)
+{
+	return r->stride;
+}
+
+/**
+ * @brief The slot the next coh_ring_post() fills: after posting, the value
+ * a tail-pointer doorbell takes ("first slot the device must not fetch").
+ */
+static inline size_t coh_ring_next(const struct coh_ring *r)
+{
+	return r->head;
 }
 
 static inline size_t coh_ring_pending(const struct coh_ring *r)

@@ -134,7 +134,7 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 	if (coh_ring_create(&ring, &g->dev, 8, struct dmac_desc, ctrl, DMAC_DESC_OWN,
 			    uncached ? COH_ATTR_UNCACHED : 0))
 		return 1000;
-	program_ring(g, coh_ring_bus(&ring, 0), ring.count, ring.stride);
+	program_ring(g, coh_ring_bus(&ring, 0), coh_ring_count(&ring), coh_ring_stride(&ring));
 	for (int t = 0; t < TRANSFERS; t += BATCH) {
 		for (int b = 0; b < BATCH; b++) {
 			struct dmac_desc d;
@@ -149,7 +149,7 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 			if (coh_ring_post(&ring, &d) < 0)
 				errors++;
 		}
-		coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)ring.head);
+		coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)coh_ring_next(&ring));
 		for (int b = 0; b < BATCH; b++) {
 			struct dmac_desc d;
 			int rc, steps = 0;
