@@ -41,6 +41,25 @@ const char *coh_dir_name(int dir)
 #define COH__ST_GEN 4u
 #define COH__ST(x) ((x) & 3u)
 
+/*
+ * The bus field is 64-bit everywhere.  Cores without 64-bit atomics
+ * (Cortex-M) access it as a volatile, fenced: a torn read is caught like
+ * any other by the state word, re-read after the fields.
+ */
+#if UINTPTR_MAX >= UINT64_MAX
+#define coh__bus_load(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define coh__bus_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#else
+static inline coh_bus_t coh__bus_load(const coh_bus_t *p)
+{
+	coh_bus_t v = *(const volatile coh_bus_t *)p;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return v;
+}
+#define coh__bus_store(p, v) (*(volatile coh_bus_t *)(p) = (v))
+#endif
+
 static size_t coh__rec_hash(const struct coh_stream *s, coh_bus_t bus)
 {
 	uint64_t h = (bus >> 4) * 0x9E3779B97F4A7C15ull;
@@ -76,7 +95,7 @@ static inline long coh__rec_get(const struct coh_stream *s, coh_bus_t bus,
 		uint32_t st = __atomic_load_n(&x->st, __ATOMIC_ACQUIRE);
 
 		if (COH__ST(st) != COH__ST_LIVE ||
-		    __atomic_load_n(&x->bus, __ATOMIC_ACQUIRE) != bus)
+		    coh__bus_load(&x->bus) != bus)
 			continue;
 		coh__rec_load(x, r);
 		if (__atomic_load_n(&x->st, __ATOMIC_RELAXED) != st)
@@ -103,7 +122,7 @@ static long coh__rec_insert(struct coh_stream *s, const struct coh_map_rec *r)
 						 false, __ATOMIC_ACQUIRE,
 						 __ATOMIC_RELAXED))
 			continue;
-		__atomic_store_n(&x->bus, r->bus, __ATOMIC_RELAXED);
+		coh__bus_store(&x->bus, r->bus);
 		__atomic_store_n(&x->cpu, r->cpu, __ATOMIC_RELAXED);
 		__atomic_store_n(&x->slot, r->slot, __ATOMIC_RELAXED);
 		__atomic_store_n(&x->len, r->len, __ATOMIC_RELAXED);
@@ -170,7 +189,7 @@ size_t coh_stream_live(const struct coh_stream *s)
 	return n;
 }
 
-void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint8_t flag)
+void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint32_t flag)
 {
 	struct coh_map_rec r;
 	long i = coh__rec_get(s, bus, &r);
@@ -369,7 +388,7 @@ int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where
 		live++;
 		if (COH__ST(st) != COH__ST_LIVE)
 			continue;	/* being made or unmapped right now */
-		r.bus = __atomic_load_n(&x->bus, __ATOMIC_ACQUIRE);
+		r.bus = coh__bus_load(&x->bus);
 		coh__rec_load(x, &r);
 		coh__chk_report(dev, where, -COH_EBUSY,
 				"device torn down with a live %s mapping: bus %x, %z bytes %D, mapped at %W",
@@ -615,9 +634,8 @@ static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
 		return -COH_EINVAL;
 	}
 	if (COH_DEBUG && !(r->flags & (COH__REC_CHECKED | COH__REC_NAGGED))) {
-		uint8_t was = __atomic_fetch_or(&s->rec[i].flags,
-						(uint8_t)COH__REC_NAGGED,
-						__ATOMIC_RELAXED);
+		uint32_t was = __atomic_fetch_or(&s->rec[i].flags,
+						 COH__REC_NAGGED, __ATOMIC_RELAXED);
 
 		nag = !(was & (COH__REC_CHECKED | COH__REC_NAGGED));
 	}

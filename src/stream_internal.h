@@ -62,6 +62,6 @@ static inline void coh__chk_mapping_error(struct coh_device *dev,
 #endif
 
 /* For the checker: set flag on the live record for bus, if there is one. */
-COH__HIDDEN void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint8_t flag);
+COH__HIDDEN void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint32_t flag);
 
 #endif

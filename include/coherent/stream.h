@@ -71,8 +71,8 @@ struct coh_map_rec {
 	size_t len;
 	const struct coh_where *where;	/* where it was mapped (debug builds) */
 	uint32_t ngran;			/* bounce granules held */
+	uint32_t flags;			/* 32-bit: atomic OR without libatomic */
 	uint8_t dir;
-	uint8_t flags;
 };
 
 /** Streaming state of one device: mapping records and bounce pool. */

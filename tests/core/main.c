@@ -12,5 +12,6 @@ int main(void)
 {
 	suite_fence();
 	suite_mem();
+	suite_stream();
 	return th_finish(COH_TEST_TARGET);
 }

@@ -5,5 +5,6 @@
 
 void suite_fence(void);
 void suite_mem(void);
+void suite_stream(void);
 
 #endif
