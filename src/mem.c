@@ -373,7 +373,8 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 		if (!rc && (m->state & COH_MEM_SYNC))
 			coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size);
 		coh_arch_op_end(COH_OP_TAKE);
-	} else if (m->state & COH_MEM_SHARED) {
+	} else {
+		/* shared or box: back to the allocator (the simulator checks ownership) */
 		(void)coh_arch_op(COH_OP_UNSHARE, m->dev, (void *)m->cpu_, m->size, -1, where);
 		coh_arch_op_end(COH_OP_UNSHARE);
 	}
