@@ -39,6 +39,7 @@ static void count_diag(const struct coh_where *w, const char *m, int e)
 	diags++;
 }
 
+#if COH_DEBUG
 /* msg names this file at `line` ("path/test_mem.c:123") */
 static int names_site(const char *msg, int line)
 {
@@ -55,6 +56,7 @@ static int names_site(const char *msg, int line)
 	}
 	return 0;
 }
+#endif
 
 /* arena at a made-up physical address just below 4 GiB, so masks matter */
 #define PHYS_BASE 0xFFFE0000ull
