@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # usage: sh bench/run.sh <build dir>   (make bench passes build/bench)
 # Simulated DMA throughput, sanitizer off and on, as a ratio against a
-# plain memcpy of the same bytes measured in the same run.
+# plain memcpy of the same bytes measured in the same run; then streaming
+# maps (stream_bench) and typed accessors and the ring (accessor_bench) on
+# the host's real backend, each against the same work done by hand.
 set -eu
 b=${1:-build/bench}
 exe=$b/bench/coh-bench
@@ -15,3 +17,6 @@ done
 
 echo
 "$b/bench/stream/stream_bench"
+
+echo
+"$b/bench/accessor_bench"

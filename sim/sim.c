@@ -228,7 +228,7 @@ static void touch(size_t i)
 static const char *const class_names[SIM_NCLASSES] = {
 	"STALE_DEVICE_READ",   "STALE_CPU_READ",	  "PARTIAL_LINE_LOSS",
 	"EVICT_OVER_DEVICE",   "CPU_WRITE_DEVICE_OWNED", "SPECULATIVE_STALE",
-	"BAD_BUS_ADDRESS",
+	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",
 };
 
 const char *sim_class_name(int cls)
@@ -625,6 +625,17 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 				report(SIM_CPU_WRITE_DEVICE_OWNED, i, 0, dev,
 				       "CPU wrote %u byte(s) (first at +%u) while the device owned them",
 				       bm_count(w), bm_first(w));
+		}
+		if (op == COH_OP_UNSHARE) {
+			/* the allocator may hand these bytes out while the device still uses them */
+			bm_t own = bm_and(m->devown, part);
+
+			if (bm_any(own))
+				report(SIM_FREE_DEVICE_OWNED, i, 0, dev,
+				       "memory freed at %s:%d while the device owns %u byte(s) of the line (first at +%u)",
+				       where ? base_name(where->file) : "?",
+				       where ? where->line : 0, bm_count(own),
+				       bm_first(own));
 		}
 		m->where = where;
 		m->dev = dev;

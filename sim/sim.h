@@ -117,6 +117,7 @@ enum sim_class {
 	SIM_CPU_WRITE_DEVICE_OWNED,	/* (e) CPU wrote bytes between coh_give and coh_take */
 	SIM_SPECULATIVE_STALE,		/* (f) refill after an early invalidate left stale data that was used */
 	SIM_BAD_BUS_ADDRESS,		/* device access outside RAM or above its DMA mask */
+	SIM_FREE_DEVICE_OWNED,		/* memory freed between coh_give and coh_take */
 	SIM_NCLASSES
 };
 

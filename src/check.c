@@ -96,6 +96,19 @@ static void coh__vfmt(struct coh__fmt *f, const char *fmt, va_list ap)
 	}
 }
 
+void coh__diagf(const struct coh_where *where, int err, const char *fmt, ...)
+{
+	struct coh__fmt f;
+	va_list ap;
+
+	f.n = 0;
+	va_start(ap, fmt);
+	coh__vfmt(&f, fmt, ap);
+	va_end(ap);
+	f.b[f.n] = '\0';
+	coh__diag(where, f.b, err);
+}
+
 void coh__chk_report(struct coh_device *dev, const struct coh_where *where,
 		     int err, const char *fmt, ...)
 {

@@ -207,25 +207,47 @@ static int coh__take_to(struct coh_device *dev, uintptr_t s, uintptr_t e)
 	((dir) == COH_TO_DEVICE || (dir) == COH_FROM_DEVICE ||                 \
 	 (dir) == COH_BIDIRECTIONAL)
 
-int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
-		const struct coh_where *where)
+static int coh__give(struct coh_device *dev, void *ptr, size_t len,
+		     enum coh_dir dir, const struct coh_where *where)
 {
-	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
-		       "coh_give: unknown direction");
 	if (dir == COH_TO_DEVICE)
 		COH__ENTRY(COH_OP_GIVE, dev, ptr, len, (int)dir, where, coh__give_to);
 	COH__ENTRY(COH_OP_GIVE, dev, ptr, len, (int)dir, where, coh__give_from);
 }
 
-int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
-		const struct coh_where *where)
+static int coh__take(struct coh_device *dev, void *ptr, size_t len,
+		     enum coh_dir dir, const struct coh_where *where)
 {
-	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
-		       "coh_take: unknown direction");
 	if (dir == COH_TO_DEVICE)
 		COH__ENTRY(COH_OP_TAKE, dev, ptr, len, (int)dir, where, coh__take_to);
 	/* again: lines may have been refilled speculatively during the DMA */
 	COH__ENTRY(COH_OP_TAKE, dev, ptr, len, (int)dir, where, coh__acquire_range);
+}
+
+int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "coh_give: unknown direction");
+	rc = coh__give(dev, ptr, len, dir, where);
+	if (!rc)
+		coh__own_give(ptr, len, where);
+	return rc;
+}
+
+int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
+		const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(COH__DIR_OK(dir), where, COH_EINVAL,
+		       "coh_take: unknown direction");
+	rc = coh__take(dev, ptr, len, dir, where);
+	if (!rc)
+		coh__own_take(ptr, len, where);
+	return rc;
 }
 
 static int coh__consume_body(struct coh_device *dev, uintptr_t s, uintptr_t e)

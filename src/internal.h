@@ -69,6 +69,37 @@ COH__HIDDEN int coh__acquire_range(struct coh_device *dev, uintptr_t start,
 COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
 				 uintptr_t end);
 
+/*
+ * Ownership of coherent allocations (src/mem.c, debug builds): the bytes a
+ * driver handed to a device with coh_give() and has not taken back, so
+ * that coh_free() refuses while the device owns any of them.  Release
+ * builds: empty, the give/take path does no lookup at all.
+ */
+#if COH_DEBUG
+COH__HIDDEN void coh__own_give(const void *ptr, size_t len,
+			       const struct coh_where *where);
+COH__HIDDEN void coh__own_take(const void *ptr, size_t len,
+			       const struct coh_where *where);
+/* coh__diag with a message formatted as coh__chk_report's (src/check.c) */
+COH__HIDDEN void coh__diagf(const struct coh_where *where, int err,
+			    const char *fmt, ...);
+#else
+static inline void coh__own_give(const void *ptr, size_t len,
+				 const struct coh_where *where)
+{
+	(void)ptr;
+	(void)len;
+	(void)where;
+}
+static inline void coh__own_take(const void *ptr, size_t len,
+				 const struct coh_where *where)
+{
+	(void)ptr;
+	(void)len;
+	(void)where;
+}
+#endif
+
 #endif /* COHERENT_SRC_INTERNAL_H */
 
 /* src/lock.c */

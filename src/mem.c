@@ -26,6 +26,24 @@ struct coh__live {
 	bool live;
 };
 static struct coh__live coh__live_tab[COH_CHECK_MAX_ALLOCS];
+static uint32_t coh__live_hi;		/* slots [0, hi) have been used */
+
+/*
+ * Bytes of live allocations given to a device (coh_give) and not taken
+ * back (coh_take).  The ranges are kept disjoint, so ownership is per byte
+ * and a give is idempotent, not nested: a byte given twice (a driver
+ * re-posting a buffer) is the CPU's again after one take covering it - the
+ * simulator's rule too.  Entries [0, n) are in use.
+ */
+struct coh__given {
+	uintptr_t s, e;
+	const struct coh_where *where;	/* the latest give of these bytes */
+	uint32_t slot;			/* the allocation's index in coh__live_tab */
+};
+static struct coh__given coh__given_tab[COH_CHECK_GIVES];
+static size_t coh__given_n;
+
+/* one lock for both tables: free checks and retires atomically */
 static int coh__live_lock;
 
 static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *w)
@@ -45,6 +63,8 @@ static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *
 		e->where = w;
 		e->gen = (e->gen + 1) & 0xfffff;
 		cookie = (e->gen << 12) | (i + 1);
+		if (i >= coh__live_hi)
+			coh__live_hi = i + 1;
 		break;
 	}
 	coh__unlock(&coh__live_lock);
@@ -66,6 +86,152 @@ static struct coh__live *coh__check_find(uint32_t cookie,
 	e = &coh__live_tab[slot];
 	*site = e->where;
 	return e->live && e->gen == (cookie >> 12) ? e : NULL;
+}
+
+/*
+ * Lock held.  Remove [s, e) from every given range.  false when a range had
+ * to be split and the table had no room for its right part, which is then
+ * dropped (unchecked from now on, never falsely refused).
+ */
+static bool coh__given_cut(uintptr_t s, uintptr_t e)
+{
+	bool ok = true;
+
+	for (size_t k = 0; k < coh__given_n;) {
+		struct coh__given *g = &coh__given_tab[k];
+
+		if (g->e <= s || e <= g->s) {
+			k++;
+		} else if (g->s < s && e < g->e) {
+			if (coh__given_n < COH_CHECK_GIVES)
+				coh__given_tab[coh__given_n++] = (struct coh__given){
+					.s = e, .e = g->e, .where = g->where,
+					.slot = g->slot,
+				};
+			else
+				ok = false;
+			g->e = s;
+			k++;
+		} else if (g->s < s) {
+			g->e = s;
+			k++;
+		} else if (e < g->e) {
+			g->s = e;
+			k++;
+		} else {
+			/* covered: the last entry moves here and is looked at next */
+			*g = coh__given_tab[--coh__given_n];
+		}
+	}
+	return ok;
+}
+
+void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
+{
+	uintptr_t s = (uintptr_t)ptr, e;
+	struct coh__given *l = NULL, *r = NULL;
+	const struct coh__live *a = NULL;
+	uint32_t slot;
+	bool full;
+
+	if (!len)
+		return;
+	coh__lock(&coh__live_lock);
+	for (slot = 0; slot < coh__live_hi; slot++) {
+		a = &coh__live_tab[slot];
+		if (a->live && s - a->cpu < a->size)
+			break;
+	}
+	if (slot == coh__live_hi) {
+		/* not a coherent allocation (a stream buffer, static memory) */
+		coh__unlock(&coh__live_lock);
+		return;
+	}
+	e = len < a->cpu + a->size - s ? s + len : a->cpu + a->size;
+	full = !coh__given_cut(s, e);
+	/* adjacent gives from one call site (a refill loop) share an entry */
+	for (size_t k = 0; k < coh__given_n; k++) {
+		struct coh__given *g = &coh__given_tab[k];
+
+		if (g->slot != slot || g->where != where)
+			continue;
+		if (g->e == s)
+			l = g;
+		if (g->s == e)
+			r = g;
+	}
+	if (l && r) {
+		l->e = r->e;
+		*r = coh__given_tab[--coh__given_n];
+	} else if (l) {
+		l->e = e;
+	} else if (r) {
+		r->s = s;
+	} else if (coh__given_n < COH_CHECK_GIVES) {
+		coh__given_tab[coh__given_n++] = (struct coh__given){
+			.s = s, .e = e, .where = where, .slot = slot,
+		};
+	} else {
+		full = true;
+	}
+	coh__unlock(&coh__live_lock);
+	if (full)
+		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes given here are not tracked, coh_free will not refuse for them",
+			   (size_t)COH_CHECK_GIVES);
+}
+
+void coh__own_take(const void *ptr, size_t len, const struct coh_where *where)
+{
+	uintptr_t s = (uintptr_t)ptr;
+	bool ok;
+
+	if (!len)
+		return;
+	coh__lock(&coh__live_lock);
+	ok = coh__given_cut(s, s + len);
+	coh__unlock(&coh__live_lock);
+	if (!ok)
+		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes after the range taken here are no longer tracked",
+			   (size_t)COH_CHECK_GIVES);
+}
+
+/*
+ * Retire the allocation of cookie unless the device still owns bytes of
+ * it.  Returns 0, -COH_EINVAL (already freed) or -COH_EBUSY, reported.
+ */
+static int coh__check_free(const struct coh_mem *m, const struct coh_where *where)
+{
+	const struct coh_where *site;
+	struct coh__live *e;
+	struct coh__given held = { 0 };
+	size_t n = 0;
+
+	coh__lock(&coh__live_lock);
+	e = coh__check_find(m->cookie, &site);
+	if (e) {
+		uint32_t slot = (m->cookie & 0xfff) - 1;
+
+		for (size_t k = 0; k < coh__given_n; k++)
+			if (coh__given_tab[k].slot == slot && !n++)
+				held = coh__given_tab[k];
+		if (!n)
+			e->live = false;
+	}
+	coh__unlock(&coh__live_lock);
+	if (m->cookie && !e) {
+		coh__diag(where, "free: double free of a coherent allocation", -COH_EINVAL);
+		coh__diag(site, "free: ... allocated here", -COH_EINVAL);
+		return -COH_EINVAL;
+	}
+	if (n) {
+		coh__stat_add(m->dev, reports, 1);
+		coh__diagf(where, -COH_EBUSY,
+			   "free: %s still owns %z byte(s) at +%z of this coherent allocation (allocated at %W), given at %W and never taken back (%z range(s) outstanding): nothing freed",
+			   m->dev->name, (size_t)(held.e - held.s),
+			   (size_t)(held.s - m->cpu_), site, held.where, n);
+		return -COH_EBUSY;
+	}
+	return 0;
 }
 #endif
 
@@ -195,21 +361,9 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 	coh__api_check(m && m->cpu_ && m->region, where, COH_EINVAL,
 		       "free: handle never allocated or already freed");
 #if COH_DEBUG
-	{
-		const struct coh_where *site;
-		struct coh__live *e = coh__check_find(m->cookie, &site);
-
-		if (m->cookie && !e) {
-			coh__diag(where, "free: double free of a coherent allocation", -COH_EINVAL);
-			coh__diag(site, "free: ... allocated here", -COH_EINVAL);
-			return -COH_EINVAL;
-		}
-		if (e) {
-			coh__lock(&coh__live_lock);
-			e->live = false;
-			coh__unlock(&coh__live_lock);
-		}
-	}
+	rc = coh__check_free(m, where);
+	if (rc)
+		return rc;
 #endif
 	r = m->region;
 	if (m->state & COH_MEM_DEVONLY) {
@@ -219,7 +373,8 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 		if (!rc && (m->state & COH_MEM_SYNC))
 			coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size);
 		coh_arch_op_end(COH_OP_TAKE);
-	} else if (m->state & COH_MEM_SHARED) {
+	} else {
+		/* shared or box: back to the allocator (the simulator checks ownership) */
 		(void)coh_arch_op(COH_OP_UNSHARE, m->dev, (void *)m->cpu_, m->size, -1, where);
 		coh_arch_op_end(COH_OP_UNSHARE);
 	}

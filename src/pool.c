@@ -130,11 +130,16 @@ size_t coh_pool_avail(const struct coh_pool *p)
 
 int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where)
 {
+	int rc;
+
 	coh__api_check(p && p->stack, where, COH_EINVAL, "coh_pool_destroy: NULL or destroyed");
 	coh__api_check(p->top == p->nblocks, where, COH_EBUSY,
 		       "coh_pool_destroy: blocks are still allocated");
+	/* debug builds: refused while a block returned to the pool is still given */
+	rc = coh__mem_free(&p->chunk, where);
+	if (rc)
+		return rc;
 	coh__mem_free(&p->meta, where);
-	coh__mem_free(&p->chunk, where);
 	p->stack = NULL;
 	return 0;
 }

@@ -75,7 +75,7 @@ enum {
 	COH_OP_TAKE,		/* ownership to CPU; dir given */
 	COH_OP_CONSUME,		/* CPU reads device data (checking point) */
 	COH_OP_SHARE,		/* memory becomes shared (typed accessors only) */
-	COH_OP_UNSHARE,		/* shared memory returns to the CPU (freed) */
+	COH_OP_UNSHARE,		/* shared memory or a box is freed (back to the allocator) */
 };
 
 #include "coh_arch.h"

@@ -76,4 +76,15 @@
 #define COH_CHECK_MAPS 1024
 #endif
 
+/*
+ * Debug checker (COH_DEBUG): byte ranges of coherent allocations handed to
+ * a device with coh_give() and not yet taken back, across all devices, in a
+ * static table (adjacent gives from one call site share an entry).  When it
+ * is full, that is reported and the extra range goes unchecked: coh_free()
+ * may then free it without refusing.
+ */
+#if !defined(COH_CHECK_GIVES)
+#define COH_CHECK_GIVES 512
+#endif
+
 #endif /* COHERENT_CONFIG_H */

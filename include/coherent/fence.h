@@ -90,6 +90,10 @@ int coh_flush_at(struct coh_device *dev, void *ptr, size_t len,
  * After this call the device owns the bytes; the CPU must not touch them
  * until coh_take().  TO_DEVICE: release.  FROM_DEVICE and BIDIRECTIONAL:
  * clean and invalidate, so no dirty line can be evicted over device data.
+ * Giving bytes the device already owns is allowed (a re-posted buffer):
+ * ownership is per byte, not counted.  Debug builds remember the bytes of
+ * coherent allocations (coherent/mem.h) given here, so that coh_free()
+ * refuses them with -COH_EBUSY until they are taken back.
  * @retval 0 success; -COH_EINVAL for an unknown direction; others as above.
  */
 #define coh_give(dev, ptr, len, dir)                                          \
@@ -102,7 +106,8 @@ int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
  *
  * After this call the CPU owns the bytes.  FROM_DEVICE and BIDIRECTIONAL:
  * acquire (invalidate again: the CPU may have refilled lines speculatively
- * while the device owned them).  TO_DEVICE: no maintenance.
+ * while the device owned them).  TO_DEVICE: no maintenance.  The range may
+ * be any part of one or more earlier gives.
  * @retval 0 success; errors as coh_give().
  */
 #define coh_take(dev, ptr, len, dir)                                          \

@@ -24,7 +24,8 @@
  * above 4096, unknown attribute), -COH_EOVERFLOW (count x size overflows),
  * -COH_ERANGE (no registered region is reachable under the device's mask:
  * will not succeed if retried), -COH_ENOMEM (reachable regions are full:
- * may succeed later), -COH_EBUSY (freeing memory the device still owns).
+ * may succeed later), -COH_EBUSY (debug builds: freeing memory the device
+ * still owns, i.e. given with coh_give() and not taken back).
  *
  * Concurrency: allocation and freeing may run concurrently from any
  * threads.  Accesses to one handle follow the driver's own protocol.
@@ -200,7 +201,21 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 /**
  * @brief Free any handle.  The handle is cleared; debug builds catch double
  * frees and later use of copies of it, with the allocation's file:line.
- * @retval 0; -COH_EINVAL for a handle never allocated or already freed.
+ *
+ * Ownership: every byte must be the CPU's (or shared).  Debug builds track
+ * the bytes of each allocation handed over with coh_give() and not taken
+ * back with coh_take(), per byte: a give is idempotent, not nested (bytes
+ * given twice, as by a driver re-posting a buffer, are the CPU's again
+ * after one take covering them), and a take may cover any part of a give.
+ * Release builds (COH_DEBUG=0) do not check; the simulator still reports
+ * SIM_FREE_DEVICE_OWNED.  Device-only memory is the device's by definition
+ * and is not checked.
+ * @retval 0 success: the memory is back in its region
+ * @retval -COH_EINVAL a handle never allocated or already freed (double free)
+ * @retval -COH_EBUSY (debug builds) the device still owns bytes of the
+ *         allocation: reported with the allocation's file:line and that of
+ *         the outstanding coh_give(); nothing is freed and the handle stays
+ *         valid.  Succeeds after coh_take() of those bytes.
  */
 #define coh_free(h) coh__mem_free(&(h)->m_, COH_HERE)
 

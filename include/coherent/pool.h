@@ -66,7 +66,9 @@ size_t coh_pool_avail(const struct coh_pool *p);
 
 /**
  * @brief Destroy the pool.
- * @retval 0; -COH_EBUSY while blocks are out (reported, nothing freed).
+ * @retval 0; -COH_EBUSY while blocks are out, or (debug builds) while a
+ *         block returned to the pool is still given to the device (no
+ *         coh_take): reported, nothing freed.
  */
 #define coh_pool_destroy(p) coh_pool_destroy_at((p), COH_HERE)
 int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where);

@@ -22,13 +22,41 @@ struct desc {
 };
 
 static int diags;
+static char last_msg[512];
+static const struct coh_where *last_where;
+static int last_err;
+
 static void count_diag(const struct coh_where *w, const char *m, int e)
 {
-	(void)w;
-	(void)m;
-	(void)e;
+	size_t n = strlen(m);
+
+	if (n >= sizeof(last_msg))
+		n = sizeof(last_msg) - 1;
+	memcpy(last_msg, m, n);
+	last_msg[n] = '\0';
+	last_where = w;
+	last_err = e;
 	diags++;
 }
+
+#if COH_DEBUG
+/* msg names this file at `line` ("path/test_mem.c:123") */
+static int names_site(const char *msg, int line)
+{
+	for (const char *p = strstr(msg, __FILE__); p; p = strstr(p + 1, __FILE__)) {
+		const char *q = p + strlen(__FILE__);
+		int v = 0;
+
+		if (*q++ != ':')
+			continue;
+		while (*q >= '0' && *q <= '9')
+			v = v * 10 + (*q++ - '0');
+		if (v == line)
+			return 1;
+	}
+	return 0;
+}
+#endif
 
 /* arena at a made-up physical address just below 4 GiB, so masks matter */
 #define PHYS_BASE 0xFFFE0000ull
@@ -219,6 +247,141 @@ static void t_double_free_and_leaks(void)
 #endif
 	teardown();
 }
+
+/*
+ * Free while the device owns the memory: coh_free refuses in debug builds
+ * (-COH_EBUSY, nothing freed, one diagnostic naming the allocation and the
+ * give); gives are idempotent per byte, takes may split them.
+ */
+static void t_free_while_given(void)
+{
+	COH_SHARED(unsigned char) h, other;
+	COH_BOX(uint32_t) b;
+	struct coh_pool pl;
+	unsigned char *p;
+	void *blk;
+	coh_bus_t bus;
+	size_t before;
+	int alloc_line, give_line, free_line;
+
+	CHECK_EQ(setup(), 0);
+	before = coh_region_free_bytes(&reg);
+	alloc_line = __LINE__ + 1;
+	CHECK_EQ(coh_alloc_shared(&h, &dev, 1024, 0), 0);
+	CHECK_EQ(coh_alloc_shared(&other, &dev, 64, 0), 0);
+	p = coh_raw(&h);
+	/* the whole allocation */
+	give_line = __LINE__ + 1;
+	CHECK_EQ(coh_give(&dev, p, 1024, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_free(&other), 0);		/* a neighbour is not held up */
+#if COH_DEBUG
+	diags = 0;
+	free_line = __LINE__ + 1;
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);
+	CHECK_EQ(diags, 1);
+	CHECK_EQ(last_err, -COH_EBUSY);
+	CHECK(last_where && last_where->line == free_line);
+	CHECK(names_site(last_msg, alloc_line));
+	CHECK(names_site(last_msg, give_line));
+	CHECK(strstr(last_msg, "1024 byte(s) at +0") != NULL);
+	CHECK(coh_raw(&h) == p);		/* the handle is intact */
+	CHECK_EQ(coh_device_leaks(&dev), 1);	/* and still live */
+#else
+	(void)alloc_line;
+	(void)give_line;
+	(void)free_line;
+#endif
+	CHECK_EQ(coh_take(&dev, p, 1024, COH_FROM_DEVICE), 0);
+
+	/* a buffer re-posted (given twice) is back after one take */
+	CHECK_EQ(coh_give(&dev, p + 100, 50, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_give(&dev, p + 100, 50, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_give(&dev, p + 512, 256, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(coh_take(&dev, p + 100, 50, COH_TO_DEVICE), 0);
+#if COH_DEBUG
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);	/* [512, 768) is still out */
+	CHECK(strstr(last_msg, "256 byte(s) at +512") != NULL);
+#endif
+	/* taken back in pieces: the middle first, then both ends */
+	CHECK_EQ(coh_take(&dev, p + 600, 8, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(coh_take(&dev, p + 512, 88, COH_BIDIRECTIONAL), 0);
+#if COH_DEBUG
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);
+	CHECK(strstr(last_msg, "160 byte(s) at +608") != NULL);
+#endif
+	CHECK_EQ(coh_take(&dev, p + 608, 160, COH_BIDIRECTIONAL), 0);
+
+	/* a refill loop: adjacent gives from one call site, taken one by one */
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(coh_give(&dev, p + 128 * i, 128, COH_FROM_DEVICE), 0);
+	for (int i = 7; i >= 0; i--) {
+#if COH_DEBUG
+		CHECK_EQ(coh_free(&h), -COH_EBUSY);
+#endif
+		CHECK_EQ(coh_take(&dev, p + 128 * i, 128, COH_FROM_DEVICE), 0);
+	}
+	/* memory outside every allocation is not tracked */
+	CHECK_EQ(coh_give(&dev, arena2, 64, COH_TO_DEVICE), 0);
+	diags = 0;
+	CHECK_EQ(coh_free(&h), 0);
+	CHECK_EQ(diags, 0);
+	CHECK_EQ(coh_take(&dev, arena2, 64, COH_TO_DEVICE), 0);
+
+	/* a box, given in part before it was shared */
+	CHECK_EQ(coh_box_alloc(&b, &dev, 64, 0), 0);
+	CHECK_EQ(coh_give(&dev, coh_box_ptr(&b) + 8, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_box_share(&b), 0);
+#if COH_DEBUG
+	CHECK_EQ(coh_free(&b), -COH_EBUSY);
+#endif
+	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&b) + 8, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_free(&b), 0);
+
+	/* a pool block returned while still given: the pool cannot go */
+	CHECK_EQ(coh_pool_create(&pl, &dev, "rx", 256, 64, 0, 4), 0);
+	blk = coh_pool_alloc(&pl, &bus);
+	CHECK(blk != NULL);
+	CHECK_EQ(coh_give(&dev, blk, 256, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_pool_free(&pl, blk), 0);
+#if COH_DEBUG
+	CHECK_EQ(coh_pool_destroy(&pl), -COH_EBUSY);
+#endif
+	CHECK_EQ(coh_take(&dev, blk, 256, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_pool_destroy(&pl), 0);
+
+	CHECK_EQ(coh_device_leaks(&dev), 0);
+	CHECK_EQ(coh_region_free_bytes(&reg), before);
+	teardown();
+}
+
+#if COH_DEBUG
+/* More outstanding ranges than the table holds: reported, never refused wrongly. */
+static void t_give_table_full(void)
+{
+	enum { N = COH_CHECK_GIVES + 8 };
+	COH_SHARED(unsigned char) h;
+	unsigned char *p;
+
+	CHECK_EQ(setup(), 0);
+	CHECK_EQ(coh_alloc_shared(&h, &cdev, 32 * N, 0), 0);
+	p = coh_raw(&h);
+	diags = 0;
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(coh_give(&cdev, p + 32 * i, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(diags, 8);			/* one per range not tracked */
+	CHECK(strstr(last_msg, "COH_CHECK_GIVES") != NULL);
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);
+	/* a hole in a range needs one more entry: its right part is dropped */
+	diags = 0;
+	CHECK_EQ(coh_take(&cdev, p + 4, 8, COH_TO_DEVICE), 0);
+	CHECK_EQ(diags, 1);
+	CHECK(strstr(last_msg, "no longer tracked") != NULL);
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(coh_take(&cdev, p + 32 * i, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_free(&h), 0);
+	teardown();
+}
+#endif
 
 static int init_desc(struct desc *d, size_t i, void *ctx)
 {
@@ -431,6 +594,10 @@ void suite_mem(void)
 	RUN(t_bad_sizes);
 	RUN(t_mask_respected);
 	RUN(t_double_free_and_leaks);
+	RUN(t_free_while_given);
+#if COH_DEBUG
+	RUN(t_give_table_full);
+#endif
 	RUN(t_box_and_init);
 	RUN(t_devmem_and_dump);
 	RUN(t_allocator_stress);

@@ -31,6 +31,13 @@ static void *worker(void *arg)
 		coh_write(&h, [0], seed);
 		if (coh_read(&h, [0]) != seed)
 			__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
+		/* the ownership checker's table is shared between the threads */
+		coh_give(&dev, coh_raw(&h), coh_size(&h), COH_TO_DEVICE);
+#if COH_DEBUG
+		if (coh_free(&h) != -COH_EBUSY)
+			__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
+#endif
+		coh_take(&dev, coh_raw(&h), coh_size(&h), COH_TO_DEVICE);
 		b = coh_pool_alloc(&pool, &bus);
 		if (b) {
 			memset(b, 0x5a, 64);

@@ -9,6 +9,7 @@
  *
  *   catalogue <scenario> correct|buggy|buggy-coherent|correct-coherent
  *             [--seeds N] [--line L] [--seed S] [-v]
+ *   catalogue --classes     every sanitizer class has a scenario (or fail)
  *
  * The drivers use only the public coherent/ API and the DMA controller's
  * registers; sim_* calls are set-up and checking only (and
@@ -34,6 +35,7 @@ struct env {
 	int coherent;
 	uint64_t seed;
 	int payload_bad;	/* a correct driver got wrong data: a model bug */
+	int refused;		/* the library's debug checker refused the bug first */
 };
 
 static struct env E;
@@ -413,6 +415,47 @@ static void sc_shared_neighbour(int bug)
 	}
 }
 
+/*
+ * (g) A shared allocation holds a receive area; the driver frees it while
+ * the device still owns the area (no coh_take).  A debug build of the
+ * library refuses (-COH_EBUSY, the checker in src/mem.c) before the
+ * simulator sees a free; with the checker compiled out (COH_DEBUG=0, the
+ * san_catalogue_ndebug build) the free goes through and the simulator's
+ * own ownership bits catch it.
+ */
+static void sc_free_owned(int bug)
+{
+	enum { N = 512, AREA = 16 << 10 };
+	struct coh_region reg;
+	COH_SHARED(uint8_t) h;
+	uint8_t *src = calloc_u(N), *area = calloc_c(AREA, 4096), *rx;
+	int rc;
+
+	if (coh_region_add(&reg, area, sim_virt_to_phys(area), AREA, 0) ||
+	    coh_alloc_shared(&h, &E.dev, 2 * N, 0)) {
+		E.payload_bad = 1;
+		return;
+	}
+	rx = (uint8_t *)coh_raw(&h) + N;
+	sim_name(rx, N, "rx");
+	pattern(src, N, 9);
+	coh_give(&E.dev, rx, N, COH_FROM_DEVICE);
+	dma_copy(src, rx, N);
+	if (!bug) {
+		coh_take(&E.dev, rx, N, COH_FROM_DEVICE);
+		coh_consume(&E.dev, rx, N);
+		expect(rx, src, N);
+	}
+	rc = coh_free(&h);
+	if (rc == -COH_EBUSY && bug) {
+		E.refused = 1;
+		coh_take(&E.dev, rx, N, COH_FROM_DEVICE);
+		rc = coh_free(&h);
+	}
+	if (rc || coh_region_remove(&reg))
+		E.payload_bad = 1;
+}
+
 /* -------------------------------------------------------------- runner */
 
 struct scenario {
@@ -433,6 +476,7 @@ static const struct scenario scenarios[] = {
 	{ "ring_uncached", sc_ring_uncached, SIM_STALE_DEVICE_READ, 4 },
 	{ "bad_bus", sc_bad_bus, SIM_BAD_BUS_ADDRESS, 1 },
 	{ "shared_neighbour", sc_shared_neighbour, SIM_EVICT_OVER_DEVICE, 16 },
+	{ "free_owned", sc_free_owned, SIM_FREE_DEVICE_OWNED, 1 },
 };
 
 static struct sim_report first;
@@ -451,7 +495,7 @@ static int verbose;
 
 /* run one scenario once; returns the report counts in cnt[] */
 static int run(const struct scenario *sc, int bug, size_t line, uint64_t seed,
-	       int coherent, unsigned long cnt[SIM_NCLASSES])
+	       int coherent, unsigned long cnt[SIM_NCLASSES], int *refused)
 {
 	struct sim_config cfg;
 	void *c, *u;
@@ -487,6 +531,7 @@ static int run(const struct scenario *sc, int bug, size_t line, uint64_t seed,
 	sim_quiesce();
 	for (int k = 0; k < SIM_NCLASSES; k++)
 		cnt[k] = sim_reports(k);
+	*refused = E.refused;
 	sim_fini();
 	return E.payload_bad;
 }
@@ -506,6 +551,19 @@ int main(int argc, char **argv)
 	size_t lines[3] = { 32, 64, 128 }, nl = 3;
 	int fails = 0, coherent, bug;
 
+	if (argc == 2 && !strcmp(argv[1], "--classes")) {
+		/* every class the simulator can raise has a buggy driver here */
+		for (int k = 0; k < SIM_NCLASSES; k++) {
+			const char *who = NULL;
+
+			for (size_t j = 0; j < sizeof(scenarios) / sizeof(scenarios[0]); j++)
+				if (scenarios[j].cls == k && !who)
+					who = scenarios[j].name;
+			printf("%-24s %s\n", sim_class_name(k), who ? who : "MISSING");
+			fails += !who;
+		}
+		return fails ? 1 : 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s <scenario> correct|buggy|correct-coherent|buggy-coherent [--seeds N] [--seed S] [--line L] [-v]\n", argv[0]);
 		return 2;
@@ -531,10 +589,11 @@ int main(int argc, char **argv)
 			verbose = 1;
 	}
 	for (size_t li = 0; li < nl; li++) {
-		unsigned long caught = 0, gap = 0, worst_gap = 0;
+		unsigned long caught = 0, gap = 0, worst_gap = 0, refusals = 0;
 
 		for (unsigned long s = seed0; s < seed0 + seeds; s++) {
-			int bad = run(sc, bug, lines[li], s, coherent, cnt);
+			int refused = 0;
+			int bad = run(sc, bug, lines[li], s, coherent, cnt, &refused);
 			unsigned long total = 0, stale = 0;
 
 			for (int k = 0; k < SIM_NCLASSES; k++) {
@@ -558,8 +617,9 @@ int main(int argc, char **argv)
 				if (++fails > 5)
 					return 1;
 			} else if (bug && !coherent) {
-				if (cnt[sc->cls]) {
-					caught++;
+				refusals += (unsigned long)refused;
+				caught += cnt[sc->cls] != 0;
+				if (cnt[sc->cls] || refused) {
 					gap = 0;
 				} else if (++gap > worst_gap) {
 					worst_gap = gap;
@@ -570,7 +630,10 @@ int main(int argc, char **argv)
 			printf("%s: %s caught in %lu/%lu seeds at line %zu, longest miss run %lu (bound %d)\n",
 			       sc->name, sim_class_name(sc->cls), caught, seeds,
 			       lines[li], worst_gap, sc->bound);
-			if (!caught || worst_gap >= (unsigned long)sc->bound) {
+			if (refusals)
+				printf("%s: refused by the library's debug checker (-COH_EBUSY) in %lu/%lu seeds, before the simulator saw a free\n",
+				       sc->name, refusals, seeds);
+			if (!(caught + refusals) || worst_gap >= (unsigned long)sc->bound) {
 				printf("FAIL %s: not caught within %d seeds\n",
 				       sc->name, sc->bound);
 				fails++;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The simulator itself: addressing, bad input, snooping, reports, replay. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -202,6 +203,64 @@ static void t_report_fields(void)
 	sim_fini();
 }
 
+/*
+ * Memory freed while the device owns bytes of it.  A debug build of the
+ * library refuses the free before the simulator sees it; the simulator's
+ * own check is driven through the op hook coh_free uses (COH_OP_UNSHARE),
+ * as a release build of the library would.
+ */
+static void t_free_device_owned(void)
+{
+	struct coh_device dev;
+	struct coh_region reg;
+	COH_SHARED(uint8_t) h;
+	uint8_t *c, *rx;
+	uint64_t p0;
+	int give_line, free_line;
+
+	CHECK_EQ(up(64, 5, 0, 0), 0);
+	coh_device_init(&dev, "eth0", 0);
+	sim_area(0, (void **)&c, &p0, NULL);
+	CHECK_EQ(coh_region_add(&reg, c + 32768, p0 + 32768, 16384, 0), 0);
+	CHECK_EQ(coh_alloc_shared(&h, &dev, 512, 0), 0);
+	rx = coh_raw(&h);
+	sim_name(rx, 512, "rxbuf");
+	give_line = __LINE__ + 1;
+	CHECK_EQ(coh_give(&dev, rx + 0x140, 64, COH_FROM_DEVICE), 0);
+#if COH_DEBUG
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);	/* refused: nothing freed */
+	CHECK_EQ(sim_reports(-1), 0);
+#endif
+	free_line = __LINE__ + 1;
+	CHECK_EQ(coh_arch_op(COH_OP_UNSHARE, &dev, rx, 512, -1, COH_HERE), 0);
+	coh_arch_op_end(COH_OP_UNSHARE);
+	CHECK_EQ(sim_reports(SIM_FREE_DEVICE_OWNED), 1);
+	CHECK_EQ(sim_reports(-1), 1);
+	CHECK_EQ(last.cls, SIM_FREE_DEVICE_OWNED);
+	CHECK(last.bus == sim_virt_to_phys(rx + 0x140));
+	CHECK(strcmp(last.buf, "rxbuf") == 0);
+	CHECK(last.file && strcmp(last.file, "unit.c") == 0);
+	CHECK_EQ(last.line, give_line);	/* the give that was never taken back */
+	CHECK(strcmp(last.change, "coh_give FROM_DEVICE") == 0);
+	{
+		char at[32];
+
+		snprintf(at, sizeof(at), "unit.c:%d", free_line);
+		CHECK(strstr(last.msg, at) != NULL);	/* ... and the free */
+		CHECK(strstr(last.msg, "64 byte(s)") != NULL);
+	}
+	CHECK(strcmp(sim_class_name(SIM_FREE_DEVICE_OWNED), "FREE_DEVICE_OWNED") == 0);
+	/* the free ended device ownership: nothing more to report */
+	CHECK_EQ(sim_quiesce(), 1);
+	/* given and taken back: a clean free */
+	CHECK_EQ(coh_give(&dev, rx, 512, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_take(&dev, rx, 512, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_free(&h), 0);
+	CHECK_EQ(sim_reports(-1), 1);
+	CHECK_EQ(coh_region_remove(&reg), 0);
+	sim_fini();
+}
+
 /* evictions and refills are random but replay exactly from the seed */
 static unsigned long chaos(uint64_t seed, uint64_t *bus_first)
 {
@@ -335,6 +394,7 @@ int main(void)
 	RUN(t_model_basics);
 	RUN(t_coherent_snoops);
 	RUN(t_report_fields);
+	RUN(t_free_device_owned);
 	RUN(t_replay);
 	RUN(t_cost_independent_of_size);
 	RUN(t_dmac_irq_and_error);
