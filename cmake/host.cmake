@@ -9,6 +9,13 @@ coh_add_library(coherent_record ${COH_ROOT}/tests/record)
 file(GLOB COH_CORE_TESTS ${COH_ROOT}/tests/core/*.c)
 coh_add_test(core_x86_64 LABELS core
   SOURCES ${COH_CORE_TESTS} LIBS coherent_x86_64 DEFS COH_TEST_TARGET="x86_64")
+# The same suite with the debug checker compiled out (what a release build
+# ships): every error code must hold without the diagnostics.
+coh_add_library(coherent_x86_64_ndebug ${COH_ROOT}/arch/x86_64)
+target_compile_definitions(coherent_x86_64_ndebug PRIVATE COH_DEBUG=0)
+coh_add_test(core_x86_64_ndebug LABELS core
+  SOURCES ${COH_CORE_TESTS} LIBS coherent_x86_64_ndebug
+  DEFS COH_TEST_TARGET="x86_64-ndebug" COH_DEBUG=0)
 coh_add_test(fence_record LABELS core
   SOURCES ${COH_ROOT}/tests/host/test_record.c LIBS coherent_record)
 coh_add_test(linesize_x86_64 LABELS core

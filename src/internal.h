@@ -80,6 +80,9 @@ COH__HIDDEN void coh__own_give(const void *ptr, size_t len,
 			       const struct coh_where *where);
 COH__HIDDEN void coh__own_take(const void *ptr, size_t len,
 			       const struct coh_where *where);
+/* the latest give still outstanding on [s, e), or NULL */
+COH__HIDDEN const struct coh_where *coh__own_given(uintptr_t s, uintptr_t e,
+						   bool *given);
 /* coh__diag with a message formatted as coh__chk_report's (src/check.c) */
 COH__HIDDEN void coh__diagf(const struct coh_where *where, int err,
 			    const char *fmt, ...);

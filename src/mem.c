@@ -195,6 +195,22 @@ void coh__own_take(const void *ptr, size_t len, const struct coh_where *where)
 			   (size_t)COH_CHECK_GIVES);
 }
 
+const struct coh_where *coh__own_given(uintptr_t s, uintptr_t e, bool *given)
+{
+	const struct coh_where *w = NULL;
+
+	*given = false;
+	coh__lock(&coh__live_lock);
+	for (size_t k = 0; k < coh__given_n; k++)
+		if (coh__given_tab[k].s < e && s < coh__given_tab[k].e) {
+			*given = true;
+			w = coh__given_tab[k].where;
+			break;
+		}
+	coh__unlock(&coh__live_lock);
+	return w;
+}
+
 /*
  * Retire the allocation of cookie unless the device still owns bytes of
  * it.  Returns 0, -COH_EINVAL (already freed) or -COH_EBUSY, reported.

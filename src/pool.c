@@ -111,6 +111,23 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 	coh__api_check(p && p->stack && blk, where, COH_EINVAL, "coh_pool_free: NULL");
 	i = coh__pool_index(p, (uintptr_t)blk);
 	coh__api_check(i >= 0, where, COH_EINVAL, "coh_pool_free: not a block of this pool");
+#if COH_DEBUG
+	{
+		bool given;
+		const struct coh_where *gw =
+			coh__own_given((uintptr_t)blk, (uintptr_t)blk + p->block, &given);
+
+		if (given) {
+			coh__stat_add(p->chunk.dev, reports, 1);
+			coh__diagf(where, -COH_EBUSY,
+				   "coh_pool_free: pool %s block at +%z is still owned by %s (given at %W, never taken back): not freed",
+				   p->name ? p->name : "?",
+				   (size_t)((uintptr_t)blk - p->chunk.cpu_),
+				   p->chunk.dev->name, gw);
+			return -COH_EBUSY;
+		}
+	}
+#endif
 	coh__lock(&p->lock);
 	if (!p->used[i]) {
 		coh__unlock(&p->lock);

@@ -57,6 +57,9 @@ void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
  * @retval 0 success
  * @retval -COH_EINVAL not a block of this pool, or already free (double
  *         free: reported, nothing changes)
+ * @retval -COH_EBUSY debug builds: bytes of the block were given to the
+ *         device (coh_give) and not taken back; reported with the give's
+ *         file:line, the block stays allocated
  */
 #define coh_pool_free(p, blk) coh_pool_free_at((p), (blk), COH_HERE)
 int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where);

@@ -337,12 +337,23 @@ static void t_free_while_given(void)
 	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&b) + 8, 16, COH_TO_DEVICE), 0);
 	CHECK_EQ(coh_free(&b), 0);
 
-	/* a pool block returned while still given: the pool cannot go */
+	/* a pool block freed while given: refused (debug), the block stays the caller's */
 	CHECK_EQ(coh_pool_create(&pl, &dev, "rx", 256, 64, 0, 4), 0);
 	blk = coh_pool_alloc(&pl, &bus);
 	CHECK(blk != NULL);
 	CHECK_EQ(coh_give(&dev, blk, 256, COH_FROM_DEVICE), 0);
+#if COH_DEBUG
+	diags = 0;
+	CHECK_EQ(coh_pool_free(&pl, blk), -COH_EBUSY);
+	CHECK_EQ(diags, 1);
+	CHECK_EQ(coh_pool_avail(&pl), 3);
+	CHECK_EQ(coh_pool_destroy(&pl), -COH_EBUSY);
+#endif
+	CHECK_EQ(coh_take(&dev, blk, 256, COH_FROM_DEVICE), 0);
 	CHECK_EQ(coh_pool_free(&pl, blk), 0);
+	CHECK_EQ(coh_pool_avail(&pl), 4);
+	/* returned, then given (a stale pointer): the pool cannot go */
+	CHECK_EQ(coh_give(&dev, blk, 256, COH_FROM_DEVICE), 0);
 #if COH_DEBUG
 	CHECK_EQ(coh_pool_destroy(&pl), -COH_EBUSY);
 #endif

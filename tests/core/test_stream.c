@@ -46,6 +46,9 @@ static void count_diag(const struct coh_where *w, const char *m, int e)
 static int setup(unsigned int sflags, uint64_t mask, bool pool)
 {
 	coh_set_diag_handler(count_diag);
+	/* a test that stopped early left them registered */
+	coh_region_remove(&rhigh);
+	coh_region_remove(&rlow);
 	if (coh_region_add(&rhigh, high, HIGH_PHYS, sizeof(high), 0) ||
 	    coh_region_add(&rlow, low, LOW_PHYS, sizeof(low), 0))
 		return -1;
@@ -121,7 +124,8 @@ static void t_map_in_place(void)
 	CHECK(coh_mapping_error(&dev, coh_map_single(&dev, (void *)(UINTPTR_MAX - 8), 64,
 						     COH_TO_DEVICE)));
 	CHECK_EQ(coh_stream_live(&st), 0);
-	CHECK(diags >= 8);
+	/* five checker reports (debug builds only), four refused maps */
+	CHECK_EQ(diags, COH_DEBUG ? 9 : 4);
 	teardown();
 }
 
