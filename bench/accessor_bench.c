@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "coherent/coherent.h"
+#include "bench.h"
 
 struct desc {
 	uint32_t addr_lo, addr_hi, len, ctrl;
@@ -38,30 +39,12 @@ static struct coh_ring ring;
 static unsigned char hand_ring[NDESC * COH_MAX_LINE] __attribute__((aligned(COH_MAX_LINE)));
 static volatile uint32_t sink;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /*
  * Short windows, many of them: the machine is shared, and the best of many
  * short trials is the one least disturbed.
  */
 #define TRIALS 15
 #define TRIALS_FAST 41
-#define BEST(var, iters, body)                                                 \
-	do {                                                                   \
-		double t0_ = now();                                            \
-		for (long i_ = 0; i_ < (iters); i_++) {                        \
-			body;                                                  \
-		}                                                              \
-		double d_ = (now() - t0_) / (double)(iters);                   \
-		if (d_ < (var))                                                \
-			(var) = d_;                                            \
-	} while (0)
 
 static int row(const char *what, const char *base, double lib, double hand,
 	       double goal)
@@ -83,18 +66,18 @@ static int rows_nc(void)
 	int ok = 1;
 
 	for (int t = 0; t < TRIALS; t++) {
-		BEST(wh, n, {
+		BENCH_BEST(wh, n, {
 			uint32_t *f = &base[(i_ & (NDESC - 1)) * 4 + 3];
 			*(volatile uint32_t *)f = (uint32_t)i_;
 			coh_release(&nc, f, sizeof(*f));
 		});
-		BEST(w, n, coh_write(&hn, [i_ & (NDESC - 1)].ctrl, (uint32_t)i_));
-		BEST(rh, n, {
+		BENCH_BEST(w, n, coh_write(&hn, [i_ & (NDESC - 1)].ctrl, (uint32_t)i_));
+		BENCH_BEST(rh, n, {
 			uint32_t *f = &base[(i_ & (NDESC - 1)) * 4 + 3];
 			coh_acquire(&nc, f, sizeof(*f));
 			sink += *(volatile uint32_t *)f;
 		});
-		BEST(r, n, sink += coh_read(&hn, [i_ & (NDESC - 1)].ctrl));
+		BENCH_BEST(r, n, sink += coh_read(&hn, [i_ & (NDESC - 1)].ctrl));
 	}
 	ok &= row("a. coh_write 1 field, non-coherent", "by hand: volatile + coh_release", w, wh, 1.10);
 	ok &= row("b. coh_read 1 field, non-coherent", "by hand: coh_acquire + volatile", r, rh, 1.10);
@@ -110,10 +93,10 @@ static int rows_coherent(void)
 	int ok = 1;
 
 	for (int t = 0; t < TRIALS_FAST; t++) {
-		BEST(wh, n, *(volatile uint32_t *)&base[(i_ & (NDESC - 1)) * 4 + 3] = (uint32_t)i_);
-		BEST(w, n, coh_write(&hc, [i_ & (NDESC - 1)].ctrl, (uint32_t)i_));
-		BEST(rh, n, sink += *(volatile uint32_t *)&base[(i_ & (NDESC - 1)) * 4 + 3]);
-		BEST(r, n, sink += coh_read(&hc, [i_ & (NDESC - 1)].ctrl));
+		BENCH_BEST(wh, n, *(volatile uint32_t *)&base[(i_ & (NDESC - 1)) * 4 + 3] = (uint32_t)i_);
+		BENCH_BEST(w, n, coh_write(&hc, [i_ & (NDESC - 1)].ctrl, (uint32_t)i_));
+		BENCH_BEST(rh, n, sink += *(volatile uint32_t *)&base[(i_ & (NDESC - 1)) * 4 + 3]);
+		BENCH_BEST(r, n, sink += coh_read(&hc, [i_ & (NDESC - 1)].ctrl));
 	}
 	ok &= row("c. coh_write 1 field, coherent", "plain volatile store", w, wh, 1.05);
 	ok &= row("c. coh_read 1 field, coherent", "plain volatile load", r, rh, 1.05);
@@ -191,8 +174,8 @@ static int row_ring(void)
 	long n = 20000;
 
 	for (int t = 0; t < TRIALS; t++) {
-		BEST(h, n, hand_trip(i_));
-		BEST(l, n, lib_trip(i_));
+		BENCH_BEST(h, n, hand_trip(i_));
+		BENCH_BEST(l, n, lib_trip(i_));
 	}
 	return row("d. ring post+reap, non-coherent", "by hand: same stores + fences", l, h, 1.10);
 }

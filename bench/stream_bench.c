@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "coherent/coherent.h"
+#include "bench.h"
 
 static unsigned char frame[4096] __attribute__((aligned(4096)));
 static unsigned char big[1 << 20] __attribute__((aligned(4096)));
@@ -31,29 +32,7 @@ static struct coh_stream snc, scd;
 static struct coh_map_rec rnc[64], rcd[64];
 static volatile int sink;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 #define TRIALS 7
-/* a warm-up pass first: each loop is timed in its own steady state */
-#define BEST(var, iters, body)                                                 \
-	do {                                                                   \
-		for (long i_ = 0; i_ < (iters) / 8; i_++) {                    \
-			body;                                                  \
-		}                                                              \
-		double t0_ = now();                                            \
-		for (long i_ = 0; i_ < (iters); i_++) {                        \
-			body;                                                  \
-		}                                                              \
-		double d_ = (now() - t0_) / (double)(iters);                   \
-		if (d_ < (var))                                                \
-			(var) = d_;                                            \
-	} while (0)
 
 static int failed;
 
@@ -106,11 +85,11 @@ static int row_map(const char *name, enum coh_dir dir, size_t len)
 	long n = 20000;
 
 	for (int t = 0; t < TRIALS; t++) {
-		BEST(r, n, raw_cycle(dir, len));
-		BEST(s, n, stream_cycle(dir, len));
-		BEST(p, n, payload(dir, len, i_));
-		BEST(pr, n, { payload(dir, len, i_); raw_cycle(dir, len); });
-		BEST(ps, n, { payload(dir, len, i_); stream_cycle(dir, len); });
+		BENCH_BEST(r, n, raw_cycle(dir, len));
+		BENCH_BEST(s, n, stream_cycle(dir, len));
+		BENCH_BEST(p, n, payload(dir, len, i_));
+		BENCH_BEST(pr, n, { payload(dir, len, i_); raw_cycle(dir, len); });
+		BENCH_BEST(ps, n, { payload(dir, len, i_); stream_cycle(dir, len); });
 	}
 	printf("stream map+sync+unmap %-28s %8.1f ns   by hand %8.1f ns   ratio %.3f (goal <= 1.10)\n",
 	       name, (ps - p) * 1e9, (pr - p) * 1e9, (ps - p) / (pr - p));
@@ -132,8 +111,8 @@ static int row_copy(size_t len, int goal)
 	coh_bus_t b;
 
 	for (int t = 0; t < TRIALS; t++) {
-		BEST(mc, n, memcpy(bigdst, big, len); sink += bigdst[len - 1]);
-		BEST(in, n, {
+		BENCH_BEST(mc, n, memcpy(bigdst, big, len); sink += bigdst[len - 1]);
+		BENCH_BEST(in, n, {
 			coh_bus_t x = coh_map_single(&cd, big, len, COH_TO_DEVICE);
 			if (coh_mapping_error(&cd, x)) { failed = 1; break; }
 			coh_unmap_single(&cd, x, len, COH_TO_DEVICE);
@@ -143,7 +122,7 @@ static int row_copy(size_t len, int goal)
 	if (coh_mapping_error(&cd, b))
 		return failed = 1, 0;
 	for (int t = 0; t < TRIALS; t++)
-		BEST(out, n, coh_sync_for_cpu(&cd, b, 0, len, COH_FROM_DEVICE));
+		BENCH_BEST(out, n, coh_sync_for_cpu(&cd, b, 0, len, COH_FROM_DEVICE));
 	coh_unmap_single(&cd, b, len, COH_FROM_DEVICE);
 	printf("bounce copy %7zu B: memcpy %6.2f GB/s   copy-in (map TO_DEVICE) %6.2f GB/s ratio %.3f   copy-out (sync FROM_DEVICE) %6.2f GB/s ratio %.3f %s\n",
 	       len, len / mc * 1e-9, len / in * 1e-9, mc / in, len / out * 1e-9,
