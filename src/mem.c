@@ -440,9 +440,16 @@ int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		   const struct coh_where *where)
 {
 #if COH_DEBUG
-	const struct coh_where *site;
+	const struct coh_where *site = NULL;
+	bool freed = false;
 
-	if (m->cookie && !coh__check_find(m->cookie, &site)) {
+	if (m->cookie) {
+		/* the table changes under other threads' alloc and free */
+		coh__lock(&coh__live_lock);
+		freed = !coh__check_find(m->cookie, &site);
+		coh__unlock(&coh__live_lock);
+	}
+	if (freed) {
 		coh__diag(where, "access through a freed coherent handle", -COH_EINVAL);
 		coh__diag(site, "... allocated here", -COH_EINVAL);
 		return 1;
