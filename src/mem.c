@@ -401,6 +401,23 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 	return rc;
 }
 
+int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
+			size_t tsize, size_t off, size_t n, size_t esize,
+			size_t align, unsigned int attrs,
+			const struct coh_where *where)
+{
+	size_t size;
+
+	coh__api_check(m, where, COH_EINVAL, "coherent alloc: NULL handle");
+	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	coh__api_check(esize && n <= (SIZE_MAX - off) / esize, where, COH_EOVERFLOW,
+		       "coherent alloc: header + n x element size overflows");
+	size = off + n * esize;
+	if (size < tsize)
+		size = tsize;	/* the struct's own tail padding */
+	return coh__mem_alloc(m, dev, 1, size, align, attrs, COH_MEM_SHARED, where);
+}
+
 /* ---- accessors ------------------------------------------------------------ */
 
 /*

@@ -152,6 +152,36 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 		rc__;                                                          \
 	})
 
+/* Internal: bytes of a T whose last member is a flexible array of n elements. */
+int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
+			size_t tsize, size_t off, size_t n, size_t esize,
+			size_t align, unsigned int attrs,
+			const struct coh_where *where);
+
+/* true at compile time for an array (also a flexible one), false for a pointer */
+#define coh__is_array(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
+
+/**
+ * @brief Allocate one zeroed T whose last member `member` is a flexible
+ * array, with n elements: a VirtIO available or used ring, a status block
+ * followed by a table.  Access as coh_read(h, [0].member[i]); the index is
+ * bounds-checked against the n elements (the allocation's size).
+ * COH_DECLARE_SHARED / COH_SHARED(T) as for any other T.  Ownership: shared.
+ * @retval 0 success
+ * @retval -COH_EOVERFLOW the size of n elements overflows
+ * @retval -COH_EINVAL, -COH_ERANGE, -COH_ENOMEM as coh_alloc_shared()
+ */
+#define coh_alloc_shared_flex(h, dev, member, n, attrs)                        \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *p__ = 0;                         \
+		_Static_assert(coh__is_array(p__->member),                     \
+			       "coh_alloc_shared_flex: member must be an array"); \
+		coh__mem_alloc_flex(&(h)->m_, (dev), sizeof(*p__),             \
+				    __builtin_offsetof(__typeof__(*p__), member), \
+				    (n), sizeof(p__->member[0]),               \
+				    _Alignof(__typeof__(*p__)), (attrs), COH_HERE); \
+	})
+
 /**
  * @brief Allocate a CPU-owned box: zeroed, no device address yet.
  * Ownership: CPU (plain pointers allowed through coh_box_ptr()).

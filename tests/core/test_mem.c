@@ -596,11 +596,53 @@ static void t_ring_protocol(void)
 	teardown();
 }
 
+/* A VirtIO-style available ring: a header and a flexible array. */
+struct avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];
+};
+
+static void t_flex(void)
+{
+	COH_SHARED(struct avail) a, b;
+	size_t before;
+	uint16_t v = 0;
+
+	CHECK_EQ(setup(), 0);
+	before = coh_region_free_bytes(&reg);
+	CHECK_EQ(coh_alloc_shared_flex(&a, &dev, ring, 256, 0), 0);
+	CHECK_EQ(coh_size(&a), 4 + 2 * 256);
+	CHECK_EQ(coh_count(&a), 1);
+	CHECK_EQ(coh_bus(&a) % COH_MAX_LINE, 0);
+	coh_write(&a, [0].ring[255], 7);
+	coh_write(&a, [0].idx, 1);
+	CHECK_EQ(coh_read(&a, [0].ring[255]), 7);
+	CHECK_EQ(coh_read(&a, [0].idx), 1);
+	CHECK_EQ(coh_read(&a, [0].ring[0]), 0);	/* zeroed */
+	/* one past the n elements is out of bounds */
+	CHECK_EQ(coh_try_read(&a, [0].ring[256], &v), -COH_ERANGE);
+	CHECK_EQ(coh_try_write(&a, [0].ring[300], 1), -COH_ERANGE);
+	CHECK_EQ(coh_try_read(&a, [0].ring[128], &v), 0);
+	/* no elements: the header alone; sizes that overflow: refused */
+	CHECK_EQ(coh_alloc_shared_flex(&b, &dev, ring, 0, 0), 0);
+	CHECK_EQ(coh_size(&b), sizeof(struct avail));
+	CHECK_EQ(coh_try_write(&b, [0].ring[0], 1), -COH_ERANGE);
+	CHECK_EQ(coh_free(&b), 0);
+	CHECK_EQ(coh_alloc_shared_flex(&b, &dev, ring, SIZE_MAX / 2, 0), -COH_EOVERFLOW);
+	CHECK_EQ(coh_bus(&b), COH_BUS_ERROR);
+	CHECK_EQ(coh_free(&a), 0);
+	CHECK_EQ(coh_region_free_bytes(&reg), before);
+	CHECK_EQ(coh_device_leaks(&dev), 0);
+	teardown();
+}
+
 void suite_mem(void)
 {
 	RUN(t_region_errors);
 	RUN(t_shared_accessors);
 	RUN(t_checked_forms);
+	RUN(t_flex);
 	RUN(t_coherent_no_maintenance);
 	RUN(t_bad_sizes);
 	RUN(t_mask_respected);
