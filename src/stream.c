@@ -445,7 +445,7 @@ static int coh__stream_of(struct coh_device *dev, struct coh_stream **sp,
  * and is undone on any failure, so an error leaves no trace.
  */
 static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
-			size_t len, int dir, uint8_t rflags,
+			size_t len, int dir, uint8_t rflags, bool skip,
 			const struct coh_where *where, coh_bus_t *busp)
 {
 	uintptr_t p = (uintptr_t)ptr, end, lm;
@@ -549,13 +549,14 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 			coh_arch_op_end(COH_OP_GIVE);
 		}
 		coh__stat_add(dev, bounce_bytes, copied);
-	} else {
+	} else if (!skip) {
 		rc = coh_arch_op(COH_OP_GIVE, dev, ptr, len, dir, where);
 		if (!rc) {
 			rc = coh__to_dev(dev, p, len, dir);
 			coh_arch_op_end(COH_OP_GIVE);
 		}
 	}
+	/* skip, in place: the CPU keeps it until coh_sync_for_device() */
 	if (rc) {
 		(void)coh_arch_op(COH_OP_TAKE, dev, r.slot ? (void *)r.slot : ptr,
 				  len, dir, where);
@@ -578,17 +579,31 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 	return 0;
 }
 
-coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
-			    enum coh_dir dir, const struct coh_where *where)
+#define COH__MAP_ATTRS COH_ATTR_SKIP_CPU_SYNC
+
+coh_bus_t coh_map_single_attrs_at(struct coh_device *dev, void *ptr, size_t len,
+				  enum coh_dir dir, unsigned int attrs,
+				  const struct coh_where *where)
 {
 	struct coh_stream *s;
 	coh_bus_t bus;
 
 	if (coh__stream_of(dev, &s, where))
 		return COH_BUS_ERROR;
-	if (coh__map_one(dev, s, ptr, len, (int)dir, 0, where, &bus))
+	if (attrs & ~COH__MAP_ATTRS) {
+		coh__diag(where, "streaming map: unknown attribute bits", -COH_EINVAL);
+		return COH_BUS_ERROR;
+	}
+	if (coh__map_one(dev, s, ptr, len, (int)dir, 0,
+			 (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, where, &bus))
 		return COH_BUS_ERROR;
 	return bus;
+}
+
+coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
+			    enum coh_dir dir, const struct coh_where *where)
+{
+	return coh_map_single_attrs_at(dev, ptr, len, dir, 0, where);
 }
 
 bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus)
@@ -651,7 +666,7 @@ static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
 /* ---- unmap */
 
 static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
-			  coh_bus_t bus, size_t len, int dir, bool sg,
+			  coh_bus_t bus, size_t len, int dir, bool sg, bool skip,
 			  const struct coh_where *where)
 {
 	struct coh_map_rec r;
@@ -675,21 +690,23 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 	/* the mapping's own length and direction: the truth, whatever was passed */
 	if (r.slot) {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.slot, r.len, r.dir, where);
-		if (!rc) {
+		if (!rc && !skip) {
 			rc = coh__to_cpu(dev, r.slot, r.len, r.dir);
 			if (!rc && r.dir != COH_TO_DEVICE) {
 				__builtin_memcpy((void *)r.cpu, (void *)r.slot, r.len);
 				coh__stat_add(dev, bounce_bytes, r.len);
 			}
-			coh_arch_op_end(COH_OP_TAKE);
 		}
+		if (!rc)
+			coh_arch_op_end(COH_OP_TAKE);
 		coh__lock(&s->lock);
 		coh__bounce_free(s, r.slot, r.ngran);
 		coh__unlock(&s->lock);
 	} else {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.cpu, r.len, r.dir, where);
 		if (!rc) {
-			rc = coh__to_cpu(dev, r.cpu, r.len, r.dir);
+			if (!skip)
+				rc = coh__to_cpu(dev, r.cpu, r.len, r.dir);
 			coh_arch_op_end(COH_OP_TAKE);
 		}
 	}
@@ -697,15 +714,25 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 	return rc ? rc : rc2;
 }
 
-int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
-			enum coh_dir dir, const struct coh_where *where)
+int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			      enum coh_dir dir, unsigned int attrs,
+			      const struct coh_where *where)
 {
 	struct coh_stream *s;
 	int rc = coh__stream_of(dev, &s, where);
 
 	if (rc)
 		return rc;
-	return coh__unmap_one(dev, s, bus, len, (int)dir, false, where);
+	coh__api_check(!(attrs & ~COH__MAP_ATTRS), where, COH_EINVAL,
+		       "streaming unmap: unknown attribute bits");
+	return coh__unmap_one(dev, s, bus, len, (int)dir, false,
+			      (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, where);
+}
+
+int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			enum coh_dir dir, const struct coh_where *where)
+{
+	return coh_unmap_single_attrs_at(dev, bus, len, dir, 0, where);
 }
 
 /* ---- sync */
@@ -828,7 +855,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			break;
 		}
 		rc = coh__map_one(dev, s, sg[i].ptr, len, (int)dir,
-				  COH__REC_SG | COH__REC_CHECKED, where, &b);
+				  COH__REC_SG | COH__REC_CHECKED, false, where, &b);
 		if (rc)
 			break;
 		sg[i].ent_bus = b;
@@ -836,7 +863,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			coh__chk_report(dev, where, -COH_EINVAL,
 					"scatter-gather entry %d [%x, +%z) crosses the device's segment boundary (seg_boundary_mask %x) (mapped at %W)",
 					i, b, len, dev->seg_boundary_mask, where);
-			(void)coh__unmap_one(dev, s, b, len, (int)dir, true, where);
+			(void)coh__unmap_one(dev, s, b, len, (int)dir, true, false, where);
 			rc = -COH_EINVAL;
 			break;
 		}
@@ -854,7 +881,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		/* undo: the device was never told about any of it */
 		for (int j = 0; j < i; j++)
 			(void)coh__unmap_one(dev, s, sg[j].ent_bus, sg[j].len,
-					     (int)dir, true, where);
+					     (int)dir, true, false, where);
 		for (int j = 0; j < nents; j++) {
 			sg[j].bus = COH_BUS_ERROR;
 			sg[j].bus_len = 0;
@@ -878,7 +905,7 @@ int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		return rc;
 	for (int i = 0; i < nents; i++) {
 		int r = coh__unmap_one(dev, s, sg[i].ent_bus, sg[i].len,
-				       (int)dir, true, where);
+				       (int)dir, true, false, where);
 
 		if (r && !rc)
 			rc = r;

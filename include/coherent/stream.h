@@ -58,6 +58,7 @@
 #define COHERENT_STREAM_H
 
 #include "coherent/device.h"
+#include "coherent/mem.h"	/* COH_ATTR_SKIP_CPU_SYNC */
 
 /* struct coh_stream flags */
 #define COH_STREAM_FORCE_BOUNCE (1u << 0) /* bounce every mapping (swiotlb=force) */
@@ -168,6 +169,21 @@ coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
 			    enum coh_dir dir, const struct coh_where *where);
 
 /**
+ * @brief coh_map_single() with attributes.  COH_ATTR_SKIP_CPU_SYNC (the
+ * page-pool pattern: map a receive buffer once, recycle it many times):
+ * the map does no maintenance and the CPU keeps ownership; the driver calls
+ * coh_sync_for_device() for the bytes before each use by the device and
+ * coh_sync_for_cpu() after.  A bounced mapping ignores it at map (the slot
+ * is the library's memory and is always prepared: filled, cleaned, given).
+ * Other bits: COH_BUS_ERROR (-COH_EINVAL, reported).
+ */
+#define coh_map_single_attrs(dev, ptr, len, dir, attrs)                        \
+	coh_map_single_attrs_at((dev), (ptr), (len), (dir), (attrs), COH_HERE)
+coh_bus_t coh_map_single_attrs_at(struct coh_device *dev, void *ptr, size_t len,
+				  enum coh_dir dir, unsigned int attrs,
+				  const struct coh_where *where);
+
+/**
  * @brief true if bus is the error sentinel.  Debug builds record that the
  * mapping's result was checked.
  */
@@ -189,6 +205,18 @@ bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus);
 	coh_unmap_single_at((dev), (bus), (len), (dir), COH_HERE)
 int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 			enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief coh_unmap_single() with attributes.  COH_ATTR_SKIP_CPU_SYNC: no
+ * invalidate and, when bounced, no copy back: the driver already synced
+ * what it reads with coh_sync_for_cpu().  The ownership still returns to
+ * the CPU.  Other bits: -COH_EINVAL, the mapping stays.
+ */
+#define coh_unmap_single_attrs(dev, bus, len, dir, attrs)                      \
+	coh_unmap_single_attrs_at((dev), (bus), (len), (dir), (attrs), COH_HERE)
+int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			      enum coh_dir dir, unsigned int attrs,
+			      const struct coh_where *where);
 
 /**
  * @brief Take bytes [off, off+len) of a live mapping back for the CPU.

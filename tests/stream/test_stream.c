@@ -620,6 +620,49 @@ static void t_chk_table_full(void)
 }
 #endif
 
+/* COH_ATTR_SKIP_CPU_SYNC: map and unmap do no maintenance, syncs do it all. */
+static void t_skip_cpu_sync(void)
+{
+	coh_bus_t b;
+
+	setup(0, 0);
+	b = coh_map_single_attrs(&dev, buf, 512, COH_FROM_DEVICE, COH_ATTR_SKIP_CPU_SYNC);
+	CHECK(!coh_mapping_error(&dev, b));
+	CHECK(b == (uintptr_t)buf);
+	CHECK_EQ(rec_n, 0);
+	CHECK_EQ(coh_sync_for_device(&dev, b, 0, 512, COH_FROM_DEVICE), 0);
+	CHECK_EQ(count('F'), 8);
+	rec_n = 0;
+	CHECK_EQ(coh_sync_for_cpu(&dev, b, 0, 128, COH_FROM_DEVICE), 0);
+	CHECK_EQ(count('I'), 2);
+	CHECK(lines_within(buf, 128));
+	rec_n = 0;
+	/* unknown bits: refused, the mapping stays */
+	CHECK_EQ(coh_unmap_single_attrs(&dev, b, 512, COH_FROM_DEVICE, 1u << 9), -COH_EINVAL);
+	CHECK_EQ(coh_stream_live(&st), 1);
+	CHECK_EQ(coh_unmap_single_attrs(&dev, b, 512, COH_FROM_DEVICE, COH_ATTR_SKIP_CPU_SYNC), 0);
+	CHECK_EQ(rec_n, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	CHECK(coh_mapping_error(&dev, coh_map_single_attrs(&dev, buf, 64, COH_TO_DEVICE, 1u << 9)));
+	CHECK_EQ(coh_stream_live(&st), 0);
+
+	/* bounced: the slot is always prepared at map; unmap skips the copy back */
+	setup(0, COH_STREAM_FORCE_BOUNCE);
+	memset(buf, 0x11, 300);
+	b = coh_map_single_attrs(&dev, buf, 300, COH_BIDIRECTIONAL, COH_ATTR_SKIP_CPU_SYNC);
+	CHECK(!coh_mapping_error(&dev, b));
+	CHECK(b != (uintptr_t)buf);
+	CHECK_EQ(((unsigned char *)dev_ptr(b))[299], 0x11);
+	CHECK(count('F') > 0);
+	memset(dev_ptr(b), 0x22, 300);	/* the device writes */
+	CHECK_EQ(coh_sync_for_cpu(&dev, b, 0, 100, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(buf[99], 0x22);
+	CHECK_EQ(buf[100], 0x11);
+	CHECK_EQ(coh_unmap_single_attrs(&dev, b, 300, COH_BIDIRECTIONAL, COH_ATTR_SKIP_CPU_SYNC), 0);
+	CHECK_EQ(buf[100], 0x11);	/* not copied back */
+	CHECK_EQ(st.b_free, st.b_ngran);
+}
+
 int main(void)
 {
 	RUN(t_directions_exact_lines);
@@ -631,6 +674,7 @@ int main(void)
 	RUN(t_forced_bounce_and_exhaustion);
 	RUN(t_bad_input);
 	RUN(t_sg_merge_and_limits);
+	RUN(t_skip_cpu_sync);
 #if COH_DEBUG
 	RUN(t_chk_never_mapped);
 	RUN(t_chk_unmap_mismatch);
