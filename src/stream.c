@@ -574,6 +574,8 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 	if (bounce)
 		coh__stat_add(dev, bounces, 1);
 	coh__chk_map(dev, &r);
+	/* debug: a coherent allocation is not freed while it is mapped */
+	coh__own_give(ptr, len, where);
 	coh__rec_publish(s, (size_t)ri);
 	*busp = r.bus;
 	return 0;
@@ -710,6 +712,7 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 			coh_arch_op_end(COH_OP_TAKE);
 		}
 	}
+	coh__own_take((void *)r.cpu, r.len, where);
 	coh__chk_unmap(dev, &r);
 	return rc ? rc : rc2;
 }

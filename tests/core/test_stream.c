@@ -254,10 +254,31 @@ static void t_scatter_gather(void)
 	teardown();
 }
 
+/* A coherent allocation mapped for streaming cannot be freed while mapped (debug). */
+static void t_free_while_mapped(void)
+{
+	COH_SHARED(uint8_t) h;
+	coh_bus_t b;
+
+	CHECK_EQ(setup(0, ~0ull, false), 0);
+	CHECK_EQ(coh_alloc_shared(&h, &dev, 1024, 0), 0);
+	b = coh_map_single(&dev, coh_raw(&h), 1024, COH_FROM_DEVICE);
+	CHECK(!coh_mapping_error(&dev, b));
+#if COH_DEBUG
+	CHECK_EQ(coh_free(&h), -COH_EBUSY);
+	CHECK_EQ(diags, 1);
+#endif
+	CHECK_EQ(coh_unmap_single(&dev, b, 1024, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_free(&h), 0);
+	CHECK_EQ(coh_device_leaks(&dev), 0);
+	teardown();
+}
+
 void suite_stream(void)
 {
 	RUN(t_map_in_place);
 	RUN(t_bounce_for_mask);
 	RUN(t_exhaustion);
 	RUN(t_scatter_gather);
+	RUN(t_free_while_mapped);
 }
