@@ -518,6 +518,7 @@ int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *sr
 	coh__api_check(!rc, where, COH_ERANGE, "coh_put: elements out of bounds");
 	if (!len)
 		return 0;
+	coh_arch_store((const void *)a, len, where);
 	__builtin_memcpy((void *)a, src, len);
 	if (m->state & COH_MEM_SYNC) {
 		rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);

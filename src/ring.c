@@ -87,6 +87,7 @@ int coh_ring_post(struct coh_ring *r, const void *desc)
 	s = coh__slot(r, r->head);
 	__builtin_memcpy(&own, (const char *)desc + r->own_off, 4);
 	/* every field but the owner word, as plain stores */
+	coh_arch_store((const void *)s, r->desc_size, COH_HERE);
 	__builtin_memcpy((void *)s, desc, r->own_off);
 	__builtin_memcpy((void *)(s + r->own_off + 4), (const char *)desc + r->own_off + 4,
 			 r->desc_size - r->own_off - 4);
@@ -101,6 +102,7 @@ int coh_ring_post(struct coh_ring *r, const void *desc)
 		/* fields visible before the owner word (uncached / coherent) */
 		coh_dma_wmb();
 	}
+	coh_arch_store((const void *)(s + r->own_off), 4, COH_HERE);
 	*(volatile uint32_t *)(s + r->own_off) = own | r->own_bit;
 	coh__ring_release(r, s + r->own_off, 4);
 	r->head = (r->head + 1) % r->count;
@@ -140,6 +142,7 @@ int coh_ring_reset(struct coh_ring *r)
 	for (size_t i = 0; i < r->count; i++) {
 		uintptr_t own = coh__slot(r, i) + r->own_off;
 
+		coh_arch_store((const void *)own, 4, COH_HERE);
 		*(volatile uint32_t *)own &= ~r->own_bit;
 		coh__ring_release(r, own, 4);
 	}

@@ -60,6 +60,12 @@
  *   int  coh_arch_virt_to_phys(const void *va, uint64_t *pa)
  *       physical address of memory outside registered regions (default:
  *       COH_VIRT_TO_PHYS, the identity map); -COH_EFAULT if unknown.
+ *   void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
+ *       called just before every store the library makes to shared memory
+ *       on the caller's behalf (coh_write, coh_try_write, coh_put, the
+ *       descriptor writes of coh_ring_post and coh_ring_reset): the
+ *       simulator's memory-ordering model.  Default: nothing, so the
+ *       accessors stay a bare volatile access on real backends.
  */
 #ifndef COHERENT_BACKEND_H
 #define COHERENT_BACKEND_H
@@ -114,6 +120,16 @@ static inline int coh_arch_op(int op, struct coh_device *dev, const void *ptr,
 static inline void coh_arch_op_end(int op)
 {
 	(void)op;
+}
+#endif
+
+#ifndef coh_arch_store
+static inline void coh_arch_store(const void *addr, size_t n,
+				  const struct coh_where *where)
+{
+	(void)addr;
+	(void)n;
+	(void)where;
 }
 #endif
 

@@ -320,6 +320,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
 		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
 			break;                                                 \
+		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
 		*(volatile __typeof__(*a__) *)a__ = (v);                       \
 		if (coh__needs_sync(m__))                                      \
 			coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
@@ -347,6 +348,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
 		int rc__ = -COH_ERANGE;                                        \
 		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
+			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
 			*(volatile __typeof__(*a__) *)a__ = (v);               \
 			if (coh__needs_sync(m__))                              \
 				coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
