@@ -3,9 +3,10 @@
  * sim - the simulated non-coherent SoC as a backend.  Line operations and
  * MMIO go out of line into the model (sim/sim.c); coh_arch_op is the
  * scheduling point and the ownership tracker; coh_arch_range_check refuses
- * memory outside the simulated areas.  One simulated CPU: barriers are
- * compiler barriers (the model is sequential, and reordering bugs are
- * caught as missing maintenance, not as reordering).
+ * memory outside the simulated areas.  One simulated CPU; the library's
+ * stores to shared memory (coh_arch_store) stay "pending" until a barrier
+ * that orders stores, and a device may see pending stores in any order
+ * (docs/simulator.md, "Store ordering").
  */
 #ifndef COHERENT_SIM_COH_ARCH_H
 #define COHERENT_SIM_COH_ARCH_H
@@ -51,13 +52,44 @@ static inline void coh_arch_flush_lines(uintptr_t s, uintptr_t e, size_t l)
 	sim__flush_lines(s, e);
 }
 
-/* the model is sequential: only the compiler may reorder, so stop it */
-static inline void coh_arch_maint_done(void) { __asm__ volatile("" ::: "memory"); }
-static inline void coh_arch_wmb(void) { __asm__ volatile("" ::: "memory"); }
+/*
+ * Barriers that order earlier stores (wmb, mb, io_wmb, maint_done) are
+ * ordering points of the store model: every store the library made before
+ * them is visible to devices from then on.  Read barriers order no store.
+ */
+void sim__order(void);
+
+static inline void coh_arch_maint_done(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__order();
+}
+
+static inline void coh_arch_wmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__order();
+}
+
 static inline void coh_arch_rmb(void) { __asm__ volatile("" ::: "memory"); }
-static inline void coh_arch_mb(void) { __asm__ volatile("" ::: "memory"); }
-static inline void coh_arch_io_wmb(void) { __asm__ volatile("" ::: "memory"); }
+
+static inline void coh_arch_mb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__order();
+}
+
+static inline void coh_arch_io_wmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__order();
+}
+
 static inline void coh_arch_io_rmb(void) { __asm__ volatile("" ::: "memory"); }
+
+/* a library store to shared memory: a scheduling point, remembered until the next ordering point */
+void coh_arch_store(const void *addr, size_t n, const struct coh_where *where);
+#define coh_arch_store coh_arch_store
 
 #define COH__SIM_IO(N)                                                         \
 	static inline uint##N##_t coh_arch_read##N(const volatile void *a)     \

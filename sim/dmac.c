@@ -63,7 +63,7 @@ static void dmac_write(void *ctx, size_t off, uint64_t v, unsigned size)
 	(void)size;
 	switch (off) {
 	case DMAC_CTRL:
-		d->ctrl = v32 & (DMAC_CTRL_RING_EN | DMAC_CTRL_IRQ_EN);
+		d->ctrl = v32 & (DMAC_CTRL_RING_EN | DMAC_CTRL_IRQ_EN | DMAC_CTRL_POLL);
 		if ((v32 & DMAC_CTRL_START) && !d->active) {
 			d->active = 1;
 			d->from_ring = 0;
@@ -132,14 +132,17 @@ static void fetch(struct dmac *d)
 	struct dmac_desc desc;
 	uint64_t a = d->ring + (uint64_t)d->head * d->stride;
 
-	if (sim_dev_read(d->dev, a, &desc, sizeof(desc))) {
+	/* acts on the descriptor only if it owns it: ordering is checked then */
+	if (sim_dev_fetch(d->dev, a, &desc, sizeof(desc),
+			  __builtin_offsetof(struct dmac_desc, ctrl), DMAC_DESC_OWN)) {
 		d->status |= DMAC_ST_ERR | DMAC_ST_RING_STALL;
 		d->err_count++;
 		d->tail = d->head; /* stop: the ring itself is unreachable */
 		return;
 	}
 	if (!(desc.ctrl & DMAC_DESC_OWN)) {
-		d->status |= DMAC_ST_RING_STALL;
+		if (!(d->ctrl & DMAC_CTRL_POLL))
+			d->status |= DMAC_ST_RING_STALL;
 		return;
 	}
 	d->active = 1;
@@ -158,8 +161,10 @@ static void dmac_step(void *ctx)
 	uint8_t buf[DMAC_CHUNK];
 	uint32_t n;
 
+	/* the next descriptor: up to the tail, or in poll mode at every step */
 	if (!d->active && (d->ctrl & DMAC_CTRL_RING_EN) && d->ring_size &&
-	    d->head != d->tail && !(d->status & DMAC_ST_RING_STALL))
+	    ((d->ctrl & DMAC_CTRL_POLL) ||
+	     (d->head != d->tail && !(d->status & DMAC_ST_RING_STALL))))
 		fetch(d);
 	if (!d->active)
 		return;

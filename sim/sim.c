@@ -27,6 +27,8 @@
 #define MAXWIN 16
 #define PRINT_MAX 20
 #define AREA1_GAP 0x100000u
+#define PEND_MAX 32	/* pending stores remembered; when full the oldest is retired */
+#define PEND_BYTES 64	/* bytes per entry; a larger store takes several, one sequence number */
 
 typedef struct {
 	uint64_t w[2];
@@ -61,6 +63,17 @@ struct name {
 	char name[32];
 };
 
+/* a library store not yet ordered by a barrier: devices may or may not see it */
+struct pend {
+	uintptr_t a;
+	uint32_t seq;		/* program order: one number per coh_arch_store */
+	uint16_t n;
+	uint8_t seen;		/* shown new once: visible from then on */
+	uint8_t reported;
+	const struct coh_where *where;
+	uint8_t prev[PEND_BYTES];	/* the bytes before the store */
+};
+
 static struct {
 	int up;
 	struct sim_config cfg;
@@ -92,6 +105,10 @@ static struct {
 	struct win wins[MAXWIN];
 	unsigned nwins;
 	int in_step;
+	/* store ordering: pend[0, npend) in program order */
+	struct pend pend[PEND_MAX];
+	unsigned npend;
+	uint32_t seq;
 } S;
 
 /* ---------------------------------------------------------------- utils */
@@ -228,7 +245,7 @@ static void touch(size_t i)
 static const char *const class_names[SIM_NCLASSES] = {
 	"STALE_DEVICE_READ",   "STALE_CPU_READ",	  "PARTIAL_LINE_LOSS",
 	"EVICT_OVER_DEVICE",   "CPU_WRITE_DEVICE_OWNED", "SPECULATIVE_STALE",
-	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",
+	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",	  "UNORDERED_STORES",
 };
 
 const char *sim_class_name(int cls)
@@ -312,6 +329,25 @@ void sim_print_report(const struct sim_report *r, void *file)
 	fprintf(f, " dev=%s: %s\n", r->dev ? r->dev : "-", r->msg);
 }
 
+/* count and deliver a report whose class, address and message are set */
+static void emit(struct sim_report *r, const struct coh_device *dev)
+{
+	r->seed = S.cfg.seed;
+	r->dev = dev ? dev->name : NULL;
+	S.counts[r->cls]++;
+	S.total++;
+	if (dev)
+		__atomic_fetch_add(&((struct coh_device *)(uintptr_t)dev)->stats.reports,
+				   1ul, __ATOMIC_RELAXED);
+	if (S.hook) {
+		S.hook(r, S.hook_ctx);
+	} else if (S.printed++ < PRINT_MAX) {
+		sim_print_report(r, stderr);
+		if (S.printed == PRINT_MAX)
+			fprintf(stderr, "coherent-sim: further reports counted, not printed\n");
+	}
+}
+
 /* i: line index or SIZE_MAX; dev: the device involved, if known */
 static void __attribute__((format(printf, 5, 6)))
 report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
@@ -349,23 +385,10 @@ report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	}
 	r.cls = cls;
 	r.bus = bus;
-	r.seed = S.cfg.seed;
-	r.dev = dev ? dev->name : NULL;
 	va_start(ap, fmt);
 	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
 	va_end(ap);
-	S.counts[cls]++;
-	S.total++;
-	if (dev)
-		__atomic_fetch_add(&((struct coh_device *)(uintptr_t)dev)->stats.reports,
-				   1ul, __ATOMIC_RELAXED);
-	if (S.hook) {
-		S.hook(&r, S.hook_ctx);
-	} else if (S.printed++ < PRINT_MAX) {
-		sim_print_report(&r, stderr);
-		if (S.printed == PRINT_MAX)
-			fprintf(stderr, "coherent-sim: further reports counted, not printed\n");
-	}
+	emit(&r, dev);
 }
 
 void sim_set_report_hook(sim_report_fn fn, void *ctx)
@@ -549,6 +572,7 @@ void sim_raw_invalidate(const void *p, size_t len)
 
 unsigned long sim_quiesce(void)
 {
+	S.npend = 0;	/* the end of a test orders everything */
 	if (S.up && !(S.cfg.flags & SIM_F_NO_SANITIZER))
 		for (size_t k = 0; k < S.ntracked; k++)
 			writeback(S.tracked[k], 1);
@@ -692,6 +716,185 @@ void coh_arch_op_end(int op)
 	S.op = 0;
 }
 
+/* ------------------------------------------------------ store ordering */
+
+/*
+ * The library's stores to shared memory (coh_arch_store, called just before
+ * the store) are remembered with the bytes they replace until the next
+ * barrier that orders stores (sim__order).  Only stores a device can see
+ * without maintenance matter - area 1, or any area for a coherent device -
+ * but which device will read is known only at the read, so every store
+ * inside the areas is remembered and the read decides (pend_view).  The
+ * table is bounded: when it is full the oldest store is retired, which
+ * keeps program order and so never causes a report, only a missed one.
+ */
+void sim__order(void)
+{
+	S.npend = 0;
+}
+
+void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	if (!S.up || !n || (S.cfg.flags & SIM_F_NO_SANITIZER) ||
+	    (!in_area0(a, a + n) && !in_area1(a, a + n)))
+		return;
+	/* a scheduling point: a device may run between two stores */
+	sim_step();
+	S.seq++;
+	for (size_t off = 0; off < n; off += PEND_BYTES) {
+		size_t k = n - off < PEND_BYTES ? n - off : PEND_BYTES;
+		struct pend *e;
+
+		if (S.npend == PEND_MAX) {
+			memmove(S.pend, S.pend + 1, (PEND_MAX - 1) * sizeof(S.pend[0]));
+			S.npend--;
+		}
+		e = &S.pend[S.npend++];
+		e->a = a + off;
+		e->n = (uint16_t)k;
+		e->seq = S.seq;
+		e->seen = 0;
+		e->reported = 0;
+		e->where = where;
+		memcpy(e->prev, (const void *)(a + off), k);
+	}
+}
+
+/* a device wrote [p, p+len): pending stores there are overwritten, forget them */
+static void pend_drop(uintptr_t p, size_t len)
+{
+	unsigned k, j = 0;
+
+	for (k = 0; k < S.npend; k++)
+		if (!(S.pend[k].a < p + len && S.pend[k].a + S.pend[k].n > p))
+			S.pend[j++] = S.pend[k];
+	S.npend = j;
+}
+
+/* is byte b covered by a store newer than k that the device is shown new? */
+static int pend_hidden(unsigned k, uintptr_t b, const int8_t *shown)
+{
+	for (unsigned j = k + 1; j < S.npend; j++)
+		if (shown[j] == 1 && b >= S.pend[j].a && b < S.pend[j].a + S.pend[j].n)
+			return 1;
+	return 0;
+}
+
+static void where_str(char *buf, size_t n, const struct coh_where *w)
+{
+	if (w && w->file)
+		snprintf(buf, n, "%s:%d", base_name(w->file), w->line);
+	else
+		snprintf(buf, n, "?");
+}
+
+/*
+ * What a device reading [p, p+len) (CPU address; the bytes already copied
+ * to out) sees of the pending stores there: each store not yet seen is
+ * shown new or old at random, an old one by putting back the bytes it
+ * replaced (unless a newer store shown new covers them).  If the device
+ * acts on the bytes (flag_mask == 0, or the flag word has a bit of it set)
+ * and a store is visibly new while an earlier one is visibly old, the
+ * device observed them out of program order: reported, naming both.
+ */
+static void pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
+		      size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask)
+{
+	int8_t shown[PEND_MAX];	/* -1 not in this read, 0 old, 1 new */
+	uint8_t visible[PEND_MAX];	/* showing it new or old makes a difference */
+	unsigned k, nin = 0;
+	int hi = -1, lo = -1;
+
+	for (k = 0; k < S.npend; k++) {
+		struct pend *e = &S.pend[k];
+
+		shown[k] = -1;
+		visible[k] = 0;
+		if (!(e->a < p + len && e->a + e->n > p))
+			continue;
+		nin++;
+		shown[k] = (int8_t)(e->seen || (rnd() & 1));
+		if (shown[k])
+			e->seen = 1;
+	}
+	if (!nin)
+		return;
+	for (k = S.npend; k-- > 0;) {
+		struct pend *e = &S.pend[k];
+		uintptr_t s = e->a > p ? e->a : p;
+		uintptr_t t = e->a + e->n < p + len ? e->a + e->n : p + len;
+
+		if (shown[k] != 0)
+			continue;
+		for (uintptr_t b = s; b < t; b++) {
+			uint8_t v = e->prev[b - e->a];
+
+			if (pend_hidden(k, b, shown) || out[b - p] == v)
+				continue;
+			out[b - p] = v;
+			visible[k] = 1;
+		}
+	}
+	for (k = 0; k < S.npend; k++) {
+		struct pend *e = &S.pend[k];
+		uintptr_t s = e->a > p ? e->a : p;
+		uintptr_t t = e->a + e->n < p + len ? e->a + e->n : p + len;
+
+		if (shown[k] != 1)
+			continue;
+		for (uintptr_t b = s; b < t && !visible[k]; b++)
+			visible[k] = out[b - p] != e->prev[b - e->a];
+	}
+	if (flag_mask) {
+		uint32_t f = 0;
+
+		if (flag_off + 4 > len)
+			return;
+		for (unsigned b = 0; b < 4; b++)
+			f |= (uint32_t)out[flag_off + b] << (8 * b);
+		if (!(f & flag_mask))
+			return;	/* the device ignores what it does not own */
+	}
+	/* the newest store seen new, the oldest earlier one seen old */
+	for (k = S.npend; k-- > 0 && hi < 0;)
+		if (shown[k] == 1 && visible[k] && !S.pend[k].reported)
+			hi = (int)k;
+	for (k = 0; hi >= 0 && k < (unsigned)hi && lo < 0; k++)
+		if (shown[k] == 0 && visible[k] && S.pend[k].seq < S.pend[hi].seq)
+			lo = (int)k;
+	if (lo < 0)
+		return;
+	{
+		struct pend *n = &S.pend[hi], *o = &S.pend[lo];
+		size_t no = n->a > p ? n->a - p : 0, oo = o->a > p ? o->a - p : 0;
+		const char *nm = name_of(n->a);
+		char wn[48], wo[48], msg[256];
+		struct sim_report r;
+
+		n->reported = 1;
+		memset(&r, 0, sizeof(r));
+		where_str(wn, sizeof(wn), n->where);
+		where_str(wo, sizeof(wo), o->where);
+		r.cls = SIM_UNORDERED_STORES;
+		r.bus = bus + no;
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
+		if (n->where) {
+			r.file = base_name(n->where->file);
+			r.line = n->where->line;
+		}
+		snprintf(r.change, sizeof(r.change), "library store");
+		snprintf(msg, sizeof(msg),
+			 "device saw +%zu (%u bytes, written at %s) without the earlier +%zu (%u bytes, written at %s): missing coh_dma_wmb() between them",
+			 no, (unsigned)n->n, wn, oo, (unsigned)o->n, wo);
+		/* long file names are cut, as any message is */
+		memcpy(r.msg, msg, sizeof(r.msg) - 1);
+		emit(&r, dev);
+	}
+}
+
 /* ---------------------------------------------------------- device side */
 
 /* 0 and the area's CPU pointer, or -COH_EFAULT with a report */
@@ -726,8 +929,8 @@ static int dev_map(const struct coh_device *dev, coh_bus_t bus, size_t len,
 	return -COH_EFAULT;
 }
 
-int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
-		 size_t len)
+static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
+		    size_t len, size_t flag_off, uint32_t flag_mask)
 {
 	uintptr_t p;
 	int area, rc;
@@ -739,8 +942,14 @@ int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 	rc = dev_map(dev, bus, len, "read", &area, &p);
 	if (rc)
 		return rc;
-	if (area == 1 || (S.cfg.flags & SIM_F_NO_SANITIZER)) {
+	if (S.cfg.flags & SIM_F_NO_SANITIZER) {
 		memcpy(dst, (void *)p, len);
+		return 0;
+	}
+	if (area == 1) {
+		memcpy(dst, (void *)p, len);
+		if (S.npend)
+			pend_view(dev, bus, p, len, out, flag_off, flag_mask);
 		return 0;
 	}
 	line_span(p, p + len, &a, &b);
@@ -772,7 +981,22 @@ int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		from = coh_device_is_coherent(dev) ? CPU(i) : RAM(i);
 		memcpy(out + (s - p), from + (s - ls), e - s);
 	}
+	/* a snooping device sees CPU stores as they become visible, not at a clean */
+	if (S.npend && coh_device_is_coherent(dev))
+		pend_view(dev, bus, p, len, out, flag_off, flag_mask);
 	return 0;
+}
+
+int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
+		 size_t len)
+{
+	return dev_read(dev, bus, dst, len, 0, 0);
+}
+
+int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
+		  size_t len, size_t flag_off, uint32_t flag_mask)
+{
+	return dev_read(dev, bus, dst, len, flag_off, flag_mask);
 }
 
 int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
@@ -788,6 +1012,8 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 	rc = dev_map(dev, bus, len, "write", &area, &p);
 	if (rc)
 		return rc;
+	if (S.npend)
+		pend_drop(p, len);
 	if (area == 1 || (S.cfg.flags & SIM_F_NO_SANITIZER)) {
 		memcpy((void *)p, src, len);
 		return 0;

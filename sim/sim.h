@@ -12,10 +12,18 @@
  * uncached RAM: the CPU view is the RAM, no maintenance is needed.
  * Physical addresses start at cfg.ram_phys (area 0), area 1 follows.
  *
- * Every coh_* library call, every MMIO access to a registered window and
- * every sim_step() is a scheduling point: with a seeded PRNG the cache may
- * evict a dirty line (writing the whole line back) or speculatively refill
- * a clean one.  Same seed, same run.
+ * Every coh_* library call, every MMIO access to a registered window,
+ * every store the library makes to shared memory (coh_write, coh_put,
+ * coh_ring_post) and every sim_step() is a scheduling point: with a seeded
+ * PRNG the cache may evict a dirty line (writing the whole line back) or
+ * speculatively refill a clean one.  Same seed, same run.
+ *
+ * Store ordering: a library store to memory a device sees directly (area 1,
+ * or any area for a coherent device) stays pending until a barrier that
+ * orders stores (coh_dma_wmb, coh_mb, an ordered coh_mmio_write, coh_release
+ * and the other fence operations, sim_quiesce).  A device read shows each
+ * pending store new or old at random; new-without-an-earlier-one is
+ * SIM_UNORDERED_STORES.
  *
  * Nothing here is thread-safe: one simulated CPU.
  */
@@ -80,6 +88,15 @@ void sim_name(const void *p, size_t len, const char *name);
  */
 int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		 size_t len);
+/**
+ * @brief A descriptor fetch: as sim_dev_read(), but the device acts on the
+ * bytes only if the 32-bit little-endian word at flag_off has a bit of
+ * flag_mask set (OWN).  Stores the device sees out of program order
+ * (SIM_UNORDERED_STORES) are reported only then: a device that ignores a
+ * descriptor it does not own cannot be hurt by its half-written fields.
+ */
+int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
+		  size_t len, size_t flag_off, uint32_t flag_mask);
 /** @brief A device writes RAM.  Errors as sim_dev_read(). */
 int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		  size_t len);
@@ -118,6 +135,7 @@ enum sim_class {
 	SIM_SPECULATIVE_STALE,		/* (f) refill after an early invalidate left stale data that was used */
 	SIM_BAD_BUS_ADDRESS,		/* device access outside RAM or above its DMA mask */
 	SIM_FREE_DEVICE_OWNED,		/* memory freed between coh_give and coh_take */
+	SIM_UNORDERED_STORES,		/* device saw a store without an earlier one: missing coh_dma_wmb */
 	SIM_NCLASSES
 };
 
@@ -130,7 +148,7 @@ struct sim_report {
 	int line;
 	char change[48];		/* "coh_give FROM_DEVICE", ... "" if none */
 	const char *dev;		/* device name, or NULL */
-	char msg[160];
+	char msg[224];
 };
 
 typedef void (*sim_report_fn)(const struct sim_report *r, void *ctx);

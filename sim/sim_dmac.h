@@ -6,7 +6,14 @@
  *
  * Registers, 32-bit, little endian:
  *   CTRL      bit0 START a single transfer (SRC, DST, LEN), self-clearing;
- *             bit1 RING_EN (descriptor ring mode); bit2 IRQ_EN
+ *             bit1 RING_EN (descriptor ring mode); bit2 IRQ_EN;
+ *             bit3 POLL (with RING_EN: OWN polling - the idle engine reads
+ *             the descriptor at RING_HEAD at every step, whatever the tail,
+ *             and processes it once it has OWN, never stalling; as an
+ *             engine in the running state or a virtqueue with notifications
+ *             off does.  The driver needs no doorbell, and must order the
+ *             fields before OWN with coh_dma_wmb(): the engine may read the
+ *             descriptor between any two of its stores)
  *   STATUS    bit0 BUSY, bit1 DONE, bit2 ERR (bad bus address),
  *             bit3 RING_STALL (head reached a descriptor without OWN);
  *             write 1 to clear DONE, ERR, RING_STALL
@@ -52,6 +59,7 @@
 #define DMAC_CTRL_START	  (1u << 0)
 #define DMAC_CTRL_RING_EN (1u << 1)
 #define DMAC_CTRL_IRQ_EN  (1u << 2)
+#define DMAC_CTRL_POLL	  (1u << 3)
 
 #define DMAC_ST_BUSY	   (1u << 0)
 #define DMAC_ST_DONE	   (1u << 1)
