@@ -52,7 +52,8 @@ static inline uintptr_t coh__slot(const struct coh_ring *r, size_t i)
 /*
  * COH_TEST_MUTATE removes one piece of maintenance, to prove the simulator
  * notices (tests/typed): 1 ring release, 2 ring acquire, 3 accessor
- * release, 4 accessor acquire.  Never set outside those tests.
+ * release, 4 accessor acquire, 5 the ring's dma_wmb before the owner word
+ * (uncached / coherent rings).  Never set outside those tests.
  */
 #if !defined(COH_TEST_MUTATE)
 #define COH_TEST_MUTATE 0
@@ -100,7 +101,8 @@ int coh_ring_post(struct coh_ring *r, const void *desc)
 			coh__ring_release(r, own_line + line, s + r->desc_size - own_line - line);
 	} else {
 		/* fields visible before the owner word (uncached / coherent) */
-		coh_dma_wmb();
+		if (COH_TEST_MUTATE != 5)
+			coh_dma_wmb();
 	}
 	coh_arch_store((const void *)(s + r->own_off), 4, COH_HERE);
 	*(volatile uint32_t *)(s + r->own_off) = own | r->own_bit;

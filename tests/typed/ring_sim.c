@@ -3,12 +3,24 @@
  * The descriptor ring and the field accessors, driven end to end by the
  * simulated DMA controller in descriptor-ring mode, under the sanitizer.
  *
- *   ring_sim <ring|accessor> <cached|uncached> <noncoherent|coherent> <seeds> <clean|caught>
+ *   ring_sim <ring|accessor|accessor-nowmb> <cached|uncached> <noncoherent|coherent>
+ *            <seeds> <clean|caught|unordered=PCT> [poll]
  *
  * clean:  every seed on line sizes 32, 64 and 128 must finish with exact
  *         payloads and zero sanitizer reports.
  * caught: (a library built with one maintenance step deleted) some seed
  *         must produce a report or a wrong payload; prints the first.
+ * unordered=PCT: at least PCT percent of the runs must report
+ *         UNORDERED_STORES (a driver missing its coh_dma_wmb); prints the
+ *         fraction.
+ * poll:   the controller polls OWN at every step (DMAC_CTRL_POLL) instead of
+ *         waiting for the tail doorbell, so it can read a descriptor between
+ *         two of the driver's stores; the accessor driver then rings no
+ *         doorbell.  Only for rings the device sees directly (uncached or
+ *         coherent): a poll of a cached descriptor line being written is a
+ *         read of uncleaned data.
+ * accessor-nowmb: the accessor driver without the coh_dma_wmb() between
+ *         the fields and OWN (correct only with a doorbell; a bug with poll).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,13 +100,16 @@ static void rig_down(struct rig *g)
 	sim_fini();
 }
 
+static int poll_mode;
+
 static void program_ring(struct rig *g, coh_bus_t base, size_t count, size_t stride)
 {
 	coh_mmio_write32(g->regs + DMAC_RING_LO, (uint32_t)base);
 	coh_mmio_write32(g->regs + DMAC_RING_HI, (uint32_t)(base >> 32));
 	coh_mmio_write32(g->regs + DMAC_RING_SIZE, (uint32_t)count);
 	coh_mmio_write32(g->regs + DMAC_DESC_STRIDE, (uint32_t)stride);
-	coh_mmio_write32(g->regs + DMAC_CTRL, DMAC_CTRL_RING_EN);
+	coh_mmio_write32(g->regs + DMAC_CTRL,
+			 DMAC_CTRL_RING_EN | (poll_mode ? DMAC_CTRL_POLL : 0));
 }
 
 struct xfer {
@@ -137,13 +152,16 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 	program_ring(g, coh_ring_bus(&ring, 0), coh_ring_count(&ring), coh_ring_stride(&ring));
 	for (int t = 0; t < TRANSFERS; t += BATCH) {
 		for (int b = 0; b < BATCH; b++) {
-			struct dmac_desc d;
-
 			x[b].src = coh_pool_alloc(&g->pool, &x[b].sbus);
 			x[b].dst = coh_pool_alloc(&g->pool, &x[b].dbus);
 			fill(&x[b], s);
 			coh_give(&g->dev, x[b].src, x[b].len, COH_TO_DEVICE);
 			coh_give(&g->dev, x[b].dst, x[b].len, COH_FROM_DEVICE);
+		}
+		/* back to back: a polling device may read slot b while b + 1 is written */
+		for (int b = 0; b < BATCH; b++) {
+			struct dmac_desc d;
+
 			d = (struct dmac_desc){ .ctrl = x[b].len, .src = x[b].sbus,
 						.dst = x[b].dbus, .cookie = x[b].tag };
 			if (coh_ring_post(&ring, &d) < 0)
@@ -157,10 +175,13 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 			while ((rc = coh_ring_reap(&ring, &d)) < 0 && steps++ < 5000)
 				sim_step();
 			if (rc < 0 || (d.ctrl & DMAC_DESC_ERR) || d.cookie != x[b].tag ||
-			    d.status != x[b].len)
+			    d.status != x[b].len) {
 				errors++;
-			else
+				coh_take(&g->dev, x[b].src, x[b].len, COH_TO_DEVICE);
+				coh_take(&g->dev, x[b].dst, x[b].len, COH_FROM_DEVICE);
+			} else {
 				errors += check(g, &x[b]);
+			}
 			coh_pool_free(&g->pool, x[b].src);
 			coh_pool_free(&g->pool, x[b].dst);
 		}
@@ -176,13 +197,13 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 }
 
 /* Mode "accessor": the same ring written field by field with coh_write/coh_read. */
-static int run_accessor(struct rig *g, uint32_t *s)
+static int run_accessor(struct rig *g, int uncached, int wmb, uint32_t *s)
 {
 	COH_SHARED(struct pdesc) h;
 	struct xfer x;
 	int errors = 0;
 
-	if (coh_alloc_shared(&h, &g->dev, 8, 0))
+	if (coh_alloc_shared(&h, &g->dev, 8, uncached ? COH_ATTR_UNCACHED : 0))
 		return 1000;
 	program_ring(g, coh_bus(&h), 8, sizeof(struct pdesc));
 	for (uint32_t t = 0; t < TRANSFERS; t++) {
@@ -198,15 +219,23 @@ static int run_accessor(struct rig *g, uint32_t *s)
 		coh_write(&h, [i].d.src, x.sbus);
 		coh_write(&h, [i].d.dst, x.dbus);
 		coh_write(&h, [i].d.cookie, (uint64_t)x.tag);
+		if (wmb)
+			coh_dma_wmb();	/* the fields before OWN (uncached / coherent) */
 		coh_write(&h, [i].d.ctrl, DMAC_DESC_OWN | x.len);	/* owner last */
-		coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)((i + 1) % 8));
+		if (!poll_mode)
+			coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)((i + 1) % 8));
 		while (((ctrl = coh_read(&h, [i].d.ctrl)) & DMAC_DESC_OWN) && steps++ < 5000)
 			sim_step();
 		coh_dma_rmb();
-		if ((ctrl & (DMAC_DESC_OWN | DMAC_DESC_ERR)) || coh_read(&h, [i].d.status) != x.len)
+		if ((ctrl & (DMAC_DESC_OWN | DMAC_DESC_ERR)) || coh_read(&h, [i].d.status) != x.len) {
+			/* stop the engine and take the buffers back, so the rig comes down */
 			errors++;
-		else
+			coh_mmio_write32(g->regs + DMAC_CTRL, 0);
+			coh_take(&g->dev, x.src, x.len, COH_TO_DEVICE);
+			coh_take(&g->dev, x.dst, x.len, COH_FROM_DEVICE);
+		} else {
 			errors += check(g, &x);
+		}
 		coh_pool_free(&g->pool, x.src);
 		coh_pool_free(&g->pool, x.dst);
 		if (errors)
@@ -219,18 +248,22 @@ static int run_accessor(struct rig *g, uint32_t *s)
 int main(int argc, char **argv)
 {
 	static const size_t lines[] = { 32, 64, 128 };
-	int accessor, uncached, coherent, want_clean;
-	unsigned long seeds, runs = 0, bad_runs = 0;
+	int accessor, wmb, uncached, coherent, want_clean, rate_pct = -1;
+	unsigned long seeds, runs = 0, bad_runs = 0, unordered_runs = 0;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s ring|accessor cached|uncached noncoherent|coherent seeds clean|caught\n", argv[0]);
+	if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "poll"))) {
+		fprintf(stderr, "usage: %s ring|accessor|accessor-nowmb cached|uncached noncoherent|coherent seeds clean|caught|unordered=PCT [poll]\n", argv[0]);
 		return 2;
 	}
-	accessor = !strcmp(argv[1], "accessor");
+	accessor = !strncmp(argv[1], "accessor", 8);
+	wmb = strcmp(argv[1], "accessor-nowmb") != 0;
 	uncached = !strcmp(argv[2], "uncached");
 	coherent = !strcmp(argv[3], "coherent");
 	seeds = strtoul(argv[4], NULL, 0);
 	want_clean = !strcmp(argv[5], "clean");
+	if (!strncmp(argv[5], "unordered=", 10))
+		rate_pct = atoi(argv[5] + 10);
+	poll_mode = argc == 7;
 
 	for (unsigned long seed = 1; seed <= seeds; seed++) {
 		for (size_t li = 0; li < 3; li++) {
@@ -244,9 +277,13 @@ int main(int argc, char **argv)
 				fprintf(stderr, "rig setup failed\n");
 				return 1;
 			}
-			errors = accessor ? run_accessor(&g, &s) : run_ring(&g, uncached, &s);
+			errors = accessor ? run_accessor(&g, uncached, wmb, &s)
+					  : run_ring(&g, uncached, &s);
+			unordered_runs += sim_reports(SIM_UNORDERED_STORES) != 0;
 			rig_down(&g);
 			runs++;
+			if (rate_pct >= 0)
+				continue;
 			if (errors || quiet_reports != before) {
 				bad_runs++;
 				if (want_clean || bad_runs == 1)
@@ -262,12 +299,21 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if (rate_pct >= 0) {
+		int ok = unordered_runs * 100 >= (unsigned long)rate_pct * runs;
+
+		printf("ring_sim %s %s %s%s: UNORDERED_STORES in %lu/%lu runs (%.1f%%, floor %d%%)\n",
+		       argv[1], argv[2], argv[3], poll_mode ? " poll" : "", unordered_runs, runs,
+		       100.0 * (double)unordered_runs / (double)runs, rate_pct);
+		printf("ring_sim: %d passed, %d failed\n", ok, !ok);
+		return ok ? 0 : 1;
+	}
 	if (!want_clean) {
 		printf("ring_sim: mutation NOT caught in %lu runs\nring_sim: 0 passed, 1 failed\n", runs);
 		return 1;
 	}
-	printf("ring_sim %s %s %s: %lu runs (%lu seeds x 3 line sizes), %lu bad\n", argv[1],
-	       argv[2], argv[3], runs, seeds, bad_runs);
+	printf("ring_sim %s %s %s%s: %lu runs (%lu seeds x 3 line sizes), %lu bad\n", argv[1],
+	       argv[2], argv[3], poll_mode ? " poll" : "", runs, seeds, bad_runs);
 	printf("ring_sim: %lu passed, %lu failed\n", runs - bad_runs, bad_runs);
 	return bad_runs ? 1 : 0;
 }
