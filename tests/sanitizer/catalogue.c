@@ -456,6 +456,63 @@ static void sc_free_owned(int bug)
 		E.payload_bad = 1;
 }
 
+/*
+ * (h) A descriptor ring in uncached memory, written field by field with
+ * the typed accessors, for a controller that polls OWN (no doorbell): the
+ * fields must be ordered before OWN with coh_dma_wmb().  Bug: no barrier,
+ * so the controller can see OWN and act on fields it does not see yet.
+ */
+static void sc_unordered(int bug)
+{
+	enum { ND = 8, SZ = 256, AREA = 8192 };
+	struct coh_region reg;
+	COH_SHARED(struct dmac_desc) h;
+	uint8_t *area = calloc_u(AREA), *src[ND], *dst[ND];
+
+	if (coh_region_add(&reg, area, sim_virt_to_phys(area), AREA, COH_REGION_UNCACHED) ||
+	    coh_alloc_shared(&h, &E.dev, ND, COH_ATTR_UNCACHED)) {
+		E.payload_bad = 1;
+		return;
+	}
+	sim_name(coh_raw(&h), ND * sizeof(struct dmac_desc), "ring");
+	w32(DMAC_RING_LO, (uint32_t)coh_bus(&h));
+	w32(DMAC_RING_HI, (uint32_t)(coh_bus(&h) >> 32));
+	w32(DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
+	w32(DMAC_RING_SIZE, ND);
+	w32(DMAC_CTRL, DMAC_CTRL_RING_EN | DMAC_CTRL_POLL);
+	for (int k = 0; k < ND - 1; k++) {
+		src[k] = calloc_c(SZ, 128);
+		dst[k] = calloc_c(SZ, 128);
+		pattern(src[k], SZ, 30u + (unsigned)k);
+		coh_give(&E.dev, src[k], SZ, COH_TO_DEVICE);
+		coh_give(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
+	}
+	/* the controller is polling slot 0 already: post back to back */
+	for (int k = 0; k < ND - 1; k++) {
+		coh_write(&h, [k].src, bus(src[k]));
+		coh_write(&h, [k].dst, bus(dst[k]));
+		coh_write(&h, [k].cookie, (uint64_t)k);
+		if (!bug)
+			coh_dma_wmb(); /* the fields before OWN */
+		coh_write(&h, [k].ctrl, DMAC_DESC_OWN | SZ);
+	}
+	for (int k = 0; k < ND - 1; k++) {
+		int i;
+
+		for (i = 0; i < 10000 && (coh_read(&h, [k].ctrl) & DMAC_DESC_OWN); i++)
+			(void)r32(DMAC_STATUS);
+		coh_dma_rmb(); /* OWN before the data */
+		coh_take(&E.dev, src[k], SZ, COH_TO_DEVICE);
+		coh_take(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
+		coh_consume(&E.dev, dst[k], SZ);
+		if (!bug)
+			expect(dst[k], src[k], SZ);
+	}
+	w32(DMAC_CTRL, 0);
+	if (coh_free(&h) || coh_region_remove(&reg))
+		E.payload_bad = 1;
+}
+
 /* -------------------------------------------------------------- runner */
 
 struct scenario {
@@ -477,6 +534,7 @@ static const struct scenario scenarios[] = {
 	{ "bad_bus", sc_bad_bus, SIM_BAD_BUS_ADDRESS, 1 },
 	{ "shared_neighbour", sc_shared_neighbour, SIM_EVICT_OVER_DEVICE, 16 },
 	{ "free_owned", sc_free_owned, SIM_FREE_DEVICE_OWNED, 1 },
+	{ "unordered", sc_unordered, SIM_UNORDERED_STORES, 8 },
 };
 
 static struct sim_report first;
