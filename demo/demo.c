@@ -74,7 +74,6 @@ struct dmac {
 	struct coh_ring ring;		/* the descriptors, shared with the device */
 	struct coh_pool pool;		/* the buffers, handed over per transfer */
 	struct dmac_job job[NDESC];	/* indexed by seq % NDESC */
-	uint32_t tail;			/* slot after the last one posted */
 	unsigned long done, errors;
 	enum inject inj;		/* the demo's planted bug, INJ_NONE normally */
 };
@@ -186,7 +185,6 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 	slot = coh_ring_post(&d->ring, &desc);
 	if (slot < 0)
 		return slot;
-	d->tail = (uint32_t)(slot + 1) % NDESC;
 	j->busy = true;
 
 	if (d->inj == INJ_CPU_WRITE && seq % 16 == 3)
@@ -198,7 +196,7 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 static void dmac_kick(struct dmac *d)
 {
 	/* ordered: cannot overtake the releases done by coh_ring_post */
-	coh_mmio_write32(d->regs + DMAC_RING_TAIL, d->tail);
+	coh_mmio_write32(d->regs + DMAC_RING_TAIL, (uint32_t)coh_ring_next(&d->ring));
 }
 
 /*
@@ -282,7 +280,6 @@ static void dmac_halt(struct dmac *d)
 		j->busy = false;
 	}
 	coh_ring_reset(&d->ring);	/* slots back; the ring restarts at 0 */
-	d->tail = 0;
 }
 
 static void dmac_close(struct dmac *d)
