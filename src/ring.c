@@ -125,12 +125,14 @@ int coh_ring_reap(struct coh_ring *r, void *desc)
 	s = coh__slot(r, r->tail);
 	coh__ring_acquire(r, s + r->own_off, 4);
 	own = *(volatile uint32_t *)(s + r->own_off);
+	coh_arch_load((const void *)(s + r->own_off), 4, &own, COH_HERE);
 	if (own & r->own_bit)
 		return -COH_EAGAIN;
 	/* the owner word before the fields the device wrote before it */
 	coh_dma_rmb();
 	coh__ring_acquire(r, s, r->desc_size);
 	__builtin_memcpy(desc, (const void *)s, r->desc_size);
+	coh_arch_load((const void *)s, r->desc_size, desc, COH_HERE);
 	idx = (int)r->tail;
 	r->tail = (r->tail + 1) % r->count;
 	r->pending--;
