@@ -6,7 +6,10 @@
  * memory outside the simulated areas.  One simulated CPU; the library's
  * stores to shared memory (coh_arch_store) stay "pending" until a barrier
  * that orders stores, and a device may see pending stores in any order
- * (docs/simulator.md, "Store ordering").
+ * (docs/simulator.md, "Store ordering").  Mirror image: device writes the
+ * CPU reads directly are remembered until a barrier that orders loads, and
+ * the library's loads (coh_arch_load) may be satisfied before them ("Load
+ * ordering").
  */
 #ifndef COHERENT_SIM_COH_ARCH_H
 #define COHERENT_SIM_COH_ARCH_H
@@ -58,11 +61,14 @@ static inline void coh_arch_flush_lines(uintptr_t s, uintptr_t e, size_t l)
  * them is visible to devices from then on.  Read barriers order no store.
  */
 void sim__order(void);
+/* Barriers that order loads (rmb, mb, io_rmb, maint_done) are the load model's. */
+void sim__rorder(void);
 
 static inline void coh_arch_maint_done(void)
 {
 	__asm__ volatile("" ::: "memory");
 	sim__order();
+	sim__rorder();
 }
 
 static inline void coh_arch_wmb(void)
@@ -71,12 +77,17 @@ static inline void coh_arch_wmb(void)
 	sim__order();
 }
 
-static inline void coh_arch_rmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_rmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__rorder();
+}
 
 static inline void coh_arch_mb(void)
 {
 	__asm__ volatile("" ::: "memory");
 	sim__order();
+	sim__rorder();
 }
 
 static inline void coh_arch_io_wmb(void)
@@ -85,11 +96,20 @@ static inline void coh_arch_io_wmb(void)
 	sim__order();
 }
 
-static inline void coh_arch_io_rmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void coh_arch_io_rmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__rorder();
+}
 
 /* a library store to shared memory: a scheduling point, remembered until the next ordering point */
 void coh_arch_store(const void *addr, size_t n, const struct coh_where *where);
 #define coh_arch_store coh_arch_store
+
+/* a library load from shared memory, just after it: may be given older bytes (not a scheduling point) */
+void coh_arch_load(const void *addr, size_t n, void *val,
+		   const struct coh_where *where);
+#define coh_arch_load coh_arch_load
 
 #define COH__SIM_IO(N)                                                         \
 	static inline uint##N##_t coh_arch_read##N(const volatile void *a)     \

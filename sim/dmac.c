@@ -112,12 +112,14 @@ static void finish(struct dmac *d, int err)
 	}
 	d->status |= DMAC_ST_DONE;
 	if (d->from_ring) {
-		uint32_t w[2] = { (d->t_ctrl & ~(DMAC_DESC_OWN | DMAC_DESC_ERR)) |
-					  (err ? DMAC_DESC_ERR : 0),
-				  d->t_pos };
+		uint32_t ctrl = (d->t_ctrl & ~(DMAC_DESC_OWN | DMAC_DESC_ERR)) |
+				(err ? DMAC_DESC_ERR : 0);
+		uint32_t moved = d->t_pos;
 
-		/* data first, then the descriptor hand-back */
-		if (sim_dev_write(d->dev, d->t_desc, w, sizeof(w)))
+		/* data first, then the status word, then the hand-back (OWN cleared) */
+		if (sim_dev_write(d->dev, d->t_desc + __builtin_offsetof(struct dmac_desc, status),
+				  &moved, sizeof(moved)) ||
+		    sim_dev_write(d->dev, d->t_desc, &ctrl, sizeof(ctrl)))
 			d->status |= DMAC_ST_ERR;
 		d->head = (d->head + 1) % d->ring_size;
 		if ((d->ctrl & DMAC_CTRL_IRQ_EN) && (d->t_ctrl & DMAC_DESC_IRQ))

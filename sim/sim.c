@@ -29,6 +29,8 @@
 #define AREA1_GAP 0x100000u
 #define PEND_MAX 32	/* pending stores remembered; when full the oldest is retired */
 #define PEND_BYTES 64	/* bytes per entry; a larger store takes several, one sequence number */
+#define HIST_MAX 32	/* device writes remembered for the load model; full: the oldest retired */
+#define HIST_BYTES 64	/* bytes per entry; a larger write takes several, one sequence number */
 
 typedef struct {
 	uint64_t w[2];
@@ -74,6 +76,22 @@ struct pend {
 	uint8_t prev[PEND_BYTES];	/* the bytes before the store */
 };
 
+/*
+ * A device write the CPU reads directly (area 1, or a coherent device),
+ * since the last read-ordering point: a CPU load may still see prev.
+ */
+struct hist {
+	uintptr_t a;		/* CPU address */
+	uint32_t seq;		/* the device's write order: one number per sim_dev_write */
+	uint16_t n;
+	uint8_t seen;		/* a hooked load was given the new bytes */
+	uint8_t reported;
+	const struct coh_where *seen_at;	/* that load */
+	const struct coh_device *dev;
+	uint8_t prev[HIST_BYTES];	/* the bytes before the write */
+	uint8_t now[HIST_BYTES];	/* the bytes written */
+};
+
 static struct {
 	int up;
 	struct sim_config cfg;
@@ -109,6 +127,10 @@ static struct {
 	struct pend pend[PEND_MAX];
 	unsigned npend;
 	uint32_t seq;
+	/* load ordering: hist[0, nhist) in the device's write order */
+	struct hist hist[HIST_MAX];
+	unsigned nhist;
+	uint32_t dseq;
 } S;
 
 /* ---------------------------------------------------------------- utils */
@@ -246,6 +268,7 @@ static const char *const class_names[SIM_NCLASSES] = {
 	"STALE_DEVICE_READ",   "STALE_CPU_READ",	  "PARTIAL_LINE_LOSS",
 	"EVICT_OVER_DEVICE",   "CPU_WRITE_DEVICE_OWNED", "SPECULATIVE_STALE",
 	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",	  "UNORDERED_STORES",
+	"UNORDERED_LOADS",
 };
 
 const char *sim_class_name(int cls)
@@ -573,6 +596,7 @@ void sim_raw_invalidate(const void *p, size_t len)
 unsigned long sim_quiesce(void)
 {
 	S.npend = 0;	/* the end of a test orders everything */
+	S.nhist = 0;
 	if (S.up && !(S.cfg.flags & SIM_F_NO_SANITIZER))
 		for (size_t k = 0; k < S.ntracked; k++)
 			writeback(S.tracked[k], 1);
@@ -895,6 +919,188 @@ static void pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 	}
 }
 
+/* ------------------------------------------------------- load ordering */
+
+/*
+ * The mirror image for loads.  Device writes to bytes the CPU reads
+ * directly (area 1, or any area for a coherent device) are remembered with
+ * the bytes they replaced until the next read-ordering point (sim__rorder:
+ * rmb, mb, io_rmb, maint_done, sim_quiesce): a CPU load may have been
+ * satisfied at any moment since then.  A load the library makes
+ * (coh_arch_load, just after it) that gets the new bytes of a write has
+ * seen it; a later load that could still get the bytes from before an
+ * EARLIER write, while a later one was seen, is the missing dma_rmb: on a
+ * seeded coin it is reported and given the old bytes.  Otherwise the value
+ * is left alone, so a correct driver never sees altered data.  The table is
+ * bounded; retiring the oldest entry forgets a write, which can only miss a
+ * report, never invent one.
+ */
+void sim__rorder(void)
+{
+	S.nhist = 0;
+}
+
+static void hist_add(const struct coh_device *dev, uintptr_t p,
+		     const uint8_t *in, size_t len)
+{
+	S.dseq++;
+	for (size_t off = 0; off < len; off += HIST_BYTES) {
+		size_t k = len - off < HIST_BYTES ? len - off : HIST_BYTES;
+		struct hist *h;
+
+		if (S.nhist == HIST_MAX) {
+			memmove(S.hist, S.hist + 1, (HIST_MAX - 1) * sizeof(S.hist[0]));
+			S.nhist--;
+		}
+		h = &S.hist[S.nhist++];
+		h->a = p + off;
+		h->n = (uint16_t)k;
+		h->seq = S.dseq;
+		h->seen = 0;
+		h->reported = 0;
+		h->seen_at = NULL;
+		h->dev = dev;
+		memcpy(h->prev, (const void *)(p + off), k);
+		memcpy(h->now, in + off, k);
+	}
+}
+
+static int hist_covers(const struct hist *h, uintptr_t b)
+{
+	return b >= h->a && b < h->a + h->n;
+}
+
+/*
+ * The oldest write to byte b a load may still not see (every newer write
+ * to b unseen and its bytes still in memory, cur), or -1.
+ */
+static int hist_oldest(uintptr_t b, uint8_t cur)
+{
+	int best = -1, last = -1;
+
+	for (unsigned k = 0; k < S.nhist; k++) {
+		if (!hist_covers(&S.hist[k], b))
+			continue;
+		last = (int)k;
+		if (S.hist[k].seen)
+			best = -1;	/* read-read coherence: never older than a value seen */
+		else if (best < 0)
+			best = (int)k;
+	}
+	/* a CPU store since (plain or not) is what the CPU reads, always */
+	if (last < 0 || S.hist[last].now[b - S.hist[last].a] != cur)
+		return -1;
+	return best;
+}
+
+/* byte b may be loaded stale although a later device write was seen */
+static int hist_stale(uintptr_t b, uint8_t cur, uint32_t seen_max)
+{
+	int k = hist_oldest(b, cur);
+
+	return k >= 0 && S.hist[k].seq < seen_max && !S.hist[k].reported &&
+	       S.hist[k].prev[b - S.hist[k].a] != cur;
+}
+
+void coh_arch_load(const void *addr, size_t n, void *val,
+		   const struct coh_where *where)
+{
+	uintptr_t p = (uintptr_t)addr;
+	uint8_t *v = val;
+	uint32_t seen_max = 0;
+	unsigned k;
+	int first = -1;	/* entry of the first stale byte */
+	uintptr_t fb = 0;
+
+	if (!S.up || !S.nhist || !n || (S.cfg.flags & SIM_F_NO_SANITIZER))
+		return;
+	for (k = 0; k < S.nhist; k++)
+		if (S.hist[k].seen && S.hist[k].seq > seen_max)
+			seen_max = S.hist[k].seq;
+	for (k = 0; k < S.nhist && first < 0 && seen_max; k++) {
+		struct hist *h = &S.hist[k];
+		uintptr_t s = h->a > p ? h->a : p;
+		uintptr_t t = h->a + h->n < p + n ? h->a + h->n : p + n;
+
+		for (uintptr_t b = s; b < t && first < 0; b++)
+			if (hist_stale(b, v[b - p], seen_max)) {
+				first = hist_oldest(b, v[b - p]);
+				fb = b;
+			}
+	}
+	if (first >= 0 && (rnd() & 1)) {
+		struct hist *o = &S.hist[first], *l = NULL;
+		uint8_t undone[HIST_MAX] = { 0 };
+		uintptr_t base, la;
+		char wl[48], msg[256];
+		struct sim_report r;
+		const char *nm = name_of(fb);
+
+		/* the load was satisfied before the write: every stale byte old */
+		for (k = 0; k < S.nhist; k++) {
+			struct hist *h = &S.hist[k];
+			uintptr_t s = h->a > p ? h->a : p;
+			uintptr_t t = h->a + h->n < p + n ? h->a + h->n : p + n;
+
+			for (uintptr_t b = s; b < t; b++) {
+				int j = hist_oldest(b, v[b - p]);
+
+				if (j != (int)k || !hist_stale(b, v[b - p], seen_max))
+					continue;
+				for (unsigned i = (unsigned)j; i < S.nhist; i++)
+					if (hist_covers(&S.hist[i], b))
+						undone[i] = 1;
+				v[b - p] = h->prev[b - h->a];
+			}
+		}
+		/* the write after it that the CPU saw: the nearest one */
+		for (k = 0; k < S.nhist; k++)
+			if (S.hist[k].seen && S.hist[k].seq > o->seq &&
+			    (!l || S.hist[k].seq < l->seq))
+				l = &S.hist[k];
+		for (k = 0; k < S.nhist; k++)
+			if (undone[k])
+				S.hist[k].reported = 1;
+		la = l ? l->a : fb;
+		base = (fb < la ? fb : la) & ~(uintptr_t)(S.line - 1);
+		memset(&r, 0, sizeof(r));
+		where_str(wl, sizeof(wl), l ? l->seen_at : NULL);
+		r.cls = SIM_UNORDERED_LOADS;
+		r.bus = sim_virt_to_phys((const void *)fb) +
+			(o->dev ? o->dev->bus_offset : 0);
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
+		if (where) {
+			r.file = base_name(where->file);
+			r.line = where->line;
+		}
+		snprintf(r.change, sizeof(r.change), "library load");
+		snprintf(msg, sizeof(msg),
+			 "CPU read +%zu (device wrote it before +%zu, which the CPU already saw at %s) without a coh_dma_rmb() between: it may see the old value",
+			 (size_t)(fb - base), (size_t)(la - base), wl);
+		memcpy(r.msg, msg, sizeof(r.msg) - 1);
+		emit(&r, o->dev);
+		for (k = 0; k < S.nhist; k++) {
+			struct hist *h = &S.hist[k];
+
+			if (!undone[k] && !h->seen && h->a < p + n && h->a + h->n > p) {
+				h->seen = 1;
+				h->seen_at = where;
+			}
+		}
+		return;
+	}
+	/* the value loaded is the current one: the writes it overlaps are seen */
+	for (k = 0; k < S.nhist; k++) {
+		struct hist *h = &S.hist[k];
+
+		if (!h->seen && h->a < p + n && h->a + h->n > p) {
+			h->seen = 1;
+			h->seen_at = where;
+		}
+	}
+}
+
 /* ---------------------------------------------------------- device side */
 
 /* 0 and the area's CPU pointer, or -COH_EFAULT with a report */
@@ -1014,6 +1220,9 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		return rc;
 	if (S.npend)
 		pend_drop(p, len);
+	if (!(S.cfg.flags & SIM_F_NO_SANITIZER) &&
+	    (area == 1 || coh_device_is_coherent(dev)))
+		hist_add(dev, p, in, len);
 	if (area == 1 || (S.cfg.flags & SIM_F_NO_SANITIZER)) {
 		memcpy((void *)p, src, len);
 		return 0;

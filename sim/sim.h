@@ -25,6 +25,13 @@
  * pending store new or old at random; new-without-an-earlier-one is
  * SIM_UNORDERED_STORES.
  *
+ * Load ordering, the mirror image: device writes to memory the CPU reads
+ * directly are remembered until a barrier that orders loads (coh_dma_rmb,
+ * coh_mb, an ordered coh_mmio_read, a fence operation, sim_quiesce).  A
+ * library load (coh_read, coh_get, coh_ring_reap) that could still get the
+ * bytes from before a device write although the CPU already saw a later
+ * one is SIM_UNORDERED_LOADS (on a seeded coin; it is then given them).
+ *
  * Nothing here is thread-safe: one simulated CPU.
  */
 #ifndef COHERENT_SIM_SIM_H
@@ -136,6 +143,7 @@ enum sim_class {
 	SIM_BAD_BUS_ADDRESS,		/* device access outside RAM or above its DMA mask */
 	SIM_FREE_DEVICE_OWNED,		/* memory freed between coh_give and coh_take */
 	SIM_UNORDERED_STORES,		/* device saw a store without an earlier one: missing coh_dma_wmb */
+	SIM_UNORDERED_LOADS,		/* CPU saw a device write, then loaded an earlier one's old bytes: missing coh_dma_rmb */
 	SIM_NCLASSES
 };
 

@@ -30,7 +30,9 @@
  * The device moves DMAC_CHUNK bytes per step (each MMIO access to it and
  * each sim_step() is one step), so a transfer spans several scheduling
  * points.  A finished descriptor has OWN cleared and ERR set on error;
- * the data is written before the descriptor (as real devices do).
+ * the data is written first, then the status word, then the ctrl word
+ * with OWN cleared (as real devices do): a driver that sees OWN cleared in
+ * memory it reads directly needs coh_dma_rmb() before reading the status.
  */
 #ifndef COHERENT_SIM_DMAC_H
 #define COHERENT_SIM_DMAC_H

@@ -505,6 +505,7 @@ int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
 		return rc;
 	__builtin_memcpy(dst, (const void *)a, len);
+	coh_arch_load((const void *)a, len, dst, where);
 	return 0;
 }
 

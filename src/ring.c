@@ -53,7 +53,8 @@ static inline uintptr_t coh__slot(const struct coh_ring *r, size_t i)
  * COH_TEST_MUTATE removes one piece of maintenance, to prove the simulator
  * notices (tests/typed): 1 ring release, 2 ring acquire, 3 accessor
  * release, 4 accessor acquire, 5 the ring's dma_wmb before the owner word
- * (uncached / coherent rings).  Never set outside those tests.
+ * (uncached / coherent rings), 6 the reap's dma_rmb after it (uncached /
+ * coherent rings).  Never set outside those tests.
  */
 #if !defined(COH_TEST_MUTATE)
 #define COH_TEST_MUTATE 0
@@ -125,12 +126,15 @@ int coh_ring_reap(struct coh_ring *r, void *desc)
 	s = coh__slot(r, r->tail);
 	coh__ring_acquire(r, s + r->own_off, 4);
 	own = *(volatile uint32_t *)(s + r->own_off);
+	coh_arch_load((const void *)(s + r->own_off), 4, &own, COH_HERE);
 	if (own & r->own_bit)
 		return -COH_EAGAIN;
 	/* the owner word before the fields the device wrote before it */
-	coh_dma_rmb();
+	if (COH_TEST_MUTATE != 6 || (r->mem.state & COH_MEM_SYNC))
+		coh_dma_rmb();
 	coh__ring_acquire(r, s, r->desc_size);
 	__builtin_memcpy(desc, (const void *)s, r->desc_size);
+	coh_arch_load((const void *)s, r->desc_size, desc, COH_HERE);
 	idx = (int)r->tail;
 	r->tail = (r->tail + 1) % r->count;
 	r->pending--;

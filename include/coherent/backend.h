@@ -66,6 +66,14 @@
  *       descriptor writes of coh_ring_post and coh_ring_reset): the
  *       simulator's memory-ordering model.  Default: nothing, so the
  *       accessors stay a bare volatile access on real backends.
+ *   void coh_arch_load(const void *addr, size_t n, void *val,
+ *                      const struct coh_where *where)
+ *       called just after every load the library makes from shared memory
+ *       on the caller's behalf (coh_read, coh_try_read, coh_get, the owner
+ *       word and the fields read by coh_ring_reap), with the n bytes loaded
+ *       in *val, which the backend may replace (the simulator's load-order
+ *       model: a load satisfied early).  Not a scheduling point.  Default:
+ *       nothing.
  */
 #ifndef COHERENT_BACKEND_H
 #define COHERENT_BACKEND_H
@@ -129,6 +137,17 @@ static inline void coh_arch_store(const void *addr, size_t n,
 {
 	(void)addr;
 	(void)n;
+	(void)where;
+}
+#endif
+
+#ifndef coh_arch_load
+static inline void coh_arch_load(const void *addr, size_t n, void *val,
+				 const struct coh_where *where)
+{
+	(void)addr;
+	(void)n;
+	(void)val;
 	(void)where;
 }
 #endif

@@ -305,6 +305,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 			if (coh__needs_sync(m__))                              \
 				coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
 			v__ = *(volatile __typeof__(*a__) *)a__;               \
+			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
 		}                                                              \
 		v__;                                                           \
 	})
@@ -335,7 +336,9 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
 			if (coh__needs_sync(m__))                              \
 				coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
-			*(out) = *(volatile __typeof__(*a__) *)a__;            \
+			__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
+			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
+			*(out) = v__;                                          \
 			rc__ = 0;                                              \
 		}                                                              \
 		rc__;                                                          \

@@ -513,6 +513,68 @@ static void sc_unordered(int bug)
 		E.payload_bad = 1;
 }
 
+/*
+ * (i) Reaping a descriptor ring in uncached memory with the typed
+ * accessors: the driver waits for OWN to clear (a relaxed register read
+ * between polls, which orders nothing), then reads the status the device
+ * wrote before clearing OWN.  A coh_dma_rmb() must separate the two reads.
+ * Bug: no barrier, so the status load may have been satisfied before the
+ * device wrote it, although OWN was seen cleared.
+ */
+static void sc_unordered_loads(int bug)
+{
+	enum { ND = 8, SZ = 256, AREA = 8192 };
+	struct coh_region reg;
+	COH_SHARED(struct dmac_desc) h;
+	uint8_t *area = calloc_u(AREA), *src[ND], *dst[ND];
+
+	if (coh_region_add(&reg, area, sim_virt_to_phys(area), AREA, COH_REGION_UNCACHED) ||
+	    coh_alloc_shared(&h, &E.dev, ND, COH_ATTR_UNCACHED)) {
+		E.payload_bad = 1;
+		return;
+	}
+	sim_name(coh_raw(&h), ND * sizeof(struct dmac_desc), "ring");
+	w32(DMAC_RING_LO, (uint32_t)coh_bus(&h));
+	w32(DMAC_RING_HI, (uint32_t)(coh_bus(&h) >> 32));
+	w32(DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
+	w32(DMAC_RING_SIZE, ND);
+	w32(DMAC_CTRL, DMAC_CTRL_RING_EN);
+	for (int k = 0; k < ND - 1; k++) {
+		src[k] = calloc_c(SZ, 128);
+		dst[k] = calloc_c(SZ, 128);
+		pattern(src[k], SZ, 40u + (unsigned)k);
+		coh_give(&E.dev, src[k], SZ, COH_TO_DEVICE);
+		coh_give(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
+		coh_write(&h, [k].src, bus(src[k]));
+		coh_write(&h, [k].dst, bus(dst[k]));
+		coh_write(&h, [k].cookie, (uint64_t)k);
+		coh_dma_wmb(); /* the fields before OWN */
+		coh_write(&h, [k].ctrl, DMAC_DESC_OWN | SZ);
+	}
+	w32(DMAC_RING_TAIL, ND - 1);
+	for (int k = 0; k < ND - 1; k++) {
+		uint32_t moved;
+		int i;
+
+		for (i = 0; i < 10000 && (coh_read(&h, [k].ctrl) & DMAC_DESC_OWN); i++)
+			(void)coh_mmio_read32_relaxed(E.regs + DMAC_DONE_COUNT);
+		if (!bug)
+			coh_dma_rmb(); /* OWN before the status written before it */
+		moved = coh_read(&h, [k].status);
+		coh_take(&E.dev, src[k], SZ, COH_TO_DEVICE);
+		coh_take(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
+		coh_consume(&E.dev, dst[k], SZ);
+		if (!bug) {
+			if (moved != SZ)
+				E.payload_bad = 1;
+			expect(dst[k], src[k], SZ);
+		}
+	}
+	w32(DMAC_CTRL, 0);
+	if (coh_free(&h) || coh_region_remove(&reg))
+		E.payload_bad = 1;
+}
+
 /* -------------------------------------------------------------- runner */
 
 struct scenario {
@@ -535,6 +597,7 @@ static const struct scenario scenarios[] = {
 	{ "shared_neighbour", sc_shared_neighbour, SIM_EVICT_OVER_DEVICE, 16 },
 	{ "free_owned", sc_free_owned, SIM_FREE_DEVICE_OWNED, 1 },
 	{ "unordered", sc_unordered, SIM_UNORDERED_STORES, 8 },
+	{ "unordered_loads", sc_unordered_loads, SIM_UNORDERED_LOADS, 4 },
 };
 
 static struct sim_report first;

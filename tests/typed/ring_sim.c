@@ -3,8 +3,9 @@
  * The descriptor ring and the field accessors, driven end to end by the
  * simulated DMA controller in descriptor-ring mode, under the sanitizer.
  *
- *   ring_sim <ring|accessor|accessor-nowmb> <cached|uncached> <noncoherent|coherent>
- *            <seeds> <clean|caught|unordered=PCT> [poll]
+ *   ring_sim <ring|accessor|accessor-nowmb|accessor-normb> <cached|uncached>
+ *            <noncoherent|coherent> <seeds>
+ *            <clean|caught|unordered=PCT|unordered-loads=PCT> [poll]
  *
  * clean:  every seed on line sizes 32, 64 and 128 must finish with exact
  *         payloads and zero sanitizer reports.
@@ -13,6 +14,8 @@
  * unordered=PCT: at least PCT percent of the runs must report
  *         UNORDERED_STORES (a driver missing its coh_dma_wmb); prints the
  *         fraction.
+ * unordered-loads=PCT: the same for UNORDERED_LOADS (a driver or library
+ *         missing its coh_dma_rmb).
  * poll:   the controller polls OWN at every step (DMAC_CTRL_POLL) instead of
  *         waiting for the tail doorbell, so it can read a descriptor between
  *         two of the driver's stores; the accessor driver then rings no
@@ -21,6 +24,9 @@
  *         read of uncleaned data.
  * accessor-nowmb: the accessor driver without the coh_dma_wmb() between
  *         the fields and OWN (correct only with a doorbell; a bug with poll).
+ * accessor-normb: the accessor driver without the coh_dma_rmb() between
+ *         reading OWN cleared and reading the status the device wrote
+ *         before it (a bug in uncached memory or for a coherent device).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +203,7 @@ static int run_ring(struct rig *g, int uncached, uint32_t *s)
 }
 
 /* Mode "accessor": the same ring written field by field with coh_write/coh_read. */
-static int run_accessor(struct rig *g, int uncached, int wmb, uint32_t *s)
+static int run_accessor(struct rig *g, int uncached, int wmb, int rmb, uint32_t *s)
 {
 	COH_SHARED(struct pdesc) h;
 	struct xfer x;
@@ -226,7 +232,8 @@ static int run_accessor(struct rig *g, int uncached, int wmb, uint32_t *s)
 			coh_mmio_write32(g->regs + DMAC_RING_TAIL, (uint32_t)((i + 1) % 8));
 		while (((ctrl = coh_read(&h, [i].d.ctrl)) & DMAC_DESC_OWN) && steps++ < 5000)
 			sim_step();
-		coh_dma_rmb();
+		if (rmb)
+			coh_dma_rmb();	/* OWN before the fields the device wrote before it */
 		if ((ctrl & (DMAC_DESC_OWN | DMAC_DESC_ERR)) || coh_read(&h, [i].d.status) != x.len) {
 			/* stop the engine and take the buffers back, so the rig comes down */
 			errors++;
@@ -248,21 +255,27 @@ static int run_accessor(struct rig *g, int uncached, int wmb, uint32_t *s)
 int main(int argc, char **argv)
 {
 	static const size_t lines[] = { 32, 64, 128 };
-	int accessor, wmb, uncached, coherent, want_clean, rate_pct = -1;
+	int accessor, wmb, rmb, uncached, coherent, want_clean, rate_pct = -1;
+	int rate_cls = SIM_UNORDERED_STORES;
 	unsigned long seeds, runs = 0, bad_runs = 0, unordered_runs = 0;
 
 	if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "poll"))) {
-		fprintf(stderr, "usage: %s ring|accessor|accessor-nowmb cached|uncached noncoherent|coherent seeds clean|caught|unordered=PCT [poll]\n", argv[0]);
+		fprintf(stderr, "usage: %s ring|accessor|accessor-nowmb|accessor-normb cached|uncached noncoherent|coherent seeds clean|caught|unordered=PCT|unordered-loads=PCT [poll]\n", argv[0]);
 		return 2;
 	}
 	accessor = !strncmp(argv[1], "accessor", 8);
 	wmb = strcmp(argv[1], "accessor-nowmb") != 0;
+	rmb = strcmp(argv[1], "accessor-normb") != 0;
 	uncached = !strcmp(argv[2], "uncached");
 	coherent = !strcmp(argv[3], "coherent");
 	seeds = strtoul(argv[4], NULL, 0);
 	want_clean = !strcmp(argv[5], "clean");
 	if (!strncmp(argv[5], "unordered=", 10))
 		rate_pct = atoi(argv[5] + 10);
+	if (!strncmp(argv[5], "unordered-loads=", 16)) {
+		rate_pct = atoi(argv[5] + 16);
+		rate_cls = SIM_UNORDERED_LOADS;
+	}
 	poll_mode = argc == 7;
 
 	for (unsigned long seed = 1; seed <= seeds; seed++) {
@@ -277,9 +290,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "rig setup failed\n");
 				return 1;
 			}
-			errors = accessor ? run_accessor(&g, uncached, wmb, &s)
+			errors = accessor ? run_accessor(&g, uncached, wmb, rmb, &s)
 					  : run_ring(&g, uncached, &s);
-			unordered_runs += sim_reports(SIM_UNORDERED_STORES) != 0;
+			unordered_runs += sim_reports(rate_cls) != 0;
 			rig_down(&g);
 			runs++;
 			if (rate_pct >= 0)
@@ -302,8 +315,9 @@ int main(int argc, char **argv)
 	if (rate_pct >= 0) {
 		int ok = unordered_runs * 100 >= (unsigned long)rate_pct * runs;
 
-		printf("ring_sim %s %s %s%s: UNORDERED_STORES in %lu/%lu runs (%.1f%%, floor %d%%)\n",
-		       argv[1], argv[2], argv[3], poll_mode ? " poll" : "", unordered_runs, runs,
+		printf("ring_sim %s %s %s%s: %s in %lu/%lu runs (%.1f%%, floor %d%%)\n",
+		       argv[1], argv[2], argv[3], poll_mode ? " poll" : "",
+		       sim_class_name(rate_cls), unordered_runs, runs,
 		       100.0 * (double)unordered_runs / (double)runs, rate_pct);
 		printf("ring_sim: %d passed, %d failed\n", ok, !ok);
 		return ok ? 0 : 1;
