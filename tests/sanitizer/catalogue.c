@@ -456,66 +456,93 @@ static void sc_free_owned(int bug)
 		E.payload_bad = 1;
 }
 
+/* (h) and (i): an uncached ring written and read through the typed accessors */
+enum { UND = 8, USZ = 256, UAREA = 8192 };
+COH_DECLARE_SHARED(typed_ring, struct dmac_desc);
+
 /*
- * (h) A descriptor ring in uncached memory, written field by field with
- * the typed accessors, for a controller that polls OWN (no doorbell): the
- * fields must be ordered before OWN with coh_dma_wmb().  Bug: no barrier,
- * so the controller can see OWN and act on fields it does not see yet.
+ * Region, ring, controller programmed with ctrl, and UND-1 buffer pairs
+ * given to the device (sources filled from seed).  0, or -1 and payload_bad.
+ */
+static int typed_ring_open(struct coh_region *reg, struct typed_ring *h,
+			   uint32_t ctrl, uint8_t **src, uint8_t **dst,
+			   unsigned int seed)
+{
+	uint8_t *area = calloc_u(UAREA);
+
+	if (coh_region_add(reg, area, sim_virt_to_phys(area), UAREA, COH_REGION_UNCACHED) ||
+	    coh_alloc_shared(h, &E.dev, UND, COH_ATTR_UNCACHED)) {
+		E.payload_bad = 1;
+		return -1;
+	}
+	sim_name(coh_raw(h), UND * sizeof(struct dmac_desc), "ring");
+	w32(DMAC_RING_LO, (uint32_t)coh_bus(h));
+	w32(DMAC_RING_HI, (uint32_t)(coh_bus(h) >> 32));
+	w32(DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
+	w32(DMAC_RING_SIZE, UND);
+	w32(DMAC_CTRL, ctrl);
+	for (int k = 0; k < UND - 1; k++) {
+		src[k] = calloc_c(USZ, 128);
+		dst[k] = calloc_c(USZ, 128);
+		pattern(src[k], USZ, seed + (unsigned)k);
+		coh_give(&E.dev, src[k], USZ, COH_TO_DEVICE);
+		coh_give(&E.dev, dst[k], USZ, COH_FROM_DEVICE);
+	}
+	return 0;
+}
+
+static void typed_ring_close(struct coh_region *reg, struct typed_ring *h)
+{
+	w32(DMAC_CTRL, 0);
+	if (coh_free(h) || coh_region_remove(reg))
+		E.payload_bad = 1;
+}
+
+/* descriptor k: fields, (barrier), OWN */
+static void typed_ring_post(struct typed_ring *h, int k, uint8_t *src,
+			    uint8_t *dst, bool wmb)
+{
+	coh_write(h, [k].src, bus(src));
+	coh_write(h, [k].dst, bus(dst));
+	coh_write(h, [k].cookie, (uint64_t)k);
+	if (wmb)
+		coh_dma_wmb(); /* the fields before OWN */
+	coh_write(h, [k].ctrl, DMAC_DESC_OWN | USZ);
+}
+
+/*
+ * (h) For a controller that polls OWN (no doorbell), the fields must be
+ * ordered before OWN with coh_dma_wmb().  Bug: no barrier, so the
+ * controller can see OWN and act on fields it does not see yet.
  */
 static void sc_unordered(int bug)
 {
-	enum { ND = 8, SZ = 256, AREA = 8192 };
 	struct coh_region reg;
-	COH_SHARED(struct dmac_desc) h;
-	uint8_t *area = calloc_u(AREA), *src[ND], *dst[ND];
+	struct typed_ring h;
+	uint8_t *src[UND], *dst[UND];
 
-	if (coh_region_add(&reg, area, sim_virt_to_phys(area), AREA, COH_REGION_UNCACHED) ||
-	    coh_alloc_shared(&h, &E.dev, ND, COH_ATTR_UNCACHED)) {
-		E.payload_bad = 1;
+	if (typed_ring_open(&reg, &h, DMAC_CTRL_RING_EN | DMAC_CTRL_POLL, src, dst, 30))
 		return;
-	}
-	sim_name(coh_raw(&h), ND * sizeof(struct dmac_desc), "ring");
-	w32(DMAC_RING_LO, (uint32_t)coh_bus(&h));
-	w32(DMAC_RING_HI, (uint32_t)(coh_bus(&h) >> 32));
-	w32(DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
-	w32(DMAC_RING_SIZE, ND);
-	w32(DMAC_CTRL, DMAC_CTRL_RING_EN | DMAC_CTRL_POLL);
-	for (int k = 0; k < ND - 1; k++) {
-		src[k] = calloc_c(SZ, 128);
-		dst[k] = calloc_c(SZ, 128);
-		pattern(src[k], SZ, 30u + (unsigned)k);
-		coh_give(&E.dev, src[k], SZ, COH_TO_DEVICE);
-		coh_give(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
-	}
 	/* the controller is polling slot 0 already: post back to back */
-	for (int k = 0; k < ND - 1; k++) {
-		coh_write(&h, [k].src, bus(src[k]));
-		coh_write(&h, [k].dst, bus(dst[k]));
-		coh_write(&h, [k].cookie, (uint64_t)k);
-		if (!bug)
-			coh_dma_wmb(); /* the fields before OWN */
-		coh_write(&h, [k].ctrl, DMAC_DESC_OWN | SZ);
-	}
-	for (int k = 0; k < ND - 1; k++) {
+	for (int k = 0; k < UND - 1; k++)
+		typed_ring_post(&h, k, src[k], dst[k], !bug);
+	for (int k = 0; k < UND - 1; k++) {
 		int i;
 
 		for (i = 0; i < 10000 && (coh_read(&h, [k].ctrl) & DMAC_DESC_OWN); i++)
 			(void)r32(DMAC_STATUS);
 		coh_dma_rmb(); /* OWN before the data */
-		coh_take(&E.dev, src[k], SZ, COH_TO_DEVICE);
-		coh_take(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
-		coh_consume(&E.dev, dst[k], SZ);
+		coh_take(&E.dev, src[k], USZ, COH_TO_DEVICE);
+		coh_take(&E.dev, dst[k], USZ, COH_FROM_DEVICE);
+		coh_consume(&E.dev, dst[k], USZ);
 		if (!bug)
-			expect(dst[k], src[k], SZ);
+			expect(dst[k], src[k], USZ);
 	}
-	w32(DMAC_CTRL, 0);
-	if (coh_free(&h) || coh_region_remove(&reg))
-		E.payload_bad = 1;
+	typed_ring_close(&reg, &h);
 }
 
 /*
- * (i) Reaping a descriptor ring in uncached memory with the typed
- * accessors: the driver waits for OWN to clear (a relaxed register read
+ * (i) Reaping: the driver waits for OWN to clear (a relaxed register read
  * between polls, which orders nothing), then reads the status the device
  * wrote before clearing OWN.  A coh_dma_rmb() must separate the two reads.
  * Bug: no barrier, so the status load may have been satisfied before the
@@ -523,36 +550,16 @@ static void sc_unordered(int bug)
  */
 static void sc_unordered_loads(int bug)
 {
-	enum { ND = 8, SZ = 256, AREA = 8192 };
 	struct coh_region reg;
-	COH_SHARED(struct dmac_desc) h;
-	uint8_t *area = calloc_u(AREA), *src[ND], *dst[ND];
+	struct typed_ring h;
+	uint8_t *src[UND], *dst[UND];
 
-	if (coh_region_add(&reg, area, sim_virt_to_phys(area), AREA, COH_REGION_UNCACHED) ||
-	    coh_alloc_shared(&h, &E.dev, ND, COH_ATTR_UNCACHED)) {
-		E.payload_bad = 1;
+	if (typed_ring_open(&reg, &h, DMAC_CTRL_RING_EN, src, dst, 40))
 		return;
-	}
-	sim_name(coh_raw(&h), ND * sizeof(struct dmac_desc), "ring");
-	w32(DMAC_RING_LO, (uint32_t)coh_bus(&h));
-	w32(DMAC_RING_HI, (uint32_t)(coh_bus(&h) >> 32));
-	w32(DMAC_DESC_STRIDE, sizeof(struct dmac_desc));
-	w32(DMAC_RING_SIZE, ND);
-	w32(DMAC_CTRL, DMAC_CTRL_RING_EN);
-	for (int k = 0; k < ND - 1; k++) {
-		src[k] = calloc_c(SZ, 128);
-		dst[k] = calloc_c(SZ, 128);
-		pattern(src[k], SZ, 40u + (unsigned)k);
-		coh_give(&E.dev, src[k], SZ, COH_TO_DEVICE);
-		coh_give(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
-		coh_write(&h, [k].src, bus(src[k]));
-		coh_write(&h, [k].dst, bus(dst[k]));
-		coh_write(&h, [k].cookie, (uint64_t)k);
-		coh_dma_wmb(); /* the fields before OWN */
-		coh_write(&h, [k].ctrl, DMAC_DESC_OWN | SZ);
-	}
-	w32(DMAC_RING_TAIL, ND - 1);
-	for (int k = 0; k < ND - 1; k++) {
+	for (int k = 0; k < UND - 1; k++)
+		typed_ring_post(&h, k, src[k], dst[k], true);
+	w32(DMAC_RING_TAIL, UND - 1);
+	for (int k = 0; k < UND - 1; k++) {
 		uint32_t moved;
 		int i;
 
@@ -561,18 +568,16 @@ static void sc_unordered_loads(int bug)
 		if (!bug)
 			coh_dma_rmb(); /* OWN before the status written before it */
 		moved = coh_read(&h, [k].status);
-		coh_take(&E.dev, src[k], SZ, COH_TO_DEVICE);
-		coh_take(&E.dev, dst[k], SZ, COH_FROM_DEVICE);
-		coh_consume(&E.dev, dst[k], SZ);
+		coh_take(&E.dev, src[k], USZ, COH_TO_DEVICE);
+		coh_take(&E.dev, dst[k], USZ, COH_FROM_DEVICE);
+		coh_consume(&E.dev, dst[k], USZ);
 		if (!bug) {
-			if (moved != SZ)
+			if (moved != USZ)
 				E.payload_bad = 1;
-			expect(dst[k], src[k], SZ);
+			expect(dst[k], src[k], USZ);
 		}
 	}
-	w32(DMAC_CTRL, 0);
-	if (coh_free(&h) || coh_region_remove(&reg))
-		E.payload_bad = 1;
+	typed_ring_close(&reg, &h);
 }
 
 /* -------------------------------------------------------------- runner */
