@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian packages the build and tests need, when run as root;
-# otherwise prints the exact apt line.  Quiet when everything is present.
+# Installs the Debian packages the build and tests need (as root, or through
+# sudo); otherwise prints the exact apt line.  Quiet when everything is present.
 set -eu
 
 need=""
@@ -30,14 +30,19 @@ want python3 python3
 [ -z "$need" ] && exit 0
 # de-duplicate
 need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
+# root installs directly; a user with sudo installs through it (it may ask
+# for a password); anyone else gets the exact command to run.
 if [ "$(id -u)" -eq 0 ]; then
-	echo "deps: installing $need"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $need >/dev/null
+	as=""
+elif command -v sudo >/dev/null 2>&1; then
+	as="sudo"
 else
 	echo "deps: missing packages; run as root:" >&2
 	echo "  apt-get update && apt-get install -y $need" >&2
 	exit 1
 fi
+echo "deps: installing $need"
+# shellcheck disable=SC2086
+$as env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+$as env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >/dev/null
