@@ -75,15 +75,16 @@ static void coh__ring_acquire(const struct coh_ring *r, uintptr_t a, size_t n)
 	coh__field_acquire(&r->mem, a, n);
 }
 
-int coh_ring_post(struct coh_ring *r, const void *desc)
+int coh_ring_post_at(struct coh_ring *r, const void *desc,
+		     const struct coh_where *where)
 {
 	uintptr_t s;
 	uint32_t own;
 	size_t line = coh_cache_line_size();
 	uintptr_t own_line;
 
-	if (!r || !desc || !r->count)
-		return -COH_EINVAL;
+	coh__api_check(r && desc && r->count, where, COH_EINVAL,
+		       "coh_ring_post: NULL ring or descriptor, or ring not created");
 	if (r->pending == r->count)
 		return -COH_EAGAIN;
 	s = coh__slot(r, r->head);
@@ -113,14 +114,15 @@ int coh_ring_post(struct coh_ring *r, const void *desc)
 	return (int)((r->head + r->count - 1) % r->count);
 }
 
-int coh_ring_reap(struct coh_ring *r, void *desc)
+int coh_ring_reap_at(struct coh_ring *r, void *desc,
+		     const struct coh_where *where)
 {
 	uintptr_t s;
 	uint32_t own;
 	int idx;
 
-	if (!r || !desc || !r->count)
-		return -COH_EINVAL;
+	coh__api_check(r && desc && r->count, where, COH_EINVAL,
+		       "coh_ring_reap: NULL ring or descriptor, or ring not created");
 	if (!r->pending)
 		return -COH_EAGAIN;
 	s = coh__slot(r, r->tail);

@@ -72,21 +72,28 @@ int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
 /**
  * @brief Post a descriptor image (owner bit in it ignored; the ring sets it).
  * Ownership: slot -> device.
- * @return the slot index, or -COH_EAGAIN when the ring is full.
+ * @return the slot index, or -COH_EAGAIN when the ring is full, or
+ *         -COH_EINVAL for a NULL ring or descriptor or a ring not created
+ *         (reported with the caller's file:line).
  *
  * All `count` slots may be posted.  A device that tells a full ring from an
  * empty one only by its head and tail indices (head == tail: idle) must be
  * given at most count - 1: post only while coh_ring_space(r) > 1.
  */
-int coh_ring_post(struct coh_ring *r, const void *desc);
+#define coh_ring_post(r, desc) coh_ring_post_at((r), (desc), COH_HERE)
+int coh_ring_post_at(struct coh_ring *r, const void *desc,
+		     const struct coh_where *where);
 
 /**
  * @brief Reap the oldest posted slot if the device gave it back: copies the
  * descriptor into *desc.  Ownership: slot -> CPU.
  * @return the slot index, or -COH_EAGAIN if nothing is pending or the
- *         device still owns the oldest slot.
+ *         device still owns the oldest slot, or -COH_EINVAL for a NULL ring
+ *         or descriptor or a ring not created (reported with file:line).
  */
-int coh_ring_reap(struct coh_ring *r, void *desc);
+#define coh_ring_reap(r, desc) coh_ring_reap_at((r), (desc), COH_HERE)
+int coh_ring_reap_at(struct coh_ring *r, void *desc,
+		     const struct coh_where *where);
 
 /** @brief Bus address of slot i (for base / tail pointer registers). */
 static inline coh_bus_t coh_ring_bus(const struct coh_ring *r, size_t i)

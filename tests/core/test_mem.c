@@ -566,6 +566,13 @@ static void t_ring_protocol(void)
 	}
 	CHECK_EQ(coh_ring_post(&r, &d), -COH_EAGAIN);	/* full */
 	CHECK_EQ(coh_ring_reap(&r, &out), -COH_EAGAIN);	/* device owns slot 0 */
+	/* bad arguments: refused and reported, the ring untouched */
+	diags = 0;
+	CHECK_EQ(coh_ring_post(NULL, &d), -COH_EINVAL);
+	CHECK_EQ(coh_ring_post(&r, NULL), -COH_EINVAL);
+	CHECK_EQ(coh_ring_reap(&r, NULL), -COH_EINVAL);
+	CHECK_EQ(diags, 3);
+	CHECK_EQ(coh_ring_pending(&r), 4);
 	{
 		volatile struct desc *s0 = (volatile struct desc *)r.mem.cpu_;
 		volatile struct desc *s1 = (volatile struct desc *)(r.mem.cpu_ + r.stride);
