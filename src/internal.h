@@ -113,8 +113,9 @@ COH__HIDDEN void coh__unlock(int *word);
 struct coh_region;
 COH__HIDDEN int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
 				  const struct coh_device *dev, uintptr_t *cpu,
-				  uint64_t *phys);
-COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size);
+				  uint64_t *phys, size_t *span);
+/* span: what coh__region_alloc reported (the block, alignment included) */
+COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t span);
 COH__HIDDEN struct coh_region *coh__region_first(void);
 
 /* Fast paths of public calls, for the library's own hot paths. */

@@ -266,7 +266,7 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where)
 {
-	size_t size;
+	size_t size, span = 0;
 	uintptr_t cpu = 0;
 	uint64_t phys = 0;
 	struct coh_region *got = NULL;
@@ -298,7 +298,7 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 			if (lo > dev->dma_mask)
 				continue;
 			reachable = true;
-			if (!coh__region_alloc(r, size, align, dev, &cpu, &phys))
+			if (!coh__region_alloc(r, size, align, dev, &cpu, &phys, &span))
 				got = r;
 		}
 	}
@@ -314,6 +314,7 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 	m->cpu_ = cpu;
 	m->phys = phys;
 	m->size = size;
+	m->span = span;
 	m->count = count;
 	m->elem = elem;
 	m->dev = dev;
@@ -394,7 +395,7 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 		(void)coh_arch_op(COH_OP_UNSHARE, m->dev, (void *)m->cpu_, m->size, -1, where);
 		coh_arch_op_end(COH_OP_UNSHARE);
 	}
-	rc = coh__region_free(r, m->cpu_, m->size);
+	rc = coh__region_free(r, m->cpu_, m->span);
 	if (rc)
 		coh__diag(where, "free: the region refused the block (corrupted handle?)", rc);
 	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };

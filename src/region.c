@@ -225,7 +225,8 @@ static bool coh__fits(struct coh_region *r, unsigned int k, size_t i, size_t siz
 }
 
 int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
-		      const struct coh_device *dev, uintptr_t *cpu, uint64_t *phys)
+		      const struct coh_device *dev, uintptr_t *cpu, uint64_t *phys,
+		      size_t *span)
 {
 	size_t gran = (size + G - 1) / G, idx = SIZE_MAX, best = SIZE_MAX;
 	unsigned int k, j, found = 0;
@@ -275,6 +276,8 @@ int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
 
 	*cpu = r->heap + (idx << k) * G;
 	*phys = r->phys + (*cpu - r->cpu);
+	/* the whole block: an alignment above the size made it larger */
+	*span = ((size_t)1 << k) * G;
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct coh_mem {
 	coh_bus_t bus;			/* COH_BUS_ERROR for a box not yet shared */
 	uint64_t phys;
 	size_t size;			/* bytes: count * elem */
+	size_t span;			/* bytes reserved in the region (its block) */
 	size_t count;
 	size_t elem;
 	struct coh_device *dev;
