@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The descriptor ring against a hostile device (recording backend, ASan +
+ * UBSan): the "device" writes anything anywhere in the ring at random -
+ * clears OWN on slots never posted, sets it again on slots it gave back,
+ * scribbles over fields - while the driver posts and reaps.  Checked
+ * against a model: a reap returns only the oldest posted slot, only once
+ * its OWN is clear, with the bytes that slot holds; pending and space
+ * always add up; posting a full ring and reaping an empty one fail with
+ * -COH_EAGAIN; destroy is refused while slots are out; reset takes them
+ * all back; nothing outside the ring is written.
+ *
+ * usage: ring_fuzz [seeds] [steps]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coherent/coherent.h"
+#include "harness.h"
+
+TH_DEFINE_COUNTERS;
+
+#define RSZ (128u << 10)
+#define OWN 0x80000000u
+
+static unsigned char mem[RSZ] __attribute__((aligned(4096)));
+static struct coh_region reg;
+static struct coh_device dev;
+static uint64_t rs;
+static int fails;
+static unsigned long n_posts, n_reaps, n_runs;
+static unsigned long diags;
+
+struct desc {
+	uint32_t a, b, c, ctrl;
+};
+
+static void diag(const struct coh_where *w, const char *m, int e)
+{
+	(void)w;
+	(void)m;
+	(void)e;
+	diags++;
+}
+
+static uint32_t rnd(uint32_t n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return n ? (uint32_t)(rs % n) : 0;
+}
+
+#define EXPECT(cond, what)                                                     \
+	do {                                                                   \
+		if (!(cond) && fails++ < 10)                                   \
+			printf("ring-fuzz: seed %llu step %d: %s\n",            \
+			       (unsigned long long)seed, step, what);           \
+	} while (0)
+
+static int run(uint64_t seed, int steps)
+{
+	struct coh_ring r;
+	size_t count = 1u << rnd(6), posted = 0, head = 0, tail = 0;
+	unsigned int attrs = rnd(2) ? COH_ATTR_UNCACHED : 0;
+	unsigned char *base;
+	size_t free_before;
+	int step = 0, made;
+	unsigned int rflags;
+
+	rs = seed * 0x9E3779B97F4A7C15ull + 3;
+	rflags = rnd(2) ? COH_REGION_UNCACHED : 0;
+	if (coh_region_add(&reg, mem, 0x10000000ull, RSZ, rflags)) {
+		printf("ring-fuzz: seed %llu: region refused\n", (unsigned long long)seed);
+		return -1;
+	}
+	free_before = coh_region_free_bytes(&reg);
+	coh_device_init(&dev, "hostile", rnd(3) ? 0 : COH_DEV_COHERENT);
+	dev.dma_mask = ~0ull;
+	made = coh_ring_create(&r, &dev, count, struct desc, ctrl, OWN, attrs);
+	if (made == -COH_ENOMEM && (attrs & COH_ATTR_UNCACHED) && !rflags &&
+	    !coh_device_is_coherent(&dev)) {
+		/* a packed ring needs uncached memory and there is none: right */
+		coh_region_remove(&reg);
+		return 0;
+	}
+	if (made) {
+		printf("ring-fuzz: seed %llu: ring of %zu not created\n", (unsigned long long)seed, count);
+		coh_region_remove(&reg);
+		return -1;
+	}
+	base = (unsigned char *)r.mem.cpu_;
+	/* guard: the region's bytes right after the ring */
+	memset(base + count * coh_ring_stride(&r), 0xA7,
+	       r.mem.span - count * coh_ring_stride(&r));
+
+	n_runs++;
+	for (step = 0; step < steps; step++) {
+		uint32_t op = rnd(100);
+
+		if (op < 35) {
+			struct desc d = { (uint32_t)step, rnd(1u << 31), 7, rnd(4096) | (rnd(2) ? OWN : 0) };
+			int rc = coh_ring_post(&r, &d);
+
+			if (posted == count) {
+				EXPECT(rc == -COH_EAGAIN, "post to a full ring accepted");
+			} else {
+				EXPECT(rc == (int)head, "post returned the wrong slot");
+				EXPECT((((struct desc *)(base + (size_t)head * coh_ring_stride(&r)))->ctrl & OWN),
+				       "posted slot without OWN");
+				head = (head + 1) % count;
+				posted++;
+				n_posts++;
+			}
+		} else if (op < 65) {
+			if (rnd(2) && posted) {
+				/* a device doing its job: completes the oldest slot it owns */
+				struct desc *d = (struct desc *)(base + tail * coh_ring_stride(&r));
+
+				d->c = rnd(UINT32_MAX);
+				d->ctrl &= ~OWN;
+			} else {
+				/* a hostile one: any word of any slot */
+				size_t k = rnd((uint32_t)count), w = rnd(4);
+				uint32_t *p = (uint32_t *)(base + k * coh_ring_stride(&r)) + w;
+
+				*p = rnd(4) ? rnd(UINT32_MAX) : (w == 3 ? *p & ~OWN : 0);
+			}
+		} else if (op < 95) {
+			struct desc out, now;
+			int rc = coh_ring_reap(&r, &out);
+
+			memcpy(&now, base + tail * coh_ring_stride(&r), sizeof(now));
+			if (!posted) {
+				EXPECT(rc == -COH_EAGAIN, "reap of an empty ring returned a slot");
+			} else if (now.ctrl & OWN) {
+				EXPECT(rc == -COH_EAGAIN, "reap returned a slot the device still owns");
+			} else {
+				EXPECT(rc == (int)tail, "reap returned another slot than the oldest posted");
+				EXPECT(!memcmp(&out, &now, sizeof(out)), "reap copied other bytes than the slot's");
+				tail = (tail + 1) % count;
+				posted--;
+				n_reaps++;
+			}
+		} else if (op < 97) {
+			EXPECT(coh_ring_destroy(&r) == (posted ? -COH_EBUSY : 0),
+			       "destroy: wrong code");
+			if (!posted) {
+				EXPECT(coh_ring_create(&r, &dev, count, struct desc, ctrl, OWN, attrs) == 0,
+				       "re-create failed");
+				base = (unsigned char *)r.mem.cpu_;
+				memset(base + count * coh_ring_stride(&r), 0xA7,
+				       r.mem.span - count * coh_ring_stride(&r));
+				head = tail = 0;
+			}
+		} else {
+			EXPECT(coh_ring_reset(&r) == 0, "reset failed");
+			posted = head = tail = 0;
+		}
+		EXPECT(coh_ring_pending(&r) == posted, "pending differs from the model");
+		EXPECT(coh_ring_space(&r) == count - posted, "space differs from the model");
+		EXPECT(coh_ring_next(&r) == head, "next slot differs from the model");
+		for (size_t g = count * coh_ring_stride(&r); g < r.mem.span; g++)
+			if (base[g] != 0xA7) {
+				EXPECT(0, "bytes after the ring written");
+				break;
+			}
+		if (fails > 10)
+			break;
+	}
+	EXPECT(coh_ring_reset(&r) == 0 && coh_ring_destroy(&r) == 0, "final teardown failed");
+	EXPECT(coh_region_free_bytes(&reg) == free_before, "region not whole again");
+	EXPECT(coh_device_leaks(&dev) == 0, "leaks");
+	coh_region_remove(&reg);
+	return fails ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int seeds = argc > 1 ? atoi(argv[1]) : 300;
+	int steps = argc > 2 ? atoi(argv[2]) : 3000;
+	int bad = 0;
+
+	rec_hw_line = 64;
+	coh_set_cache_line_size(64);
+	coh_set_diag_handler(diag);
+	for (int s = 1; s <= seeds && !bad; s++)
+		bad = run((uint64_t)s, steps) != 0;
+	printf("ring-fuzz: %d seed(s) x %d steps: %s (%lu rings driven, %lu posts, %lu reaps)\n",
+	       seeds, steps, bad ? "FAILED" : "ok", n_runs, n_posts, n_reaps);
+	return bad;
+}
