@@ -18,6 +18,9 @@
 #include "coherent/coherent.h"
 #include "harness.h"
 
+#define FUZZ_NAME "stream-fuzz"
+#include "fuzz.h"
+
 TH_DEFINE_COUNTERS;
 
 #define NSLOT 48
@@ -44,24 +47,6 @@ struct ent {
 };
 static struct ent ents[NSLOT];
 static size_t model_live;
-static unsigned long diags;
-static uint64_t rs;
-
-static void diag(const struct coh_where *w, const char *m, int e)
-{
-	(void)w;
-	(void)m;
-	(void)e;
-	diags++;
-}
-
-static uint32_t rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return n ? (uint32_t)(rs % n) : 0;
-}
 
 static unsigned char *slot_base(int i)
 {
@@ -83,16 +68,6 @@ static void *dev_ptr(coh_bus_t bus)
 	return (void *)(uintptr_t)(bus - dev.bus_offset);
 }
 
-static int fails;
-#define EXPECT(cond, what)                                                     \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			if (fails++ < 10)                                      \
-				printf("fuzz: seed %llu step %d: %s\n",         \
-				       (unsigned long long)seed, step, what);  \
-		}                                                              \
-	} while (0)
-
 static enum coh_dir any_dir(void)
 {
 	return (enum coh_dir)rnd(3);
@@ -104,12 +79,12 @@ static void device_roundtrip(struct ent *e, size_t off, size_t n, uint64_t seed,
 	unsigned char v = (unsigned char)(rnd(250) + 1);
 
 	memset((unsigned char *)dev_ptr(e->bus) + off, v, n);
-	EXPECT(coh_sync_for_cpu(&dev, e->bus, off, n, e->dir) == 0, "sync_for_cpu failed");
+	FUZZ_EXPECT(coh_sync_for_cpu(&dev, e->bus, off, n, e->dir) == 0, "sync_for_cpu failed");
 	if (e->dir != COH_TO_DEVICE) {
-		EXPECT(e->ptr[off] == v && e->ptr[off + n - 1] == v,
+		FUZZ_EXPECT(e->ptr[off] == v && e->ptr[off + n - 1] == v,
 		       "device data not seen after sync_for_cpu");
 	}
-	EXPECT(coh_sync_for_device(&dev, e->bus, off, n, e->dir) == 0, "sync_for_device failed");
+	FUZZ_EXPECT(coh_sync_for_device(&dev, e->bus, off, n, e->dir) == 0, "sync_for_device failed");
 }
 
 static int run(uint64_t seed, int steps)
@@ -117,7 +92,7 @@ static int run(uint64_t seed, int steps)
 	int step = 0;
 	unsigned long maps_ok = 0;
 
-	rs = seed * 0x9E3779B97F4A7C15ull + 1;
+	fuzz_seed(seed, 1);
 	memset(ents, 0, sizeof(ents));
 	model_live = 0;
 	memset(arena + POOL, 0xC5, NSLOT * STRIDE);
@@ -148,18 +123,18 @@ static int run(uint64_t seed, int steps)
 			if (bad == 0) {
 				coh_bus_t b = coh_map_single(&dev, NULL, len, dir);
 
-				EXPECT(coh_mapping_error(&dev, b), "map of NULL accepted");
+				FUZZ_EXPECT(coh_mapping_error(&dev, b), "map of NULL accepted");
 			} else if (bad == 1) {
-				EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, 0, dir)),
+				FUZZ_EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, 0, dir)),
 				       "map of 0 bytes accepted");
 			} else if (bad == 2) {
-				EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, SIZE_MAX - 2, dir)),
+				FUZZ_EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, SIZE_MAX - 2, dir)),
 				       "wrapping map accepted");
 			} else if (bad == 3) {
-				EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, len, (enum coh_dir)(3 + rnd(5)))),
+				FUZZ_EXPECT(coh_mapping_error(&dev, coh_map_single(&dev, e->ptr, len, (enum coh_dir)(3 + rnd(5)))),
 				       "unknown direction accepted");
 			} else if (bad == 4) {
-				EXPECT(coh_mapping_error(&dev, coh_map_single_attrs(&dev, e->ptr, len, dir, 1u << 12)),
+				FUZZ_EXPECT(coh_mapping_error(&dev, coh_map_single_attrs(&dev, e->ptr, len, dir, 1u << 12)),
 				       "unknown attribute accepted");
 			} else if (bad == 5) {
 				/* a scatter-gather list of 1-3 pieces of the slot */
@@ -173,7 +148,7 @@ static int run(uint64_t seed, int steps)
 				n = k;
 				int rc = coh_map_sg(&dev, e->sg, n, dir);
 
-				EXPECT(rc <= n && rc != 0, "map_sg returned 0 or too many segments");
+				FUZZ_EXPECT(rc <= n && rc != 0, "map_sg returned 0 or too many segments");
 				if (rc > 0) {
 					e->live = 1 + n;
 					e->nsg = n;
@@ -181,7 +156,7 @@ static int run(uint64_t seed, int steps)
 					model_live += (size_t)n;
 					maps_ok++;
 				}
-				EXPECT(coh_map_sg(&dev, e->sg, 0, dir) == -COH_EINVAL, "empty SG list accepted");
+				FUZZ_EXPECT(coh_map_sg(&dev, e->sg, 0, dir) == -COH_EINVAL, "empty SG list accepted");
 			} else {
 				coh_bus_t b = coh_map_single_attrs(&dev, e->ptr, len, dir, attrs);
 
@@ -194,11 +169,11 @@ static int run(uint64_t seed, int steps)
 					model_live++;
 					maps_ok++;
 					if (attrs)
-						EXPECT(coh_sync_for_device(&dev, b, 0, len, dir) == 0,
+						FUZZ_EXPECT(coh_sync_for_device(&dev, b, 0, len, dir) == 0,
 						       "first sync_for_device failed");
-					EXPECT(b >= (uintptr_t)arena && b + len <= (uintptr_t)arena + sizeof(arena),
+					FUZZ_EXPECT(b >= (uintptr_t)arena && b + len <= (uintptr_t)arena + sizeof(arena),
 					       "bus address outside memory");
-					EXPECT(b + len - 1 <= dev.dma_mask, "bus address beyond the mask");
+					FUZZ_EXPECT(b + len - 1 <= dev.dma_mask, "bus address beyond the mask");
 				}
 			}
 		} else if (e->live == 1 && op < 70) {
@@ -206,9 +181,9 @@ static int run(uint64_t seed, int steps)
 			size_t off = rnd((uint32_t)e->len), n = 1 + rnd((uint32_t)(e->len - off));
 
 			device_roundtrip(e, off, n, seed, step);
-			EXPECT(coh_sync_for_cpu(&dev, e->bus, off, e->len - off + 1, e->dir) == -COH_ERANGE,
+			FUZZ_EXPECT(coh_sync_for_cpu(&dev, e->bus, off, e->len - off + 1, e->dir) == -COH_ERANGE,
 			       "sync past the end accepted");
-			EXPECT(coh_sync_for_cpu(&dev, e->bus, 0, 1, (enum coh_dir)((e->dir + 1) % 3)) == -COH_EINVAL,
+			FUZZ_EXPECT(coh_sync_for_cpu(&dev, e->bus, 0, 1, (enum coh_dir)((e->dir + 1) % 3)) == -COH_EINVAL,
 			       "sync with the wrong direction accepted");
 		} else if (e->live == 1) {
 			/* unmap: right, or with a wrong size or direction (ended anyway) */
@@ -217,57 +192,46 @@ static int run(uint64_t seed, int steps)
 			enum coh_dir dir = wrong == 1 ? (enum coh_dir)((e->dir + 1) % 3) : e->dir;
 			int rc = coh_unmap_single_attrs(&dev, e->bus, len, dir, e->attrs);
 
-			EXPECT(rc == (wrong <= 1 ? -COH_EINVAL : 0), "unmap returned the wrong code");
+			FUZZ_EXPECT(rc == (wrong <= 1 ? -COH_EINVAL : 0), "unmap returned the wrong code");
 			e->live = 0;
 			model_live--;
-			EXPECT(coh_unmap_single(&dev, e->bus, e->len, e->dir) == -COH_EINVAL,
+			FUZZ_EXPECT(coh_unmap_single(&dev, e->bus, e->len, e->dir) == -COH_EINVAL,
 			       "double unmap accepted");
-			EXPECT(canaries_ok(i), "bytes outside the buffer written");
+			FUZZ_EXPECT(canaries_ok(i), "bytes outside the buffer written");
 		} else if (e->live > 1) {
-			EXPECT(coh_sync_sg_for_cpu(&dev, e->sg, e->nsg, e->dir) == 0, "SG sync failed");
-			EXPECT(coh_unmap_sg(&dev, e->sg, e->nsg, e->dir) == 0, "SG unmap failed");
+			FUZZ_EXPECT(coh_sync_sg_for_cpu(&dev, e->sg, e->nsg, e->dir) == 0, "SG sync failed");
+			FUZZ_EXPECT(coh_unmap_sg(&dev, e->sg, e->nsg, e->dir) == 0, "SG unmap failed");
 			e->live = 0;
 			model_live -= (size_t)e->nsg;
-			EXPECT(canaries_ok(i), "bytes outside an SG buffer written");
+			FUZZ_EXPECT(canaries_ok(i), "bytes outside an SG buffer written");
 		} else {
 			/* an address nobody mapped */
-			EXPECT(coh_unmap_single(&dev, (uintptr_t)slot_base(i) + 1 + rnd(64), 16,
+			FUZZ_EXPECT(coh_unmap_single(&dev, (uintptr_t)slot_base(i) + 1 + rnd(64), 16,
 						COH_TO_DEVICE) == -COH_EINVAL || e->live,
 			       "unmap of an unmapped address accepted");
 		}
-		EXPECT(coh_stream_live(&st) == model_live, "record count differs from the model");
-		if (fails > 10)
+		FUZZ_EXPECT(coh_stream_live(&st) == model_live, "record count differs from the model");
+		if (fuzz_fails > 10)
 			break;
 	}
 	for (int i = 0; i < NSLOT; i++) {
 		struct ent *e = &ents[i];
 
 		if (e->live == 1)
-			EXPECT(coh_unmap_single_attrs(&dev, e->bus, e->len, e->dir, e->attrs) == 0,
+			FUZZ_EXPECT(coh_unmap_single_attrs(&dev, e->bus, e->len, e->dir, e->attrs) == 0,
 			       "final unmap failed");
 		else if (e->live > 1)
-			EXPECT(coh_unmap_sg(&dev, e->sg, e->nsg, e->dir) == 0, "final SG unmap failed");
-		EXPECT(canaries_ok(i), "bytes outside a buffer written (end)");
+			FUZZ_EXPECT(coh_unmap_sg(&dev, e->sg, e->nsg, e->dir) == 0, "final SG unmap failed");
+		FUZZ_EXPECT(canaries_ok(i), "bytes outside a buffer written (end)");
 	}
-	EXPECT(coh_stream_live(&st) == 0, "records left at the end");
-	EXPECT(st.b_free == st.b_ngran, "bounce granules leaked");
-	EXPECT(coh_device_teardown(&dev) == 0, "teardown refused");
-	EXPECT(maps_ok > (unsigned long)steps / 20, "too few mappings succeeded to mean anything");
-	return fails ? -1 : 0;
+	FUZZ_EXPECT(coh_stream_live(&st) == 0, "records left at the end");
+	FUZZ_EXPECT(st.b_free == st.b_ngran, "bounce granules leaked");
+	FUZZ_EXPECT(coh_device_teardown(&dev) == 0, "teardown refused");
+	FUZZ_EXPECT(maps_ok > (unsigned long)steps / 20, "too few mappings succeeded to mean anything");
+	return fuzz_fails ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	int seeds = argc > 1 ? atoi(argv[1]) : 200;
-	int steps = argc > 2 ? atoi(argv[2]) : 2000;
-	int bad = 0;
-
-	rec_hw_line = 64;
-	coh_set_cache_line_size(64);
-	coh_set_diag_handler(diag);
-	for (int s = 1; s <= seeds && !bad; s++)
-		bad = run((uint64_t)s, steps) != 0;
-	printf("stream-fuzz: %d seed(s) x %d steps: %s (%lu diagnostics for the bad calls)\n",
-	       seeds, steps, bad ? "FAILED" : "ok", diags);
-	return bad;
+	return fuzz_main(argc, argv, 200, 2000, run);
 }

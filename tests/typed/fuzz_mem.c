@@ -19,6 +19,9 @@
 #include "coherent/coherent.h"
 #include "harness.h"
 
+#define FUZZ_NAME "typed-fuzz"
+#include "fuzz.h"
+
 TH_DEFINE_COUNTERS;
 
 #define RSZ (256u << 10)
@@ -44,32 +47,6 @@ struct h {
 	uint32_t tag;			/* what its words hold */
 };
 static struct h hs[NH];
-static unsigned long diags;
-static uint64_t rs;
-static int fails;
-
-static void diag(const struct coh_where *w, const char *m, int e)
-{
-	(void)w;
-	(void)m;
-	(void)e;
-	diags++;
-}
-
-static uint32_t rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return n ? (uint32_t)(rs % n) : 0;
-}
-
-#define EXPECT(cond, what)                                                     \
-	do {                                                                   \
-		if (!(cond) && fails++ < 10)                                   \
-			printf("typed-fuzz: seed %llu step %d slot %d: %s\n",  \
-			       (unsigned long long)seed, step, i, what);        \
-	} while (0)
 
 /* [cpu, cpu+size) of a live entry, for the overlap check */
 static void span(const struct h *e, uintptr_t *s, size_t *n)
@@ -132,7 +109,7 @@ static int run(uint64_t seed, int steps)
 	int step = 0, i = -1;
 	unsigned long ok_allocs = 0;
 
-	rs = seed * 0x9E3779B97F4A7C15ull + 7;
+	fuzz_seed(seed, 7);
 	memset(hs, 0, sizeof(hs));
 	if (coh_region_add(&rlow, rlow_mem, LOW_PHYS, RSZ, 0) ||
 	    coh_region_add(&rhigh, rhigh_mem, HIGH_PHYS, RSZ,
@@ -165,13 +142,13 @@ static int run(uint64_t seed, int steps)
 			} else if (kind == 1) {
 				rc = coh_box_alloc(&e->s, e->dev, count, attrs);
 				if (!rc) {
-					EXPECT(coh_bus(&e->s) == COH_BUS_ERROR, "a box has a bus address");
+					FUZZ_EXPECT(coh_bus(&e->s) == COH_BUS_ERROR, "a box has a bus address");
 					for (size_t k = 0; k < count; k++)
 						coh_box_init_at(&e->s, k, e->tag + (uint32_t)k);
-					EXPECT(coh_box_init_at(&e->s, count, 1u) == -COH_ERANGE,
+					FUZZ_EXPECT(coh_box_init_at(&e->s, count, 1u) == -COH_ERANGE,
 					       "box init past the end accepted");
 					rc = coh_box_share(&e->s);
-					EXPECT(rc == 0, "box share failed");
+					FUZZ_EXPECT(rc == 0, "box share failed");
 				}
 			} else if (kind == 2) {
 				rc = coh_alloc_devmem(&e->dm, e->dev, count, attrs & ~COH_ATTR_UNCACHED);
@@ -182,32 +159,32 @@ static int run(uint64_t seed, int steps)
 						     16u << rnd(3), rnd(2) ? 0 : 4096, 8);
 			}
 			if (kind == 3) {	/* a pool has no attributes; zero block size */
-				EXPECT(count ? rc == 0 || rc == -COH_ENOMEM || rc == -COH_ERANGE :
+				FUZZ_EXPECT(count ? rc == 0 || rc == -COH_ENOMEM || rc == -COH_ERANGE :
 					       rc == -COH_EINVAL, "pool create: wrong code");
 			} else if (attrs & ~(unsigned)COH_ATTR_UNCACHED || !count ||
 				   count == SIZE_MAX / 2) {
 				/* refused: bad bits or zero size (-EINVAL), a size that
 				 * overflows (-EOVERFLOW), or one no region holds */
-				EXPECT(rc == -COH_EINVAL || rc == -COH_EOVERFLOW ||
+				FUZZ_EXPECT(rc == -COH_EINVAL || rc == -COH_EOVERFLOW ||
 				       (count == SIZE_MAX / 2 && (rc == -COH_ENOMEM || rc == -COH_ERANGE)),
 				       "bad allocation: wrong code");
-				EXPECT(rc != 0, "bad allocation accepted");
+				FUZZ_EXPECT(rc != 0, "bad allocation accepted");
 			} else {
-				EXPECT(rc == 0 || rc == -COH_ENOMEM || rc == -COH_ERANGE,
+				FUZZ_EXPECT(rc == 0 || rc == -COH_ENOMEM || rc == -COH_ERANGE,
 				       "valid allocation: unexpected code");
 			}
 			if (rc) {
 				/* a refused allocation keeps nothing */
-				EXPECT(coh_region_free_bytes(&rlow) + coh_region_free_bytes(&rhigh) == before,
+				FUZZ_EXPECT(coh_region_free_bytes(&rlow) + coh_region_free_bytes(&rhigh) == before,
 				       "a failed allocation kept memory");
 				memset(e, 0, sizeof(*e));
 				continue;
 			}
 			ok_allocs++;
 			e->kind = kind == 0 ? SHARED : kind == 1 ? BOX : kind == 2 ? DEVMEM : POOL;
-			EXPECT(placed_ok(i), "allocation misplaced (alignment, region, mask or overlap)");
+			FUZZ_EXPECT(placed_ok(i), "allocation misplaced (alignment, region, mask or overlap)");
 			if (e->kind == SHARED) {
-				EXPECT(coh_read(&e->s, [count - 1]) == 0, "not zeroed");
+				FUZZ_EXPECT(coh_read(&e->s, [count - 1]) == 0, "not zeroed");
 				fill(e);
 			}
 		} else if (e->kind == SHARED || e->kind == BOX) {
@@ -216,91 +193,80 @@ static int run(uint64_t seed, int steps)
 			unsigned char buf[64];
 
 			if (op < 30) {
-				EXPECT(intact(e), "contents changed behind the handle's back");
-				EXPECT(coh_try_write(&e->s, [n + rnd(4)], 5u) == -COH_ERANGE,
+				FUZZ_EXPECT(intact(e), "contents changed behind the handle's back");
+				FUZZ_EXPECT(coh_try_write(&e->s, [n + rnd(4)], 5u) == -COH_ERANGE,
 				       "write past the end accepted");
-				EXPECT(coh_try_read(&e->s, [n], &v) == -COH_ERANGE, "read past the end accepted");
-				EXPECT(coh_dump(&e->s, (long)coh_size(&e->s), buf, sizeof(buf)) == 0,
+				FUZZ_EXPECT(coh_try_read(&e->s, [n], &v) == -COH_ERANGE, "read past the end accepted");
+				FUZZ_EXPECT(coh_dump(&e->s, (long)coh_size(&e->s), buf, sizeof(buf)) == 0,
 				       "dump at the end returned bytes");
-				EXPECT(coh_dump(&e->s, -1, buf, sizeof(buf)) < 0, "negative dump offset accepted");
-				EXPECT(coh_dump(&e->s, 0, buf, 4) == 4 && !memcmp(buf, &e->tag, 4),
+				FUZZ_EXPECT(coh_dump(&e->s, -1, buf, sizeof(buf)) < 0, "negative dump offset accepted");
+				FUZZ_EXPECT(coh_dump(&e->s, 0, buf, 4) == 4 && !memcmp(buf, &e->tag, 4),
 				       "dump of the first word wrong");
 			} else {
-				EXPECT(intact(e), "contents changed before free");
-				EXPECT(coh_free(&e->s) == 0, "free failed");
+				FUZZ_EXPECT(intact(e), "contents changed before free");
+				FUZZ_EXPECT(coh_free(&e->s) == 0, "free failed");
 #if COH_DEBUG
-				EXPECT(coh_free(&e->s) == -COH_EINVAL, "double free accepted");
+				FUZZ_EXPECT(coh_free(&e->s) == -COH_EINVAL, "double free accepted");
 #endif
 				memset(e, 0, sizeof(*e));
 			}
 		} else if (e->kind == DEVMEM) {
-			EXPECT(coh_free(&e->dm) == 0, "devmem free failed");
+			FUZZ_EXPECT(coh_free(&e->dm) == 0, "devmem free failed");
 			memset(e, 0, sizeof(*e));
 		} else if (e->kind == POOL) {
 			int k = (int)rnd(8);
 
 			if (op < 60 && !e->blk[k]) {
 				e->blk[k] = coh_pool_alloc(&e->pool, &e->blk_bus[k]);
-				EXPECT(e->blk[k] != NULL, "pool block refused with blocks free");
-				EXPECT(!e->blk[k] || e->blk_bus[k] % 16 == 0, "pool block misaligned");
+				FUZZ_EXPECT(e->blk[k] != NULL, "pool block refused with blocks free");
+				FUZZ_EXPECT(!e->blk[k] || e->blk_bus[k] % 16 == 0, "pool block misaligned");
 			} else if (op < 80 && e->blk[k]) {
-				EXPECT(coh_pool_free(&e->pool, e->blk[k]) == 0, "pool free failed");
-				EXPECT(coh_pool_free(&e->pool, e->blk[k]) == -COH_EINVAL,
+				FUZZ_EXPECT(coh_pool_free(&e->pool, e->blk[k]) == 0, "pool free failed");
+				FUZZ_EXPECT(coh_pool_free(&e->pool, e->blk[k]) == -COH_EINVAL,
 				       "pool double free accepted");
 				e->blk[k] = NULL;
 			} else if (op < 85) {
-				EXPECT(coh_pool_free(&e->pool, rlow_mem + 3) == -COH_EINVAL,
+				FUZZ_EXPECT(coh_pool_free(&e->pool, rlow_mem + 3) == -COH_EINVAL,
 				       "foreign pointer returned to a pool");
 			} else {
 				int held = 0;
 
 				for (int b = 0; b < 8; b++)
 					held += e->blk[b] != NULL;
-				EXPECT(coh_pool_destroy(&e->pool) == (held ? -COH_EBUSY : 0),
+				FUZZ_EXPECT(coh_pool_destroy(&e->pool) == (held ? -COH_EBUSY : 0),
 				       "pool destroy: wrong code");
 				if (!held)
 					memset(e, 0, sizeof(*e));
 			}
 		}
-		if (fails > 10)
+		if (fuzz_fails > 10)
 			break;
 	}
 	for (i = 0; i < NH; i++) {
 		struct h *e = &hs[i];
 
 		if (e->kind == SHARED || e->kind == BOX) {
-			EXPECT(intact(e), "contents changed (end)");
-			EXPECT(coh_free(&e->s) == 0, "final free failed");
+			FUZZ_EXPECT(intact(e), "contents changed (end)");
+			FUZZ_EXPECT(coh_free(&e->s) == 0, "final free failed");
 		} else if (e->kind == DEVMEM) {
-			EXPECT(coh_free(&e->dm) == 0, "final devmem free failed");
+			FUZZ_EXPECT(coh_free(&e->dm) == 0, "final devmem free failed");
 		} else if (e->kind == POOL) {
 			for (int b = 0; b < 8; b++)
 				if (e->blk[b])
 					coh_pool_free(&e->pool, e->blk[b]);
-			EXPECT(coh_pool_destroy(&e->pool) == 0, "final pool destroy failed");
+			FUZZ_EXPECT(coh_pool_destroy(&e->pool) == 0, "final pool destroy failed");
 		}
 	}
-	EXPECT(coh_region_free_bytes(&rlow) == free_low, "low region not whole again");
-	EXPECT(coh_region_free_bytes(&rhigh) == free_high, "high region not whole again");
-	EXPECT(coh_device_leaks(&d32) == 0 && coh_device_leaks(&d64) == 0, "leaks reported");
-	EXPECT(ok_allocs > (unsigned long)steps / 20, "too few allocations succeeded");
+	FUZZ_EXPECT(coh_region_free_bytes(&rlow) == free_low, "low region not whole again");
+	FUZZ_EXPECT(coh_region_free_bytes(&rhigh) == free_high, "high region not whole again");
+	FUZZ_EXPECT(coh_device_leaks(&d32) == 0 && coh_device_leaks(&d64) == 0, "leaks reported");
+	FUZZ_EXPECT(ok_allocs > (unsigned long)steps / 20, "too few allocations succeeded");
 	coh_region_remove(&rlow);
 	coh_region_remove(&rhigh);
-	return fails ? -1 : 0;
+	return fuzz_fails ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	int seeds = argc > 1 ? atoi(argv[1]) : 200;
-	int steps = argc > 2 ? atoi(argv[2]) : 2000;
-	int bad = 0;
-
-	rec_hw_line = 64;
-	coh_set_cache_line_size(64);
-	coh_set_diag_handler(diag);
-	for (int s = 1; s <= seeds && !bad; s++)
-		bad = run((uint64_t)s, steps) != 0;
-	printf("typed-fuzz: %d seed(s) x %d steps: %s (%lu diagnostics for the bad calls)\n",
-	       seeds, steps, bad ? "FAILED" : "ok", diags);
-	return bad;
+	return fuzz_main(argc, argv, 200, 2000, run);
 }

@@ -19,6 +19,9 @@
 #include "coherent/coherent.h"
 #include "harness.h"
 
+#define FUZZ_NAME "ring-fuzz"
+#include "fuzz.h"
+
 TH_DEFINE_COUNTERS;
 
 #define RSZ (128u << 10)
@@ -27,37 +30,11 @@ TH_DEFINE_COUNTERS;
 static unsigned char mem[RSZ] __attribute__((aligned(4096)));
 static struct coh_region reg;
 static struct coh_device dev;
-static uint64_t rs;
-static int fails;
 static unsigned long n_posts, n_reaps, n_runs;
-static unsigned long diags;
 
 struct desc {
 	uint32_t a, b, c, ctrl;
 };
-
-static void diag(const struct coh_where *w, const char *m, int e)
-{
-	(void)w;
-	(void)m;
-	(void)e;
-	diags++;
-}
-
-static uint32_t rnd(uint32_t n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return n ? (uint32_t)(rs % n) : 0;
-}
-
-#define EXPECT(cond, what)                                                     \
-	do {                                                                   \
-		if (!(cond) && fails++ < 10)                                   \
-			printf("ring-fuzz: seed %llu step %d: %s\n",            \
-			       (unsigned long long)seed, step, what);           \
-	} while (0)
 
 static int run(uint64_t seed, int steps)
 {
@@ -69,7 +46,7 @@ static int run(uint64_t seed, int steps)
 	int step = 0, made;
 	unsigned int rflags;
 
-	rs = seed * 0x9E3779B97F4A7C15ull + 3;
+	fuzz_seed(seed, 3);
 	rflags = rnd(2) ? COH_REGION_UNCACHED : 0;
 	if (coh_region_add(&reg, mem, 0x10000000ull, RSZ, rflags)) {
 		printf("ring-fuzz: seed %llu: region refused\n", (unsigned long long)seed);
@@ -104,10 +81,10 @@ static int run(uint64_t seed, int steps)
 			int rc = coh_ring_post(&r, &d);
 
 			if (posted == count) {
-				EXPECT(rc == -COH_EAGAIN, "post to a full ring accepted");
+				FUZZ_EXPECT(rc == -COH_EAGAIN, "post to a full ring accepted");
 			} else {
-				EXPECT(rc == (int)head, "post returned the wrong slot");
-				EXPECT((((struct desc *)(base + (size_t)head * coh_ring_stride(&r)))->ctrl & OWN),
+				FUZZ_EXPECT(rc == (int)head, "post returned the wrong slot");
+				FUZZ_EXPECT((((struct desc *)(base + (size_t)head * coh_ring_stride(&r)))->ctrl & OWN),
 				       "posted slot without OWN");
 				head = (head + 1) % count;
 				posted++;
@@ -133,21 +110,21 @@ static int run(uint64_t seed, int steps)
 
 			memcpy(&now, base + tail * coh_ring_stride(&r), sizeof(now));
 			if (!posted) {
-				EXPECT(rc == -COH_EAGAIN, "reap of an empty ring returned a slot");
+				FUZZ_EXPECT(rc == -COH_EAGAIN, "reap of an empty ring returned a slot");
 			} else if (now.ctrl & OWN) {
-				EXPECT(rc == -COH_EAGAIN, "reap returned a slot the device still owns");
+				FUZZ_EXPECT(rc == -COH_EAGAIN, "reap returned a slot the device still owns");
 			} else {
-				EXPECT(rc == (int)tail, "reap returned another slot than the oldest posted");
-				EXPECT(!memcmp(&out, &now, sizeof(out)), "reap copied other bytes than the slot's");
+				FUZZ_EXPECT(rc == (int)tail, "reap returned another slot than the oldest posted");
+				FUZZ_EXPECT(!memcmp(&out, &now, sizeof(out)), "reap copied other bytes than the slot's");
 				tail = (tail + 1) % count;
 				posted--;
 				n_reaps++;
 			}
 		} else if (op < 97) {
-			EXPECT(coh_ring_destroy(&r) == (posted ? -COH_EBUSY : 0),
+			FUZZ_EXPECT(coh_ring_destroy(&r) == (posted ? -COH_EBUSY : 0),
 			       "destroy: wrong code");
 			if (!posted) {
-				EXPECT(coh_ring_create(&r, &dev, count, struct desc, ctrl, OWN, attrs) == 0,
+				FUZZ_EXPECT(coh_ring_create(&r, &dev, count, struct desc, ctrl, OWN, attrs) == 0,
 				       "re-create failed");
 				base = (unsigned char *)r.mem.cpu_;
 				memset(base + count * coh_ring_stride(&r), 0xA7,
@@ -155,39 +132,31 @@ static int run(uint64_t seed, int steps)
 				head = tail = 0;
 			}
 		} else {
-			EXPECT(coh_ring_reset(&r) == 0, "reset failed");
+			FUZZ_EXPECT(coh_ring_reset(&r) == 0, "reset failed");
 			posted = head = tail = 0;
 		}
-		EXPECT(coh_ring_pending(&r) == posted, "pending differs from the model");
-		EXPECT(coh_ring_space(&r) == count - posted, "space differs from the model");
-		EXPECT(coh_ring_next(&r) == head, "next slot differs from the model");
+		FUZZ_EXPECT(coh_ring_pending(&r) == posted, "pending differs from the model");
+		FUZZ_EXPECT(coh_ring_space(&r) == count - posted, "space differs from the model");
+		FUZZ_EXPECT(coh_ring_next(&r) == head, "next slot differs from the model");
 		for (size_t g = count * coh_ring_stride(&r); g < r.mem.span; g++)
 			if (base[g] != 0xA7) {
-				EXPECT(0, "bytes after the ring written");
+				FUZZ_EXPECT(0, "bytes after the ring written");
 				break;
 			}
-		if (fails > 10)
+		if (fuzz_fails > 10)
 			break;
 	}
-	EXPECT(coh_ring_reset(&r) == 0 && coh_ring_destroy(&r) == 0, "final teardown failed");
-	EXPECT(coh_region_free_bytes(&reg) == free_before, "region not whole again");
-	EXPECT(coh_device_leaks(&dev) == 0, "leaks");
+	FUZZ_EXPECT(coh_ring_reset(&r) == 0 && coh_ring_destroy(&r) == 0, "final teardown failed");
+	FUZZ_EXPECT(coh_region_free_bytes(&reg) == free_before, "region not whole again");
+	FUZZ_EXPECT(coh_device_leaks(&dev) == 0, "leaks");
 	coh_region_remove(&reg);
-	return fails ? -1 : 0;
+	return fuzz_fails ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	int seeds = argc > 1 ? atoi(argv[1]) : 300;
-	int steps = argc > 2 ? atoi(argv[2]) : 3000;
-	int bad = 0;
+	int rc = fuzz_main(argc, argv, 300, 3000, run);
 
-	rec_hw_line = 64;
-	coh_set_cache_line_size(64);
-	coh_set_diag_handler(diag);
-	for (int s = 1; s <= seeds && !bad; s++)
-		bad = run((uint64_t)s, steps) != 0;
-	printf("ring-fuzz: %d seed(s) x %d steps: %s (%lu rings driven, %lu posts, %lu reaps)\n",
-	       seeds, steps, bad ? "FAILED" : "ok", n_runs, n_posts, n_reaps);
-	return bad;
+	printf("ring-fuzz: %lu rings driven, %lu posts, %lu reaps\n", n_runs, n_posts, n_reaps);
+	return rc;
 }
