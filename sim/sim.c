@@ -740,6 +740,20 @@ void coh_arch_op_end(int op)
 	S.op = 0;
 }
 
+/*
+ * The next entry of a bounded table kept in order (pend, hist): when it is
+ * full the oldest entry is retired first, which keeps the order and so can
+ * only miss a report, never invent one.
+ */
+static void *table_push(void *tab, unsigned *n, unsigned max, size_t size)
+{
+	if (*n == max) {
+		memmove(tab, (char *)tab + size, (max - 1) * size);
+		(*n)--;
+	}
+	return (char *)tab + (size_t)(*n)++ * size;
+}
+
 /* ------------------------------------------------------ store ordering */
 
 /*
@@ -769,13 +783,8 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 	S.seq++;
 	for (size_t off = 0; off < n; off += PEND_BYTES) {
 		size_t k = n - off < PEND_BYTES ? n - off : PEND_BYTES;
-		struct pend *e;
+		struct pend *e = table_push(S.pend, &S.npend, PEND_MAX, sizeof(S.pend[0]));
 
-		if (S.npend == PEND_MAX) {
-			memmove(S.pend, S.pend + 1, (PEND_MAX - 1) * sizeof(S.pend[0]));
-			S.npend--;
-		}
-		e = &S.pend[S.npend++];
 		e->a = a + off;
 		e->n = (uint16_t)k;
 		e->seq = S.seq;
@@ -946,13 +955,8 @@ static void hist_add(const struct coh_device *dev, uintptr_t p,
 	S.dseq++;
 	for (size_t off = 0; off < len; off += HIST_BYTES) {
 		size_t k = len - off < HIST_BYTES ? len - off : HIST_BYTES;
-		struct hist *h;
+		struct hist *h = table_push(S.hist, &S.nhist, HIST_MAX, sizeof(S.hist[0]));
 
-		if (S.nhist == HIST_MAX) {
-			memmove(S.hist, S.hist + 1, (HIST_MAX - 1) * sizeof(S.hist[0]));
-			S.nhist--;
-		}
-		h = &S.hist[S.nhist++];
 		h->a = p + off;
 		h->n = (uint16_t)k;
 		h->seq = S.dseq;
