@@ -80,7 +80,7 @@ int coh_ring_post_at(struct coh_ring *r, const void *desc,
 {
 	uintptr_t s;
 	uint32_t own;
-	size_t line = coh_cache_line_size();
+	size_t line = coh__line_size();
 	uintptr_t own_line;
 
 	coh__api_check(r && desc && r->count, where, COH_EINVAL,

@@ -189,6 +189,8 @@ size_t coh_stream_live(const struct coh_stream *s)
 	return n;
 }
 
+#if COH_DEBUG
+/* the checker (check.c) marks a record whose mapping result was tested */
 void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint32_t flag)
 {
 	struct coh_map_rec r;
@@ -197,6 +199,7 @@ void coh__rec_mark(struct coh_stream *s, coh_bus_t bus, uint32_t flag)
 	if (i >= 0)
 		__atomic_fetch_or(&s->rec[i].flags, flag, __ATOMIC_RELAXED);
 }
+#endif
 
 /* ---- bounce pool: first fit from a moving hint over a granule bitmap */
 
@@ -791,28 +794,28 @@ static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
 	return rc;
 }
 
-int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
-			size_t len, enum coh_dir dir,
-			const struct coh_where *where)
+static int coh__sync_single(struct coh_device *dev, coh_bus_t bus, size_t off,
+			    size_t len, int dir, int kind,
+			    const struct coh_where *where)
 {
 	struct coh_stream *s;
 	int rc = coh__stream_of(dev, &s, where);
 
-	if (rc)
-		return rc;
-	return coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_CPU, where);
+	return rc ? rc : coh__sync_one(dev, s, bus, off, len, dir, kind, where);
+}
+
+int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
+			size_t len, enum coh_dir dir,
+			const struct coh_where *where)
+{
+	return coh__sync_single(dev, bus, off, len, (int)dir, COH__SYNC_CPU, where);
 }
 
 int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 			   size_t len, enum coh_dir dir,
 			   const struct coh_where *where)
 {
-	struct coh_stream *s;
-	int rc = coh__stream_of(dev, &s, where);
-
-	if (rc)
-		return rc;
-	return coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_DEV, where);
+	return coh__sync_single(dev, bus, off, len, (int)dir, COH__SYNC_DEV, where);
 }
 
 /* ---- scatter-gather */
