@@ -12,11 +12,10 @@
 
 /* ---- checker: live allocations, by slot and generation ------------------- */
 
-#if !defined(COH_CHECK_MAX_ALLOCS)
-#define COH_CHECK_MAX_ALLOCS 512
-#endif
-
 #if COH_DEBUG
+_Static_assert(COH_CHECK_MAX_ALLOCS >= 1 && COH_CHECK_MAX_ALLOCS <= 4095,
+	       "COH_CHECK_MAX_ALLOCS: 1 to 4095 (a 12-bit slot in the cookie)");
+
 struct coh__live {
 	uintptr_t cpu;
 	size_t size;

@@ -83,6 +83,16 @@
  * is full, that is reported and the extra range goes unchecked: coh_free()
  * may then free it without refusing.
  */
+/*
+ * Debug checker (COH_DEBUG): live typed allocations it tracks (double
+ * free, use after free, leaks at coh_device_leaks()).  When it is full,
+ * that is reported and the extra allocations go unchecked.  At most 4095
+ * (the slot is 12 bits of the handle's cookie).
+ */
+#if !defined(COH_CHECK_MAX_ALLOCS)
+#define COH_CHECK_MAX_ALLOCS 512
+#endif
+
 #if !defined(COH_CHECK_GIVES)
 #define COH_CHECK_GIVES 512
 #endif
