@@ -153,8 +153,8 @@ static bool coh__chk_tracks_lines(const struct coh_device *dev,
 
 void coh__chk_map(struct coh_device *dev, const struct coh_map_rec *r)
 {
-	size_t line = coh_cache_line_size(), i, slot = COH_CHECK_MAPS;
-	uintptr_t lm = (line ? line : COH_MAX_LINE) - 1;
+	size_t i, slot = COH_CHECK_MAPS;
+	uintptr_t lm = coh__line_or_max() - 1;
 	uintptr_t s = r->cpu & ~lm, e = ((r->cpu + r->len - 1) | lm);
 	struct coh__chk_ent other = { 0 };
 	bool share = false, full;

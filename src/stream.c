@@ -406,13 +406,6 @@ int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where
 
 /* ---- maintenance by direction */
 
-static size_t coh__line_or_max(void)
-{
-	size_t l = coh__line_size();
-
-	return l ? l : COH_MAX_LINE;
-}
-
 /* CPU -> device: TO_DEVICE cleans, the others clean and invalidate. */
 static int coh__to_dev(struct coh_device *dev, uintptr_t p, size_t len,
 		       int dir)

@@ -13,6 +13,14 @@
 #define COH__REC_CHECKED   (1u << 2) /* coh_mapping_error() saw it */
 #define COH__REC_NAGGED    (1u << 3) /* missing check already reported */
 
+/* The line size edges and sharing are judged by; the largest when unknown. */
+static inline size_t coh__line_or_max(void)
+{
+	size_t l = coh__line_size();
+
+	return l ? l : COH_MAX_LINE;
+}
+
 #define COH__DIR_OK(dir)                                                       \
 	((dir) == COH_TO_DEVICE || (dir) == COH_FROM_DEVICE ||                 \
 	 (dir) == COH_BIDIRECTIONAL)
