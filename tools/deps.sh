@@ -43,6 +43,9 @@ else
 fi
 echo "deps: installing $need"
 # shellcheck disable=SC2086
-$as env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+# several builds may install at once (parallel checkouts): wait for dpkg's lock
+lock="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$as env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >/dev/null
+$as env DEBIAN_FRONTEND=noninteractive apt-get $lock update -q >/dev/null
+# shellcheck disable=SC2086
+$as env DEBIAN_FRONTEND=noninteractive apt-get $lock install -y -q --no-install-recommends $need >/dev/null
