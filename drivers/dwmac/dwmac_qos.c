@@ -212,8 +212,9 @@ static uint32_t mdio_cmd(unsigned int phy, unsigned int reg, uint32_t goc)
 	       goc | QOS_MDIO_GB;
 }
 
-static int qos_mdio_read(struct dwmac *d, unsigned int phy, unsigned int reg,
-			 uint16_t *val, const struct coh_poll *poll)
+/* one clause-22 transfer: wait idle, (data,) command, wait done */
+static int mdio_xfer(struct dwmac *d, unsigned int phy, unsigned int reg, uint32_t goc,
+		     const uint16_t *data, const struct coh_poll *poll)
 {
 	int rc;
 
@@ -222,27 +223,26 @@ static int qos_mdio_read(struct dwmac *d, unsigned int phy, unsigned int reg,
 	rc = dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
 	if (rc)
 		return rc;
-	wr(d, QOS_MAC_MDIO_ADDRESS, mdio_cmd(phy, reg, QOS_MDIO_GOC_READ));
-	rc = dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
-	if (rc)
-		return rc;
-	*val = (uint16_t)(rd(d, QOS_MAC_MDIO_DATA) & QOS_MDIO_GD_MASK);
-	return 0;
+	if (data)
+		wr(d, QOS_MAC_MDIO_DATA, *data);
+	wr(d, QOS_MAC_MDIO_ADDRESS, mdio_cmd(phy, reg, goc));
+	return dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
+}
+
+static int qos_mdio_read(struct dwmac *d, unsigned int phy, unsigned int reg,
+			 uint16_t *val, const struct coh_poll *poll)
+{
+	int rc = mdio_xfer(d, phy, reg, QOS_MDIO_GOC_READ, NULL, poll);
+
+	if (!rc)
+		*val = (uint16_t)(rd(d, QOS_MAC_MDIO_DATA) & QOS_MDIO_GD_MASK);
+	return rc;
 }
 
 static int qos_mdio_write(struct dwmac *d, unsigned int phy, unsigned int reg,
 			  uint16_t val, const struct coh_poll *poll)
 {
-	int rc;
-
-	if (phy > 31 || reg > 31)
-		return -COH_EINVAL;
-	rc = dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
-	if (rc)
-		return rc;
-	wr(d, QOS_MAC_MDIO_DATA, val);
-	wr(d, QOS_MAC_MDIO_ADDRESS, mdio_cmd(phy, reg, QOS_MDIO_GOC_WRITE));
-	return dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
+	return mdio_xfer(d, phy, reg, QOS_MDIO_GOC_WRITE, &val, poll);
 }
 
 static void qos_set_loopback(struct dwmac *d, bool on)
