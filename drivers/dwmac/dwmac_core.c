@@ -103,6 +103,9 @@ static int rx_refill(struct dwmac *d, size_t n)
 		size_t k = n < RX_CHUNK ? n : RX_CHUNK;
 		size_t room = coh_ring_space(&d->rx);
 
+		/* one slot stays unarmed: a tail pointer equal to the current one means idle */
+		room = room > 1 ? room - 1 : 0;
+
 		if (k > room)
 			k = room;
 		if (!k)

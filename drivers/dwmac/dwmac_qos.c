@@ -135,7 +135,8 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	wr(d, QOS_MTL_RXQ0_OPERATION_MODE, QOS_MTL_RXQ_RSF);
 	wr(d, QOS_MAC_RXQ_CTRL0, QOS_MAC_RXQ0EN_DCB);
 	/* 1000 Mb/s full duplex until adjust_link says otherwise */
-	wr(d, QOS_MAC_CONFIG, QOS_MAC_CONFIG_DM);
+	/* the FCS is the MAC's business: strip it from received type frames */
+	wr(d, QOS_MAC_CONFIG, QOS_MAC_CONFIG_DM | QOS_MAC_CONFIG_CST);
 	wr(d, QOS_MAC_PACKET_FILTER, 0);
 	return 0;
 }

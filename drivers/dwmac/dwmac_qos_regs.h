@@ -27,7 +27,8 @@
 #define  QOS_MAC_CONFIG_FES	QOS_BIT(14)	/* 100M (with PS) / 2.5G */
 #define  QOS_MAC_CONFIG_PS	QOS_BIT(15)	/* port select: 10/100 (MII) */
 #define  QOS_MAC_CONFIG_JE	QOS_BIT(16)	/* jumbo frames */
-#define  QOS_MAC_CONFIG_ACS	QOS_BIT(20)	/* strip pad/FCS */
+#define  QOS_MAC_CONFIG_ACS	QOS_BIT(20)	/* strip pad/FCS of length frames */
+#define  QOS_MAC_CONFIG_CST	QOS_BIT(21)	/* strip the FCS of type frames */
 #define QOS_MAC_PACKET_FILTER	0x0008
 #define  QOS_MAC_PF_PR		QOS_BIT(0)	/* promiscuous */
 #define QOS_MAC_RXQ_CTRL0	0x00a0
