@@ -29,9 +29,10 @@
  *       posts the descriptors (first one handed over last), rings the
  *       doorbell.  The caller must not write the bytes until the frame is
  *       reclaimed (cfg.tx_done is called, or dwmac_tx_reclaim() counts it).
- *   RX  receive buffers are pool blocks given FROM_DEVICE when armed and
- *       taken back when the device returns them; dwmac_recv() copies the
- *       frame out and re-arms the buffers in batches (one barrier each).
+ *   RX  receive buffers are pool blocks, given FROM_DEVICE whole when first
+ *       armed; dwmac_recv() takes back the bytes received, copies the frame
+ *       out, and re-arms buffers in batches, giving back only those bytes
+ *       (the rest never left the device).
  *
  * Everything the device writes is untrusted: write-back words are decoded
  * from a CPU copy, lengths are checked against the buffers, FD/LD order is
@@ -299,7 +300,8 @@ struct dwmac_tx_slot {
 struct dwmac_rx_slot {
 	uint8_t *buf;			/* pool block (CPU address) */
 	coh_bus_t bus;
-	bool given;			/* bytes of it may be the device's */
+	size_t taken;			/* bytes [0, taken) are the CPU's (taken back, or
+					   never given); the rest is the device's */
 };
 
 struct dwmac {

@@ -88,9 +88,10 @@ static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
 
 /*
  * Re-arm up to `n` reaped slots, in ring order from rx_fill: one give of
- * all their buffers (FROM_DEVICE: clean+invalidate, so no dirty line can be
- * evicted over received data), one post of all their descriptors, then the
- * doorbell.  Two barriers per chunk.
+ * the bytes the CPU took back since they were last armed (FROM_DEVICE:
+ * clean+invalidate, so no dirty line can be evicted over received data;
+ * the rest of each buffer is still the device's), one post of all their
+ * descriptors, then the doorbell.  At most two barriers per chunk.
  */
 static int rx_refill(struct dwmac *d, size_t n)
 {
@@ -100,12 +101,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 	int rc = 0;
 
 	while (n) {
-		size_t k = n < RX_CHUNK ? n : RX_CHUNK;
+		size_t k = n < RX_CHUNK ? n : RX_CHUNK, ns = 0;
 		size_t room = coh_ring_space(&d->rx);
 
 		/* one slot stays unarmed: a tail pointer equal to the current one means idle */
 		room = room > 1 ? room - 1 : 0;
-
 		if (k > room)
 			k = room;
 		if (!k)
@@ -119,18 +119,19 @@ static int rx_refill(struct dwmac *d, size_t n)
 				.irq = d->cfg.irq,
 			};
 
-			spans[i] = (struct coh_span){ s->buf, d->cfg.rx_buf_size };
+			if (s->taken)
+				spans[ns++] = (struct coh_span){ s->buf, s->taken };
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
-		if (!DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
-			rc = coh_give_n(d->dev, spans, k, COH_FROM_DEVICE);
+		if (ns && !DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
+			rc = coh_give_n(d->dev, spans, ns, COH_FROM_DEVICE);
 			if (rc)
 				break;
 		}
 		/* else BUG (inject rx-no-give): re-armed while the CPU still owns it */
 		for (size_t i = 0; i < k; i++)
-			d->rxs[(d->rx_fill + i) % count].given = true;
+			d->rxs[(d->rx_fill + i) % count].taken = 0;
 		rc = coh_ring_post_n(&d->rx, descs, k);
 		if (rc < 0)
 			break;
@@ -168,9 +169,11 @@ static void rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
 			coh_consume(d->dev, s->buf, n);
 			__builtin_memcpy(out + off, s->buf, n);
 			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
+			s->taken = n;
 		} else {
 			/* invalidate only what the device wrote: the rest stays given */
 			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
+			s->taken = n;
 			coh_consume(d->dev, s->buf, n);
 			__builtin_memcpy(out + off, s->buf, n);
 		}
@@ -298,6 +301,11 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 	if (DWMAC_INJECTED(d, DWMAC_INJ_TX_WRITE_AFTER_GIVE))
 		/* BUG (inject tx-write-after-give): a last-minute edit of mapped bytes */
 		((uint8_t *)sg[0].ptr)[sg[0].len - 1] ^= 0x5a;
+#if defined(DWMAC_INJECT)
+	if (DWMAC_INJECTED(d, DWMAC_INJ_OWN_BEFORE_ADDR) ||
+	    DWMAC_INJECTED(d, DWMAC_INJ_KICK_BEFORE_RELEASE))
+		dwmac_inject_tx(d, descs, k);	/* BUG (inject ...): see dwmac_inject.c */
+#endif
 	/* every descriptor but the first, then the first: the DMA never sees half a frame */
 	rc = coh_ring_post_chain(&d->tx, descs, k);
 	if (rc < 0)
@@ -575,6 +583,21 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		goto free_pool;
 	if (mac)
 		d->ops->set_mac_addr(d, mac);
+	/* every buffer to the device once, whole; afterwards only what comes back */
+	for (size_t i = 0; i < c.rx_count && !rc; i += RX_CHUNK) {
+		struct coh_span spans[RX_CHUNK];
+		size_t k = c.rx_count - i < RX_CHUNK ? c.rx_count - i : RX_CHUNK;
+
+		for (size_t j = 0; j < k; j++)
+			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c.rx_buf_size };
+		rc = coh_give_n(d->dev, spans, k, COH_FROM_DEVICE);
+	}
+	if (rc) {
+		/* nothing was given by the failed call; take back what earlier ones gave */
+		for (size_t i = 0; i < c.rx_count; i++)
+			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
+		goto free_pool;
+	}
 	d->open = true;
 	d->rx_free = c.rx_count;
 	/* all but one: head == tail would read as an empty ring */
@@ -622,9 +645,9 @@ int dwmac_close(struct dwmac *d)
 	for (size_t i = 0; i < count; i++) {
 		struct dwmac_rx_slot *s = &d->rxs[i];
 
-		if (s->given)
+		/* bytes taken back already are the CPU's: taking them again is harmless */
+		if (s->taken < d->cfg.rx_buf_size)
 			coh_take(d->dev, s->buf, d->cfg.rx_buf_size, COH_FROM_DEVICE);
-		s->given = false;
 		coh_pool_free(&d->rx_pool, s->buf);
 		s->buf = NULL;
 	}
