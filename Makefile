@@ -35,6 +35,7 @@ test: test-cross test-host
 
 demo: host
 	@$(BUILD)/host/demo/coh-dwmac-demo
+	@$(BUILD)/host/demo/coh-dwmac-demo --flush-only
 
 bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
