@@ -165,10 +165,26 @@ static void tx_done(void *ctx, void *cookie, int status)
 	p->sg_busy[k] = false;
 }
 
-/* the minimum for a descriptor line per layout: release at post + acquire at reap */
+/*
+ * Descriptor line operations per layout (docs/dwmac.md): a cached TX
+ * descriptor is cleaned at post and invalidated at reap; a cached RX one is
+ * invalidated at reap and cleaned at re-arm, except batched, where one clean
+ * covers a whole line of re-armed descriptors (counted in account_rearms).
+ * Uncached descriptors, and batched-layout TX ones (uncached), cost none.
+ */
+static unsigned tx_desc_lines(const struct run *r)
+{
+	return r->lay == L_CACHED ? 1 : 0;
+}
+
 static unsigned desc_lines(const struct run *r)
 {
 	return r->lay == L_UNCACHED ? 0 : 1;
+}
+
+static unsigned rearm_desc_lines(const struct run *r)
+{
+	return r->lay == L_CACHED ? 1 : 0;
 }
 
 static int send_one(struct run *r, int dir)
@@ -195,7 +211,7 @@ static int send_one(struct run *r, int dir)
 		memcpy(b, frame + off, part);
 		src->sg[k][i] = (struct coh_sg){ .ptr = b, .len = part };
 		/* TX: the piece's lines cleaned at map, one descriptor each */
-		r->ymin += lines_of(b, part, r->line) + 2 * desc_lines(r);
+		r->ymin += lines_of(b, part, r->line) + 2 * tx_desc_lines(r);
 		off += part;
 	}
 	rc = n == 1 ? dwmac_xmit(&src->d, src->sg[k][0].ptr, len, (void *)(uintptr_t)k)
@@ -248,8 +264,14 @@ static void check_rx(struct run *r, int port, size_t len)
 /* the slots the driver re-armed since last time: their bytes given back, their line cleaned */
 static void account_rearms(struct run *r, struct port *p)
 {
+	size_t group = r->line / sizeof(struct dwmac_desc);
+
 	for (; p->refills_seen < p->d.stats.rx_refills && p->rearm_n; p->refills_seen++) {
-		r->ymin += lines_of(NULL, p->rearm[p->rearm_head], r->line) + desc_lines(r);
+		/* batched: the post completing a line's group hands it over, one clean
+		   (rx_refills counts every post since open, the first ones included) */
+		if (r->lay == L_BATCHED && (p->refills_seen + 1) % group == 0)
+			r->ymin++;
+		r->ymin += lines_of(NULL, p->rearm[p->rearm_head], r->line) + rearm_desc_lines(r);
 		p->rearm_head = (p->rearm_head + 1) % (2 * RX_SLOTS);
 		p->rearm_n--;
 	}

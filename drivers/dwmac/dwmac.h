@@ -235,9 +235,11 @@ enum dwmac_layout {
 	/* uncached memory (COH_ATTR_UNCACHED: dma_alloc_coherent), packed
 	 * 16-byte descriptors, no maintenance, dma_wmb/rmb only */
 	DWMAC_LAYOUT_UNCACHED = 1,
-	/* cached memory, packed descriptors; a line is re-armed only when every
-	 * descriptor in it was reaped (U-Boot's QoS pattern): the batched mode
-	 * of coh_ring.  -COH_ENOTSUP while coh_ring does not provide it. */
+	/* RX: cached memory, packed descriptors; a line is re-armed only when
+	 * every descriptor in it was reaped (U-Boot's QoS pattern): the batched
+	 * mode of coh_ring.  TX: packed in uncached memory (a staged TX slot
+	 * would wait for later frames, and a QoS channel has one skip length
+	 * for both rings). */
 	DWMAC_LAYOUT_CACHED_BATCHED = 2,
 };
 

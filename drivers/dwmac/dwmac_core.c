@@ -51,7 +51,13 @@ static bool mac_ok(const uint8_t *mac)
 	return mac && !(mac[0] & 1);	/* bit 0 of the first byte: group address */
 }
 
-static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
+/*
+ * The batched layout applies to the RX ring only: a staged TX slot would
+ * wait for the rest of its line's group, i.e. for later frames.  The TX
+ * ring must still be packed (a QoS channel has one skip length for both
+ * rings): it goes to uncached memory.
+ */
+static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count, bool rx)
 {
 	struct coh_ring_layout lay = {
 		.max_skip = d->ops->max_skip,
@@ -66,7 +72,10 @@ static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
 		attrs = COH_ATTR_UNCACHED;
 		break;
 	case DWMAC_LAYOUT_CACHED_BATCHED:
-		lay.flags = COH_RING_BATCHED;
+		if (rx)
+			lay.flags = COH_RING_BATCHED;
+		else
+			attrs = COH_ATTR_UNCACHED;
 		break;
 	default:
 		return -COH_EINVAL;
@@ -555,10 +564,10 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	rc = d->ops->reset(d, c.poll);
 	if (rc)
 		return rc;
-	rc = ring_create(d, &d->tx, c.tx_count);
+	rc = ring_create(d, &d->tx, c.tx_count, false);
 	if (rc)
 		return rc;
-	rc = ring_create(d, &d->rx, c.rx_count);
+	rc = ring_create(d, &d->rx, c.rx_count, true);
 	if (rc)
 		goto free_tx;
 	/* line-aligned blocks: no RX buffer shares a cache line with anything */
