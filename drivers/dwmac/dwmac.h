@@ -207,6 +207,16 @@ struct dwmac_hw_ops {
 	void (*set_loopback)(struct dwmac *d, bool on);
 	/** Optional: speed (10/100/1000) and duplex after the PHY resolved them. */
 	void (*adjust_link)(struct dwmac *d, unsigned int speed, bool full);
+	/**
+	 * Optional: low 32 bits of the bus address of the descriptor the TX
+	 * (rx false) or RX DMA works on now (QoS CUR_APP_TXDESC/RXDESC; 0 when
+	 * unknown).  The core then reaps only slots the DMA has passed, so a
+	 * poll that finds nothing costs a register read, not a cache line.
+	 * Untrusted: a value outside the ring, or beyond what is posted, is
+	 * ignored (the core then looks at the descriptors themselves).
+	 * Interrupt context.
+	 */
+	uint32_t (*cur_desc)(struct dwmac *d, bool rx);
 };
 
 /**
@@ -258,6 +268,9 @@ struct dwmac_stats {
 	unsigned long rx_refills, rx_refill_batches;	/* buffers re-armed, doorbells */
 	unsigned long irq_fatal;	/* fatal bus errors reported by the DMA */
 };
+
+/** Most RX descriptors one frame may span (else dropped: rx_length_errors). */
+#define DWMAC_RX_MAX_FRAGS 32
 
 /** Most descriptors one TX frame may take (entries and max_buf pieces). */
 #define DWMAC_TX_MAX_DESCS 32

@@ -93,6 +93,29 @@ static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count, bool r
 	}
 }
 
+/*
+ * How many of the oldest posted slots the DMA has finished, from its
+ * current-descriptor register; SIZE_MAX when the variant cannot say or the
+ * value makes no sense (then the descriptors themselves are looked at).
+ * A slot counted here is still only reaped if its owner bit says so.
+ */
+static size_t dma_done(struct dwmac *d, const struct coh_ring *r, bool rx)
+{
+	size_t stride = coh_ring_stride(r), count = coh_ring_count(r), idx, n;
+	uint32_t base = coh_lo32(coh_ring_bus(r, 0)), cur;
+
+	if (!d->ops->cur_desc)
+		return SIZE_MAX;
+	if (!coh_ring_pending(r))
+		return 0;
+	cur = d->ops->cur_desc(d, rx);
+	if (cur < base || (cur - base) % stride || (cur - base) / stride >= count)
+		return SIZE_MAX;
+	idx = (cur - base) / stride;
+	n = (idx + count - coh_ring_pending_slot(r, 0)) % count;
+	return n <= coh_ring_pending(r) ? n : SIZE_MAX;
+}
+
 /* ---- RX ---------------------------------------------------------------------------- */
 
 /*
@@ -129,12 +152,12 @@ static int rx_refill(struct dwmac *d, size_t n)
 			};
 
 			if (s->taken)
-				spans[ns++] = (struct coh_span){ s->buf, s->taken };
+				spans[ns++] = (struct coh_span){ s->buf, s->taken, COH_FROM_DEVICE };
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
 		if (ns && !DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
-			rc = coh_give_n(d->dev, spans, ns, COH_FROM_DEVICE);
+			rc = coh_give_n(d->dev, spans, ns);
 			if (rc)
 				break;
 		}
@@ -163,46 +186,63 @@ static void rx_release_held(struct dwmac *d)
 	d->rx_held = 0;
 }
 
-/* copy the held frame out: take each buffer's received bytes, then read them */
-static void rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
+/*
+ * Copy the held frame out: take back the bytes each buffer received (one
+ * invalidate batch, one barrier), then read them.  The rest of each buffer
+ * never left the device.
+ */
+static int rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
 {
 	size_t count = coh_ring_count(&d->rx), bs = d->cfg.rx_buf_size, off = 0;
+	struct coh_span spans[DWMAC_RX_MAX_FRAGS];
+	int rc = 0;
 
 	for (size_t k = 0; k < d->rx_held; k++) {
 		struct dwmac_rx_slot *s = &d->rxs[(d->rx_first + k) % count];
 		/* the last fragment holds the rest (checked: at most one buffer) */
 		size_t n = k + 1 == d->rx_held ? len - off : bs;
 
-		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
-			/* BUG (inject rx-read-before-take): reads before the invalidate */
-			coh_consume(d->dev, s->buf, n);
-			__builtin_memcpy(out + off, s->buf, n);
-			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
-			s->taken = n;
-		} else {
-			/* invalidate only what the device wrote: the rest stays given */
-			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
-			s->taken = n;
-			coh_consume(d->dev, s->buf, n);
-			__builtin_memcpy(out + off, s->buf, n);
-		}
+		spans[k] = (struct coh_span){ s->buf, n, COH_FROM_DEVICE };
 		off += n;
 	}
+	if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
+		/* BUG (inject rx-read-before-take): reads before the invalidate */
+		for (size_t k = 0, o = 0; k < d->rx_held; o += spans[k].len, k++) {
+			coh_consume(d->dev, spans[k].ptr, spans[k].len);
+			__builtin_memcpy(out + o, spans[k].ptr, spans[k].len);
+		}
+	}
+	rc = coh_take_n(d->dev, spans, d->rx_held);
+	if (rc)
+		return rc;
+	off = 0;
+	for (size_t k = 0; k < d->rx_held; k++) {
+		d->rxs[(d->rx_first + k) % count].taken = spans[k].len;
+		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE))
+			continue;
+		coh_consume(d->dev, spans[k].ptr, spans[k].len);
+		__builtin_memcpy(out + off, spans[k].ptr, spans[k].len);
+		off += spans[k].len;
+	}
+	return 0;
 }
 
 int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 {
-	size_t bs;
+	size_t bs, budget;
 	struct dwmac_desc desc;
 	struct dwmac_rx_wb wb;
-	int idx, len = -COH_EAGAIN;
+	int idx = -COH_EAGAIN, len = -COH_EAGAIN;
 
 	if (!d || !d->open || !buf)
 		return -COH_EINVAL;
 	bs = d->cfg.rx_buf_size;
-	while (len == -COH_EAGAIN) {
+	budget = dma_done(d, &d->rx, true);
+	while (len == -COH_EAGAIN && budget) {
 		size_t consumed, fl;
 
+		if (budget != SIZE_MAX)
+			budget--;
 		idx = coh_ring_reap(&d->rx, &desc);
 		if (idx < 0)
 			break;
@@ -230,7 +270,7 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 		d->rx_held++;
 		if (!wb.last) {
 			/* one more descriptor would exceed any frame we accept */
-			if (d->rx_held * bs >= d->cfg.mtu) {
+			if (d->rx_held * bs >= d->cfg.mtu || d->rx_held >= DWMAC_RX_MAX_FRAGS) {
 				d->stats.rx_length_errors++;
 				rx_release_held(d);
 				d->rx_drop = true;
@@ -251,7 +291,12 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 			rx_release_held(d);
 			continue;
 		}
-		rx_deliver(d, buf, fl);
+		if (rx_deliver(d, buf, fl)) {
+			/* the backend refused the invalidate: the bytes cannot be trusted */
+			d->stats.rx_errors++;
+			rx_release_held(d);
+			continue;
+		}
 		d->stats.rx_frames++;
 		d->stats.rx_bytes += fl;
 		rx_release_held(d);
@@ -283,6 +328,8 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 	size_t k = 0;
 	int rc;
 
+	if (nseg < 1)
+		return -COH_EINVAL;
 	for (int i = 0; i < nseg; i++) {
 		coh_bus_t b = sg[i].bus;
 		size_t left = sg[i].bus_len;
@@ -398,11 +445,15 @@ static void tx_complete(struct dwmac *d, struct dwmac_tx_slot *s, int status)
 int dwmac_tx_reclaim(struct dwmac *d)
 {
 	struct dwmac_desc desc;
-	int done = 0, idx;
+	int done = 0, idx = -COH_EAGAIN;
+	size_t budget;
 
 	if (!d || !d->open)
 		return -COH_EINVAL;
-	while ((idx = coh_ring_reap(&d->tx, &desc)) >= 0) {
+	budget = dma_done(d, &d->tx, false);
+	while (budget && (idx = coh_ring_reap(&d->tx, &desc)) >= 0) {
+		if (budget != SIZE_MAX)
+			budget--;
 		struct dwmac_tx_slot *s = &d->txs[idx];
 
 		if (!d->tx_left) {
@@ -520,7 +571,8 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	    (o->rx_buf_align && c->rx_buf_size % o->rx_buf_align))
 		return -COH_EINVAL;
 	/* a largest frame must fit the RX ring with room to re-arm */
-	if (c->mtu < 60 || (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > c->rx_count / 2)
+	if (c->mtu < 60 || (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > c->rx_count / 2 ||
+	    (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > DWMAC_RX_MAX_FRAGS)
 		return -COH_EINVAL;
 	return 0;
 }
@@ -598,8 +650,9 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		size_t k = c.rx_count - i < RX_CHUNK ? c.rx_count - i : RX_CHUNK;
 
 		for (size_t j = 0; j < k; j++)
-			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c.rx_buf_size };
-		rc = coh_give_n(d->dev, spans, k, COH_FROM_DEVICE);
+			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c.rx_buf_size,
+						    COH_FROM_DEVICE };
+		rc = coh_give_n(d->dev, spans, k);
 	}
 	if (rc) {
 		/* nothing was given by the failed call; take back what earlier ones gave */

@@ -87,6 +87,12 @@ static int setup(enum dwmac_layout lay)
 	};
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
 
+	/* a scenario that failed half-way left its state behind */
+	if (d.open)
+		dwmac_close(&d);
+	coh_device_set_stream(&dev, NULL);
+	coh_region_remove(&unc);
+	coh_region_remove(&ram);
 	ops = dwmac_qos_ops;
 	ops.reset = now;
 	ops.stop = now;
@@ -199,8 +205,8 @@ static void frames(enum dwmac_layout lay)
 		/* re-armed slots: the bytes taken back from each, given back (flushed) */
 		CHECK_EQ(count('F'), (len % LINE != 0) + give);
 		CHECK_EQ(count('C'), armed * desc);
-		/* a barrier per take and per reap; a refill: one for the gives, one for the posts */
-		CHECK_EQ(count('B'), k + k * desc + (give ? 1 : 0) + (armed ? desc : 0));
+		/* one barrier for the take, one per reap; a refill: one for the gives, one for the posts */
+		CHECK_EQ(count('B'), 1 + k * desc + (give ? 1 : 0) + (armed ? desc : 0));
 		batches += armed != 0;
 	}
 	CHECK(batches > 0);
