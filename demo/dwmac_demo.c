@@ -327,6 +327,21 @@ static int port_open(struct run *r, int i, void *ram_cpu, uint64_t ram_phys, siz
 	rc = coh_pool_create(&p->pieces, &p->dev, "tx-pieces", PIECE, 1, 0, PIECES);
 	if (rc)
 		return rc;
+	/* names for the simulator's reports (board code may look inside the driver) */
+	{
+		char nm[32];
+
+		snprintf(nm, sizeof(nm), "%s.txring", p->dev.name);
+		sim_name((void *)p->d.tx.mem.cpu_, p->d.tx.mem.size, nm);
+		snprintf(nm, sizeof(nm), "%s.rxring", p->dev.name);
+		sim_name((void *)p->d.rx.mem.cpu_, p->d.rx.mem.size, nm);
+		snprintf(nm, sizeof(nm), "%s.txbufs", p->dev.name);
+		sim_name((void *)p->pieces.chunk.cpu_, p->pieces.chunk.size, nm);
+		for (size_t k = 0; k < RX_SLOTS; k++) {
+			snprintf(nm, sizeof(nm), "%s.rx[%zu]", p->dev.name, k);
+			sim_name(p->d.rxs[k].buf, RX_BUF, nm);
+		}
+	}
 	sim_dwmac_set_link(p->regs, true);
 	if (r->o.loopback)
 		return dwmac_set_loopback(&p->d, true);
