@@ -119,8 +119,8 @@ static int ours(struct cost *c)
 		rxslot = (rxslot + 1) % SLOTS;
 		if (dwmac_recv(&d, rx, sizeof(rx)) != (int)len)
 			return -4;
+		tally(c);	/* per frame: the log holds REC_MAX events */
 	}
-	tally(c);
 	coh_pool_free(&pool, buf);
 	coh_pool_destroy(&pool);
 	dwmac_close(&d);
@@ -153,8 +153,8 @@ static int uboot(struct cost *c)
 		coh_flush(&dev, rxd, LINE);
 		coh_acquire(&dev, rxbuf, len);
 		coh_flush(&dev, rxd, LINE);
+		tally(c);
 	}
-	tally(c);
 	return 0;
 }
 
