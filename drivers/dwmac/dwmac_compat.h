@@ -52,6 +52,7 @@ static inline int coh_mmio_poll32(const volatile void *reg, uint32_t mask, uint3
 #endif
 
 #if !defined(COH_RING_BATCHED)
+#define DWMAC_COMPAT_RING 1
 #define COH_RING_BATCHED (1u << 0)
 #define COH_RING_ANY_SKIP ((size_t)-1)
 struct coh_ring_layout {
