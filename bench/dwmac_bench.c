@@ -17,6 +17,7 @@
 #include "coherent/coherent.h"
 #include "dwmac.h"
 #include "dwmac_qos_regs.h"
+#include "record_hw.h"
 
 #define LINE 64
 #define SLOTS 64
@@ -56,27 +57,6 @@ static size_t frame_len(unsigned long i)
 	return 60 + (size_t)(x % (1514 - 60 + 1));
 }
 
-static int now(struct dwmac *x, const struct coh_poll *p)
-{
-	(void)x;
-	(void)p;
-	return 0;
-}
-
-static int phy(struct dwmac *x, unsigned int a, unsigned int r, uint16_t *v,
-	       const struct coh_poll *p)
-{
-	(void)x;
-	(void)a;
-	(void)p;
-	*v = r == 1 ? 0x24 : 0;
-	return 0;
-}
-
-static struct dwmac_desc *slot(struct coh_ring *r, size_t i)
-{
-	return (struct dwmac_desc *)(r->mem.cpu_ + i * coh_ring_stride(r));
-}
 
 static int ours(struct cost *c)
 {
@@ -92,10 +72,7 @@ static int ours(struct cost *c)
 	size_t rxslot = 0;
 	int rc;
 
-	ops = dwmac_qos_ops;
-	ops.reset = now;
-	ops.stop = now;
-	ops.mdio_read = phy;
+	ops = rec_hw_ops();
 	rc = dwmac_open(&d, &cfg, mac, mem, sizeof(mem));
 	if (rc)
 		return rc;
@@ -109,11 +86,11 @@ static int ours(struct cost *c)
 
 		if (dwmac_xmit(&d, buf, len, NULL))
 			return -2;
-		slot(&d.tx, ntx)->des3 &= ~QOS_DES3_OWN;
+		rec_hw_slot(&d.tx, ntx)->des3 &= ~QOS_DES3_OWN;
 		if (dwmac_tx_reclaim(&d) != 1)
 			return -3;
 		/* the frame comes back into the next RX buffer */
-		x = slot(&d.rx, rxslot);
+		x = rec_hw_slot(&d.rx, rxslot);
 		memset((void *)(uintptr_t)((uint64_t)x->des1 << 32 | x->des0), 0x5a, len);
 		x->des3 = QOS_DES3_FD | QOS_DES3_LD | (uint32_t)len;
 		rxslot = (rxslot + 1) % SLOTS;

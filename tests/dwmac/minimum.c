@@ -28,6 +28,7 @@
 #include "coherent/coherent.h"
 #include "dwmac.h"
 #include "dwmac_qos_regs.h"
+#include "record_hw.h"
 #include "harness.h"
 
 TH_DEFINE_COUNTERS;
@@ -60,22 +61,6 @@ static size_t lines(size_t len)
 	return (len + LINE - 1) / LINE;
 }
 
-static int now(struct dwmac *x, const struct coh_poll *p)
-{
-	(void)x;
-	(void)p;
-	return 0;
-}
-
-static int phy(struct dwmac *x, unsigned int a, unsigned int r, uint16_t *v,
-	       const struct coh_poll *p)
-{
-	(void)x;
-	(void)a;
-	(void)p;
-	*v = r == 1 ? 0x24 : 0;	/* BMSR: link up, autonegotiation done */
-	return 0;
-}
 
 static struct dwmac_hw_ops ops;
 
@@ -93,10 +78,7 @@ static int setup(enum dwmac_layout lay)
 	coh_device_set_stream(&dev, NULL);
 	coh_region_remove(&unc);
 	coh_region_remove(&ram);
-	ops = dwmac_qos_ops;
-	ops.reset = now;
-	ops.stop = now;
-	ops.mdio_read = phy;
+	ops = rec_hw_ops();
 	rec_hw_line = LINE;
 	coh_set_cache_line_size(LINE);
 	memset(regs, 0, sizeof(regs));
@@ -124,16 +106,10 @@ static void teardown(void)
 	coh_region_remove(&ram);
 }
 
-/* the device's view of slot i (no caches on this backend: memory is memory) */
-static struct dwmac_desc *slot(struct coh_ring *r, size_t i)
-{
-	return (struct dwmac_desc *)(r->mem.cpu_ + i * coh_ring_stride(r));
-}
-
 /* the device sends the frame at TX slot i and writes it back */
 static void dev_tx_done(size_t i)
 {
-	struct dwmac_desc *x = slot(&d.tx, i);
+	struct dwmac_desc *x = rec_hw_slot(&d.tx, i);
 
 	x->des3 &= ~QOS_DES3_OWN;
 }
@@ -144,7 +120,7 @@ static size_t dev_rx(size_t i, size_t len)
 	size_t k = 0, off = 0;
 
 	while (off < len) {
-		struct dwmac_desc *x = slot(&d.rx, (i + k) % SLOTS);
+		struct dwmac_desc *x = rec_hw_slot(&d.rx, (i + k) % SLOTS);
 		uint8_t *buf = (uint8_t *)(uintptr_t)((uint64_t)x->des1 << 32 | x->des0);
 		size_t n = len - off < RXB ? len - off : RXB;
 		uint32_t des3 = 0;
