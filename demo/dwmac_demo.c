@@ -39,6 +39,15 @@
 #define INFLIGHT 8		/* frames per direction on the wire at once */
 #define ETHERTYPE 0x88b5	/* IEEE local experimental */
 
+/* classes of the simulator's access observer, where it has one (sim.h) */
+#if defined(SIM_DEV_READS_ANY)
+#define DW_NOT_OWNED SIM_DEVICE_WRITE_NOT_OWNED
+#define DW_READ_OWNED SIM_CPU_READ_DEVICE_OWNED
+#else
+#define DW_NOT_OWNED SIM_EVICT_OVER_DEVICE
+#define DW_READ_OWNED SIM_CPU_WRITE_DEVICE_OWNED
+#endif
+
 static const struct {
 	const char *name;
 	int bug;
@@ -46,8 +55,9 @@ static const struct {
 	const char *what;
 	int cls2;		/* or this one (0: none) */
 } injects[] = {
-	{ "rx-no-give", DWMAC_INJ_RX_NO_GIVE, SIM_EVICT_OVER_DEVICE,
-	  "RX buffer re-armed without coh_give: lines the CPU dirtied meanwhile stay dirty", 0 },
+	{ "rx-no-give", DWMAC_INJ_RX_NO_GIVE, DW_NOT_OWNED,
+	  "RX buffer re-armed without giving back the bytes taken: the device writes memory "
+	  "the CPU owns", 0 },
 	{ "rx-read-before-take", DWMAC_INJ_RX_READ_BEFORE_TAKE, SIM_SPECULATIVE_STALE,
 	  "RX bytes copied out before coh_take invalidated them", SIM_STALE_CPU_READ },
 	{ "tx-write-after-give", DWMAC_INJ_TX_WRITE_AFTER_GIVE, SIM_CPU_WRITE_DEVICE_OWNED,
@@ -56,9 +66,9 @@ static const struct {
 	  "TX descriptor OWN stored (and the slot published) before its buffer address", 0 },
 	{ "kick-before-release", DWMAC_INJ_KICK_BEFORE_RELEASE, SIM_STALE_DEVICE_READ,
 	  "TX doorbell rung before the descriptors were released", 0 },
-	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, SIM_CPU_WRITE_DEVICE_OWNED,
+	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, DW_READ_OWNED,
 	  "RX length from a lying device trusted beyond the buffer: bytes past it taken and "
-	  "given back as if the driver's", 0 },
+	  "given back as if the driver's", SIM_CPU_WRITE_DEVICE_OWNED },
 };
 
 enum layout_id { L_CACHED, L_UNCACHED, L_BATCHED, L_COUNT };
