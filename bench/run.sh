@@ -31,9 +31,11 @@ part() { # part <name> <command...>: its ROW lines, or a failure
 part instructions python3 "$root/bench/icount.py" $calls \
 	"$b/bench/icount_generic" "$b/bench/icount_x86_64" "$b/bench/icount_sim"
 
-# 2. maintenance per frame, from the device statistics: each driver demo
-#    adds one line here printing its ROW|per-frame|... rows, e.g.
-#    part dwmac "$b/demo/dwmac-demo" --bench-rows
+# 2. maintenance per frame: each driver's bench adds one line here printing
+#    its ROW|per-frame|... rows (built only once the driver can run)
+if [ -x "$b/bench/dwmac_bench" ]; then
+	part dwmac "$b/bench/dwmac_bench"
+fi
 
 # 3. the real cache on this CPU
 part cache "$b/bench/cache_bench" $cache "$out/cache.dat"
