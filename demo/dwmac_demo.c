@@ -438,7 +438,7 @@ static int run_layout(struct opts *o, enum layout_id lay)
 	for (int i = 0; i < ports; i++) {
 		rc = port_open(&r, i, cpu, phys, bounce);
 		if (rc) {
-			printf("dwmac-qos: layout %s: open: %s\n", layout_names[lay], coh_strerror(rc));
+			printf("dwmac-demo: layout %s: open: %s\n", layout_names[lay], coh_strerror(rc));
 			for (int k = 0; k <= i; k++)
 				port_close(&r, k);
 			coh_region_remove(&unc);
@@ -569,7 +569,7 @@ static int run_layout(struct opts *o, enum layout_id lay)
 	if (r.errors || reports)
 		return 1;
 	if (x != r.ymin) {
-		printf("dwmac-qos: line ops %lu, documented minimum %lu: differ\n", x, r.ymin);
+		printf("dwmac-demo: line ops %lu, documented minimum %lu: differ\n", x, r.ymin);
 		return 1;
 	}
 	return 0;
