@@ -42,10 +42,8 @@
 /* classes of the simulator's access observer, where it has one (sim.h) */
 #if defined(SIM_DEV_READS_ANY)
 #define DW_NOT_OWNED SIM_DEVICE_WRITE_NOT_OWNED
-#define DW_READ_OWNED SIM_CPU_READ_DEVICE_OWNED
 #else
 #define DW_NOT_OWNED SIM_EVICT_OVER_DEVICE
-#define DW_READ_OWNED SIM_CPU_WRITE_DEVICE_OWNED
 #endif
 
 static const struct {
@@ -66,7 +64,7 @@ static const struct {
 	  "TX descriptor OWN stored (and the slot published) before its buffer address", 0 },
 	{ "kick-before-release", DWMAC_INJ_KICK_BEFORE_RELEASE, SIM_STALE_DEVICE_READ,
 	  "TX doorbell rung before the descriptors were released", 0 },
-	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, DW_READ_OWNED,
+	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, DW_NOT_OWNED,
 	  "RX length from a lying device trusted beyond the buffer: bytes past it taken and "
 	  "given back as if the driver's", SIM_CPU_WRITE_DEVICE_OWNED },
 };
