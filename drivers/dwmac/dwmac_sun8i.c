@@ -192,44 +192,42 @@ static unsigned int sun8i_irq_status(struct dwmac *d)
 	return r;
 }
 
-static uint32_t mii_cmd(unsigned int phy, unsigned int reg)
+/* one clause-22 transfer: wait idle, (data,) command, wait done */
+static int mii_xfer(struct dwmac *d, unsigned int phy, unsigned int reg, const uint16_t *data,
+		    const struct coh_poll *poll)
 {
-	return SUN8I_MII_CLK_DIV_128 << SUN8I_MII_CLK_DIV_SHIFT |
-	       (uint32_t)phy << SUN8I_MII_PHY_SHIFT | (uint32_t)reg << SUN8I_MII_REG_SHIFT |
-	       SUN8I_MII_BUSY;
+	uint32_t cmd = SUN8I_MII_CLK_DIV_128 << SUN8I_MII_CLK_DIV_SHIFT |
+		       (uint32_t)phy << SUN8I_MII_PHY_SHIFT |
+		       (uint32_t)reg << SUN8I_MII_REG_SHIFT | SUN8I_MII_BUSY;
+	int rc;
+
+	if (phy > 31 || reg > 31)
+		return -COH_EINVAL;
+	rc = dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
+	if (rc)
+		return rc;
+	if (data) {
+		wr(d, SUN8I_MII_DATA, *data);
+		cmd |= SUN8I_MII_WRITE;
+	}
+	wr(d, SUN8I_MII_CMD, cmd);
+	return dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
 }
 
 static int sun8i_mdio_read(struct dwmac *d, unsigned int phy, unsigned int reg,
 			   uint16_t *val, const struct coh_poll *poll)
 {
-	int rc;
+	int rc = mii_xfer(d, phy, reg, NULL, poll);
 
-	if (phy > 31 || reg > 31)
-		return -COH_EINVAL;
-	rc = dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
-	if (rc)
-		return rc;
-	wr(d, SUN8I_MII_CMD, mii_cmd(phy, reg));
-	rc = dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
-	if (rc)
-		return rc;
-	*val = (uint16_t)rd(d, SUN8I_MII_DATA);
-	return 0;
+	if (!rc)
+		*val = (uint16_t)rd(d, SUN8I_MII_DATA);
+	return rc;
 }
 
 static int sun8i_mdio_write(struct dwmac *d, unsigned int phy, unsigned int reg,
 			    uint16_t val, const struct coh_poll *poll)
 {
-	int rc;
-
-	if (phy > 31 || reg > 31)
-		return -COH_EINVAL;
-	rc = dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
-	if (rc)
-		return rc;
-	wr(d, SUN8I_MII_DATA, val);
-	wr(d, SUN8I_MII_CMD, mii_cmd(phy, reg) | SUN8I_MII_WRITE);
-	return dwmac_wait(d, SUN8I_MII_CMD, SUN8I_MII_BUSY, 0, poll);
+	return mii_xfer(d, phy, reg, &val, poll);
 }
 
 static void sun8i_adjust_link(struct dwmac *d, unsigned int speed, bool full)
