@@ -32,6 +32,15 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 		return;
 	/* a scheduling point: a device may run between two stores */
 	sim_step();
+	sim__pend_add(a, n, (struct site){ where, 0 });
+	/* in instrumented code the store itself is observed next: not twice */
+	S.lib_st_a = a;
+	S.lib_st_n = n;
+}
+
+/* a store of [a, a+n) about to happen (library or plain): pending until ordered */
+void sim__pend_add(uintptr_t a, size_t n, struct site at)
+{
 	S.seq++;
 	for (size_t off = 0; off < n; off += PEND_BYTES) {
 		size_t k = n - off < PEND_BYTES ? n - off : PEND_BYTES;
@@ -42,8 +51,50 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 		e->seq = S.seq;
 		e->seen = 0;
 		e->reported = 0;
-		e->where = where;
+		e->at = at;
 		memcpy(e->prev, (const void *)(a + off), k);
+	}
+}
+
+/* stores a device reads directly: area 1, or any area for a coherent device */
+static int pend_direct(const struct pend *e, const struct coh_device *dev)
+{
+	return in_area1(e->a, e->a + e->n) || (dev && coh_device_is_coherent(dev));
+}
+
+/*
+ * A device model was told to look at memory (a doorbell register).  A store
+ * it reads directly that is still pending was not ordered before the
+ * doorbell: a relaxed MMIO write (coh_mmio_write*_relaxed) with no
+ * coh_dma_wmb()/coh_wmb() before it.  The ordered coh_mmio_write* is an
+ * ordering point itself, so it never gets here with pending stores.
+ */
+void sim__doorbell(const struct coh_device *dev)
+{
+	for (unsigned k = 0; k < S.npend; k++) {
+		struct pend *e = &S.pend[k];
+		char ws[64];
+		struct sim_report r;
+		const char *nm;
+
+		if (e->reported || !pend_direct(e, dev) ||
+		    !memcmp(e->prev, (const void *)e->a, e->n))
+			continue;
+		e->reported = 1;
+		memset(&r, 0, sizeof(r));
+		sim__site_str(ws, sizeof(ws), e->at);
+		nm = sim__name_of(e->a);
+		r.cls = SIM_UNORDERED_DOORBELL;
+		r.bus = sim_virt_to_phys((const void *)e->a) + (dev ? dev->bus_offset : 0);
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
+		sim__site_loc(S.mmio_at, &r.file, &r.line);
+		snprintf(r.change, sizeof(r.change), "relaxed MMIO write");
+		snprintf(r.msg, sizeof(r.msg),
+			 "doorbell rung while the store at %s (%u bytes) was not ordered before it: coh_dma_wmb() or the ordered coh_mmio_write*() missing",
+			 ws, (unsigned)e->n);
+		sim__emit(&r, dev);
+		return;	/* one report per doorbell */
 	}
 }
 
@@ -141,6 +192,39 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 	for (k = 0; hi >= 0 && k < (unsigned)hi && lo < 0; k++)
 		if (shown[k] == 0 && visible[k] && S.pend[k].seq < S.pend[hi].seq)
 			lo = (int)k;
+	if (lo < 0 && flag_mask) {
+		/*
+		 * The device acts on the descriptor although one of its stores is
+		 * not visible yet, whatever the program order: OWN stored first,
+		 * or OWN made visible by a barrier before the fields.
+		 */
+		for (k = 0; k < S.npend && lo < 0; k++)
+			if (shown[k] == 0 && visible[k] && !S.pend[k].reported)
+				lo = (int)k;
+		if (lo >= 0) {
+			struct pend *o = &S.pend[lo];
+			size_t oo = o->a > p ? o->a - p : 0;
+			const char *nm = sim__name_of(o->a);
+			char wo[48], msg[256];
+			struct sim_report r;
+
+			o->reported = 1;
+			memset(&r, 0, sizeof(r));
+			sim__site_str(wo, sizeof(wo), o->at);
+			r.cls = SIM_UNORDERED_STORES;
+			r.bus = bus + oo;
+			if (nm)
+				snprintf(r.buf, sizeof(r.buf), "%s", nm);
+			sim__site_loc(o->at, &r.file, &r.line);
+			snprintf(r.change, sizeof(r.change), o->at.w ? "library store" : "CPU store");
+			snprintf(msg, sizeof(msg),
+				 "device acted on the descriptor (owner flag set) without +%zu (%u bytes, written at %s): that store is not ordered before the owner flag's (coh_dma_wmb() between them, owner flag last)",
+				 oo, (unsigned)o->n, wo);
+			memcpy(r.msg, msg, sizeof(r.msg) - 1);
+			sim__emit(&r, dev);
+		}
+		return;
+	}
 	if (lo < 0)
 		return;
 	{
@@ -152,17 +236,14 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 
 		n->reported = 1;
 		memset(&r, 0, sizeof(r));
-		sim__where_str(wn, sizeof(wn), n->where);
-		sim__where_str(wo, sizeof(wo), o->where);
+		sim__site_str(wn, sizeof(wn), n->at);
+		sim__site_str(wo, sizeof(wo), o->at);
 		r.cls = SIM_UNORDERED_STORES;
 		r.bus = bus + no;
 		if (nm)
 			snprintf(r.buf, sizeof(r.buf), "%s", nm);
-		if (n->where) {
-			r.file = sim__base_name(n->where->file);
-			r.line = n->where->line;
-		}
-		snprintf(r.change, sizeof(r.change), "library store");
+		sim__site_loc(n->at, &r.file, &r.line);
+		snprintf(r.change, sizeof(r.change), n->at.w ? "library store" : "CPU store");
 		snprintf(msg, sizeof(msg),
 			 "device saw +%zu (%u bytes, written at %s) without the earlier +%zu (%u bytes, written at %s): missing coh_dma_wmb() between them",
 			 no, (unsigned)n->n, wn, oo, (unsigned)o->n, wo);
