@@ -91,8 +91,16 @@ static void ordered(uintptr_t a, size_t n, int kind, struct site at)
 			S.lib_st_a = 0;
 			return;
 		}
+		if (S.ndwin)
+			sim__desc_store(a, n, at);
 		sim__pend_add(a, n, at);
 		return;
+	}
+	if (S.ndwin && n <= 64) {
+		uint8_t v[64];
+
+		memcpy(v, (const void *)a, n);
+		sim__desc_load(a, n, v);
 	}
 	if (!S.nhist)
 		return;
@@ -129,6 +137,10 @@ static void observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
 	}
 	if (!n || S.in_access || (S.cfg.flags & SIM_F_NO_SANITIZER))
 		return;
+	if (kind == ST && (area == 1 || S.coherent_seen) &&
+	    !(a == S.lib_st_a && n == S.lib_st_n))
+		/* a store the device sees directly: it may run just before it */
+		sim__step_devices();
 	S.in_access = 1;
 	S.ld_a = 0;
 	S.ld_given = 0;

@@ -108,6 +108,8 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		memcpy(dst, (void *)p, len);
 		if (S.npend)
 			sim__pend_view(dev, bus, p, len, out, flag_off, flag_mask);
+		if (flag_mask)
+			sim__desc_fetched(dev, p, len, flag_off, flag_mask, out);
 		return 0;
 	}
 	line_span(p, p + len, &a, &b);
@@ -143,6 +145,8 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 	/* a snooping device sees CPU stores as they become visible, not at a clean */
 	if (S.npend && coh_device_is_coherent(dev))
 		sim__pend_view(dev, bus, p, len, out, flag_off, flag_mask);
+	if (flag_mask && coh_device_is_coherent(dev))
+		sim__desc_fetched(dev, p, len, flag_off, flag_mask, out);
 	return 0;
 }
 

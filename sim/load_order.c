@@ -94,6 +94,8 @@ void coh_arch_load(const void *addr, size_t n, void *val,
 	/* instrumented code: the accessor's load was judged a moment ago */
 	if (sim__plain_load_done((uintptr_t)addr, n, val))
 		return;
+	if (S.ndwin)
+		sim__desc_load((uintptr_t)addr, n, val);
 	if (S.nhist)
 		(void)sim__load_check((uintptr_t)addr, n, val, at);
 }

@@ -29,6 +29,11 @@ static void step_all(void)
 	S.in_step = 0;
 }
 
+void sim__step_devices(void)
+{
+	step_all();
+}
+
 void sim_step(void)
 {
 	sim__sched();

@@ -107,6 +107,16 @@ struct hist {
 	uint8_t now[HIST_BYTES];	/* the bytes written */
 };
 
+/* a descriptor a device fetched (sim_dev_fetch) in memory it reads directly */
+struct dwin {
+	uintptr_t p;
+	uint16_t len, flag_off;
+	uint32_t mask;
+	uint8_t acted;		/* the device acted on it (flag set) since the CPU last stored or saw the flag clear */
+};
+
+#define DWIN_MAX 64
+
 struct sim_state {
 	int up;
 	struct sim_config cfg;
@@ -148,6 +158,8 @@ struct sim_state {
 	unsigned nhist;
 	uint32_t dseq;
 	struct site mmio_at;	/* the MMIO access being dispatched */
+	struct dwin dwin[DWIN_MAX];	/* descriptors seen fetched, round robin */
+	unsigned ndwin, dwin_pos;
 	/* the access observer */
 	int in_access;		/* a report hook running inside an observed access */
 	int coherent_seen;	/* a coherent device was seen: area 0 stores may be pending */
@@ -319,6 +331,10 @@ void sim__sched(void);
 /* store_order.c */
 void sim__pend_add(uintptr_t a, size_t n, struct site at);
 void sim__doorbell(const struct coh_device *dev);
+void sim__desc_fetched(const struct coh_device *dev, uintptr_t p, size_t len,
+		       size_t flag_off, uint32_t mask, const uint8_t *view);
+void sim__desc_store(uintptr_t a, size_t n, struct site at);
+void sim__desc_load(uintptr_t a, size_t n, const uint8_t *v);
 void sim__pend_drop(uintptr_t p, size_t len);
 void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		    size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask);
@@ -327,6 +343,8 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val);
 /* load_order.c: a load of [p, p+n) that got v (may be replaced); 1 if reported */
 int sim__load_check(uintptr_t p, size_t n, uint8_t *v, struct site at);
+/* mmio.c: one step of every device model (no cache scheduling) */
+void sim__step_devices(void);
 /* core.c: a pointer into the areas of the last sim_fini */
 int sim__dead(uintptr_t a);
 unsigned sim__dev_flags(const struct coh_device *dev);

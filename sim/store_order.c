@@ -32,6 +32,8 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 		return;
 	/* a scheduling point: a device may run between two stores */
 	sim_step();
+	if (S.ndwin)
+		sim__desc_store(a, n, (struct site){ where, 0 });
 	sim__pend_add(a, n, (struct site){ where, 0 });
 	/* in instrumented code the store itself is observed next: not twice */
 	S.lib_st_a = a;
@@ -250,5 +252,96 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		/* long file names are cut, as any message is */
 		memcpy(r.msg, msg, sizeof(r.msg) - 1);
 		sim__emit(&r, dev);
+	}
+}
+
+/* ---------------------------------------------- descriptors acted on */
+
+static uint32_t flag_word(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+/*
+ * A descriptor fetch: remember where the descriptor and its owner flag are,
+ * and whether the device acted on it (the flag set in the view it got).
+ */
+void sim__desc_fetched(const struct coh_device *dev, uintptr_t p, size_t len,
+		       size_t flag_off, uint32_t mask, const uint8_t *view)
+{
+	struct dwin *w = NULL;
+
+	(void)dev;
+	if (flag_off + 4 > len || len > 0xffff)
+		return;
+	for (unsigned k = 0; k < S.ndwin && !w; k++)
+		if (S.dwin[k].p == p)
+			w = &S.dwin[k];
+	if (!w) {
+		w = &S.dwin[S.ndwin < DWIN_MAX ? S.ndwin++ : S.dwin_pos];
+		S.dwin_pos = (S.dwin_pos + 1) % DWIN_MAX;
+		*w = (struct dwin){ p, (uint16_t)len, (uint16_t)flag_off, mask, 0 };
+	}
+	if (flag_word(view + flag_off) & mask)
+		w->acted = 1;
+}
+
+/*
+ * A CPU store (library or plain) into memory devices read directly.  A
+ * store to the owner flag re-arms the descriptor; a store to another field
+ * of a descriptor the device already acted on (and the CPU has not seen
+ * handed back since) is a field written after the owner flag: the device
+ * may have used the old value.
+ */
+void sim__desc_store(uintptr_t a, size_t n, struct site at)
+{
+	for (unsigned k = 0; k < S.ndwin; k++) {
+		struct dwin *w = &S.dwin[k];
+		uintptr_t f = w->p + w->flag_off;
+		char ws[64];
+		struct sim_report r;
+		const char *nm;
+
+		if (!(a < w->p + w->len && a + n > w->p))
+			continue;
+		if (a < f + 4 && a + n > f) {
+			w->acted = 0;
+			continue;
+		}
+		if (!w->acted)
+			continue;
+		w->acted = 0;
+		memset(&r, 0, sizeof(r));
+		sim__site_str(ws, sizeof(ws), at);
+		nm = sim__name_of(a);
+		r.cls = SIM_UNORDERED_STORES;
+		r.bus = sim_virt_to_phys((const void *)a);
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
+		sim__site_loc(at, &r.file, &r.line);
+		snprintf(r.change, sizeof(r.change), at.w ? "library store" : "CPU store");
+		{
+			char msg[300];
+
+			snprintf(msg, sizeof(msg),
+				 "CPU stored +%zu (%zu bytes, at %s) into a descriptor the device already acted on (owner flag at +%zu set): store the fields, coh_dma_wmb(), then the owner flag",
+				 (size_t)(a - w->p), n, ws, (size_t)w->flag_off);
+			memcpy(r.msg, msg, sizeof(r.msg) - 1);
+		}
+		sim__emit(&r, NULL);
+	}
+}
+
+/* a CPU load that sees a descriptor's owner flag clear: handed back */
+void sim__desc_load(uintptr_t a, size_t n, const uint8_t *v)
+{
+	for (unsigned k = 0; k < S.ndwin; k++) {
+		struct dwin *w = &S.dwin[k];
+		uintptr_t f = w->p + w->flag_off;
+
+		if (w->acted && a <= f && a + n >= f + 4 &&
+		    !(flag_word(v + (f - a)) & w->mask))
+			w->acted = 0;
 	}
 }
