@@ -19,7 +19,9 @@ function(coh_sim_instrument target)
   elseif(CMAKE_C_COMPILER_ID MATCHES "Clang")
     set(f -fsanitize=kernel-address
           "SHELL:-mllvm -asan-instrumentation-with-call-threshold=0"
-          "SHELL:-mllvm -asan-stack=0" "SHELL:-mllvm -asan-globals=0")
+          "SHELL:-mllvm -asan-stack=0" "SHELL:-mllvm -asan-globals=0"
+          # check a store even after a load of the same address (x += 1)
+          "SHELL:-mllvm -asan-opt-same-temp=0")
   else()
     message(FATAL_ERROR "coh_sim_instrument: GCC or Clang needed, not ${CMAKE_C_COMPILER_ID}")
   endif()
