@@ -240,3 +240,26 @@ void sim__site_str(char *buf, size_t n, struct site at)
 	else
 		snprintf(buf, n, "?");
 }
+
+/*
+ * A report about an access rather than a line (the ordering models): the
+ * buffer named at a, the place is the access's site, change says what kind
+ * of access it was.  msg is cut to fit.
+ */
+void sim__report_access(int cls, const struct coh_device *dev, uint64_t bus,
+			uintptr_t a, struct site at, const char *change,
+			const char *msg)
+{
+	struct sim_report r;
+	const char *nm = sim__name_of(a);
+
+	memset(&r, 0, sizeof(r));
+	r.cls = cls;
+	r.bus = bus;
+	if (nm)
+		snprintf(r.buf, sizeof(r.buf), "%s", nm);
+	sim__site_loc(at, &r.file, &r.line);
+	snprintf(r.change, sizeof(r.change), "%s", change);
+	snprintf(r.msg, sizeof(r.msg), "%s", msg);
+	sim__emit(&r, dev);
+}

@@ -312,6 +312,9 @@ void __attribute__((format(printf, 5, 6)))
 sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	    const char *fmt, ...);
 void sim__emit(struct sim_report *r, const struct coh_device *dev);
+void sim__report_access(int cls, const struct coh_device *dev, uint64_t bus,
+			uintptr_t a, struct site at, const char *change,
+			const char *msg);
 const char *sim__name_of(uintptr_t p);
 const char *sim__base_name(const char *f);
 void sim__where_str(char *buf, size_t n, const struct coh_where *w);

@@ -75,27 +75,19 @@ void sim__doorbell(const struct coh_device *dev)
 {
 	for (unsigned k = 0; k < S.npend; k++) {
 		struct pend *e = &S.pend[k];
-		char ws[64];
-		struct sim_report r;
-		const char *nm;
+		char ws[64], msg[300];
 
 		if (e->reported || !pend_direct(e, dev) ||
 		    !memcmp(e->prev, (const void *)e->a, e->n))
 			continue;
 		e->reported = 1;
-		memset(&r, 0, sizeof(r));
 		sim__site_str(ws, sizeof(ws), e->at);
-		nm = sim__name_of(e->a);
-		r.cls = SIM_UNORDERED_DOORBELL;
-		r.bus = sim_virt_to_phys((const void *)e->a) + (dev ? dev->bus_offset : 0);
-		if (nm)
-			snprintf(r.buf, sizeof(r.buf), "%s", nm);
-		sim__site_loc(S.mmio_at, &r.file, &r.line);
-		snprintf(r.change, sizeof(r.change), "relaxed MMIO write");
-		snprintf(r.msg, sizeof(r.msg),
+		snprintf(msg, sizeof(msg),
 			 "doorbell rung while the store at %s (%u bytes) was not ordered before it: coh_dma_wmb() or the ordered coh_mmio_write*() missing",
 			 ws, (unsigned)e->n);
-		sim__emit(&r, dev);
+		sim__report_access(SIM_UNORDERED_DOORBELL, dev,
+				   sim_virt_to_phys((const void *)e->a) + (dev ? dev->bus_offset : 0),
+				   e->a, S.mmio_at, "relaxed MMIO write", msg);
 		return;	/* one report per doorbell */
 	}
 }
@@ -206,24 +198,15 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		if (lo >= 0) {
 			struct pend *o = &S.pend[lo];
 			size_t oo = o->a > p ? o->a - p : 0;
-			const char *nm = sim__name_of(o->a);
-			char wo[48], msg[256];
-			struct sim_report r;
+			char wo[48], msg[300];
 
 			o->reported = 1;
-			memset(&r, 0, sizeof(r));
 			sim__site_str(wo, sizeof(wo), o->at);
-			r.cls = SIM_UNORDERED_STORES;
-			r.bus = bus + oo;
-			if (nm)
-				snprintf(r.buf, sizeof(r.buf), "%s", nm);
-			sim__site_loc(o->at, &r.file, &r.line);
-			snprintf(r.change, sizeof(r.change), o->at.w ? "library store" : "CPU store");
 			snprintf(msg, sizeof(msg),
 				 "device acted on the descriptor (owner flag set) without +%zu (%u bytes, written at %s): that store is not ordered before the owner flag's (coh_dma_wmb() between them, owner flag last)",
 				 oo, (unsigned)o->n, wo);
-			memcpy(r.msg, msg, sizeof(r.msg) - 1);
-			sim__emit(&r, dev);
+			sim__report_access(SIM_UNORDERED_STORES, dev, bus + oo, o->a, o->at,
+					   o->at.w ? "library store" : "CPU store", msg);
 		}
 		return;
 	}
@@ -232,26 +215,17 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 	{
 		struct pend *n = &S.pend[hi], *o = &S.pend[lo];
 		size_t no = n->a > p ? n->a - p : 0, oo = o->a > p ? o->a - p : 0;
-		const char *nm = sim__name_of(n->a);
-		char wn[48], wo[48], msg[256];
-		struct sim_report r;
+		char wn[48], wo[48], msg[300];
 
 		n->reported = 1;
-		memset(&r, 0, sizeof(r));
 		sim__site_str(wn, sizeof(wn), n->at);
 		sim__site_str(wo, sizeof(wo), o->at);
-		r.cls = SIM_UNORDERED_STORES;
-		r.bus = bus + no;
-		if (nm)
-			snprintf(r.buf, sizeof(r.buf), "%s", nm);
-		sim__site_loc(n->at, &r.file, &r.line);
-		snprintf(r.change, sizeof(r.change), n->at.w ? "library store" : "CPU store");
+		/* long file names are cut, as any message is */
 		snprintf(msg, sizeof(msg),
 			 "device saw +%zu (%u bytes, written at %s) without the earlier +%zu (%u bytes, written at %s): missing coh_dma_wmb() between them",
 			 no, (unsigned)n->n, wn, oo, (unsigned)o->n, wo);
-		/* long file names are cut, as any message is */
-		memcpy(r.msg, msg, sizeof(r.msg) - 1);
-		sim__emit(&r, dev);
+		sim__report_access(SIM_UNORDERED_STORES, dev, bus + no, n->a, n->at,
+				   n->at.w ? "library store" : "CPU store", msg);
 	}
 }
 
@@ -299,9 +273,7 @@ void sim__desc_store(uintptr_t a, size_t n, struct site at)
 	for (unsigned k = 0; k < S.ndwin; k++) {
 		struct dwin *w = &S.dwin[k];
 		uintptr_t f = w->p + w->flag_off;
-		char ws[64];
-		struct sim_report r;
-		const char *nm;
+		char ws[64], msg[300];
 
 		if (!(a < w->p + w->len && a + n > w->p))
 			continue;
@@ -312,24 +284,13 @@ void sim__desc_store(uintptr_t a, size_t n, struct site at)
 		if (!w->acted)
 			continue;
 		w->acted = 0;
-		memset(&r, 0, sizeof(r));
 		sim__site_str(ws, sizeof(ws), at);
-		nm = sim__name_of(a);
-		r.cls = SIM_UNORDERED_STORES;
-		r.bus = sim_virt_to_phys((const void *)a);
-		if (nm)
-			snprintf(r.buf, sizeof(r.buf), "%s", nm);
-		sim__site_loc(at, &r.file, &r.line);
-		snprintf(r.change, sizeof(r.change), at.w ? "library store" : "CPU store");
-		{
-			char msg[300];
-
-			snprintf(msg, sizeof(msg),
-				 "CPU stored +%zu (%zu bytes, at %s) into a descriptor the device already acted on (owner flag at +%zu set): store the fields, coh_dma_wmb(), then the owner flag",
-				 (size_t)(a - w->p), n, ws, (size_t)w->flag_off);
-			memcpy(r.msg, msg, sizeof(r.msg) - 1);
-		}
-		sim__emit(&r, NULL);
+		snprintf(msg, sizeof(msg),
+			 "CPU stored +%zu (%zu bytes, at %s) into a descriptor the device already acted on (owner flag at +%zu set): store the fields, coh_dma_wmb(), then the owner flag",
+			 (size_t)(a - w->p), n, ws, (size_t)w->flag_off);
+		sim__report_access(SIM_UNORDERED_STORES, NULL,
+				   sim_virt_to_phys((const void *)a), a, at,
+				   at.w ? "library store" : "CPU store", msg);
 	}
 }
 

@@ -200,15 +200,19 @@ static void sc_partial_inval(int bug)
 	}
 }
 
-/* (d) the CPU clears an rx buffer and hands it over without a clean. */
-static void sc_evict_over(int bug)
+/*
+ * (d) the CPU clears an rx buffer and hands it over without a clean; with
+ * fill 0 (scenario k) the clearing changes no value: only an observed store
+ * dirties the lines.
+ */
+static void evict_over(int bug, int fill, unsigned int salt)
 {
 	size_t n = 1024;
 	uint8_t *src = calloc_u(n), *dst = calloc_c(n, 128);
 
 	sim_name(dst, n, "rx");
-	pattern(src, n, 4);
-	memset(dst, 0xee, n);
+	pattern(src, n, salt);
+	memset(dst, fill, n);
 	if (!bug)
 		coh_give(&E.dev, dst, n, COH_FROM_DEVICE);
 	dma_copy(src, dst, n);
@@ -219,6 +223,11 @@ static void sc_evict_over(int bug)
 	coh_consume(&E.dev, dst, n);
 	if (!bug)
 		expect(dst, src, n);
+}
+
+static void sc_evict_over(int bug)
+{
+	evict_over(bug, 0xee, 4);
 }
 
 /* (e) the CPU writes a buffer it has given to the device. */
@@ -648,28 +657,13 @@ static void sc_stale_poll(int bug)
 
 /*
  * (k) The CPU zeroes a receive buffer the allocator had zeroed already
- * (the values do not change, the lines are dirty all the same), then
- * hands it over with a give... Bug: with an acquire after the DMA only, so
- * an eviction writes the zeros back over the received data.
+ * (the values do not change, the lines are dirty all the same).  Bug: no
+ * give, an acquire after the DMA only: an eviction writes the zeros back
+ * over the received data.
  */
 static void sc_zero_evict(int bug)
 {
-	size_t n = 1024;
-	uint8_t *src = calloc_u(n), *dst = calloc_c(n, 128);
-
-	sim_name(dst, n, "rx");
-	pattern(src, n, 51);
-	memset(dst, 0, n);
-	if (!bug)
-		coh_give(&E.dev, dst, n, COH_FROM_DEVICE);
-	dma_copy(src, dst, n);
-	if (bug)
-		coh_acquire(&E.dev, dst, n);
-	else
-		coh_take(&E.dev, dst, n, COH_FROM_DEVICE);
-	coh_consume(&E.dev, dst, n);
-	if (!bug)
-		expect(dst, src, n);
+	evict_over(bug, 0, 51);
 }
 
 /*
