@@ -31,6 +31,15 @@
 
 #include "sim_internal.h"
 
+/*
+ * A simulator built under the host's own AddressSanitizer (a test of the
+ * models themselves) leaves these names to that runtime: no observer then.
+ */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !__has_feature(address_sanitizer)
+
 enum { LD, ST };
 
 /* area 0: the cache-side checks of one access */
@@ -227,3 +236,15 @@ void *__asan_memset(void *d, int c, size_t n)
 	observe((uintptr_t)d, n, ST, RET);
 	return memset(d, c, n);
 }
+
+#else /* host AddressSanitizer: nothing is observed */
+
+int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
+{
+	(void)a;
+	(void)n;
+	(void)val;
+	return 0;
+}
+
+#endif /* no host AddressSanitizer */

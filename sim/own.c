@@ -117,7 +117,9 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 					    bm_count(w), bm_first(w));
 		}
 		if (op == COH_OP_MAP) {
-			bm_t o = bm_and(m->devown, part);
+			/* two TO_DEVICE mappings of one buffer are fine (one frame, two queues) */
+			bm_t o = dir == COH_TO_DEVICE ? bm_and(m->devin, part)
+						      : bm_and(m->devown, part);
 
 			if (bm_any(o))
 				sim__report(SIM_OVERLAPPING_MAP, i, 0, dev,
