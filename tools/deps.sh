@@ -28,6 +28,8 @@ want picolibc-riscv64-unknown-elf /usr/lib/picolibc/riscv64-unknown-elf/picolibc
 want python3 python3
 want clang clang               # sanitizer catalogue, Clang build (tests/sanitizer)
 want binutils addr2line        # the simulator names the driver's line in reports
+want valgrind valgrind         # make bench: instruction counts; make test: bench_smoke
+want gnuplot-nox gnuplot       # make bench: docs/bench-cache.png
 
 [ -z "$need" ] && exit 0
 # de-duplicate
