@@ -101,6 +101,15 @@ struct coh_ring_layout {
 	unsigned int flags;	/* COH_RING_* */
 };
 
+/* descriptor size and the owner word's type and alignment, at compile time */
+#define coh__ring_check_type(T, own_field)                                     \
+	_Static_assert(sizeof(T) % 4 == 0 && sizeof(T) <= 4096,                \
+		       "descriptor size must be a multiple of 4, <= 4096");    \
+	_Static_assert(sizeof(((T *)0)->own_field) == 4,                       \
+		       "owner word must be 32 bits");                          \
+	_Static_assert(__builtin_offsetof(T, own_field) % 4 == 0,              \
+		       "owner word must be 4-byte aligned")
+
 /**
  * @brief Create a ring of `count` descriptors of type T whose 32-bit
  * member `own_field` holds the owner bit `own_bit`.  Descriptor size and
@@ -114,12 +123,7 @@ struct coh_ring_layout {
  */
 #define coh_ring_create(r, dev, count, T, own_field, own_bit, attrs)           \
 	({                                                                     \
-		_Static_assert(sizeof(T) % 4 == 0 && sizeof(T) <= 4096,        \
-			       "descriptor size must be a multiple of 4, <= 4096"); \
-		_Static_assert(sizeof(((T *)0)->own_field) == 4,               \
-			       "owner word must be 32 bits");                  \
-		_Static_assert(__builtin_offsetof(T, own_field) % 4 == 0,      \
-			       "owner word must be 4-byte aligned");           \
+		coh__ring_check_type(T, own_field);                            \
 		coh_ring_create_at((r), (dev), (count), sizeof(T), _Alignof(T), \
 				   __builtin_offsetof(T, own_field), (own_bit), \
 				   (attrs), COH_HERE);                         \
@@ -146,12 +150,7 @@ int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
  */
 #define coh_ring_create_layout(r, dev, count, T, own_field, own_bit, attrs, layout) \
 	({                                                                     \
-		_Static_assert(sizeof(T) % 4 == 0 && sizeof(T) <= 4096,        \
-			       "descriptor size must be a multiple of 4, <= 4096"); \
-		_Static_assert(sizeof(((T *)0)->own_field) == 4,               \
-			       "owner word must be 32 bits");                  \
-		_Static_assert(__builtin_offsetof(T, own_field) % 4 == 0,      \
-			       "owner word must be 4-byte aligned");           \
+		coh__ring_check_type(T, own_field);                            \
 		coh_ring_create_layout_at((r), (dev), (count), sizeof(T),      \
 					  _Alignof(T),                         \
 					  __builtin_offsetof(T, own_field),    \
