@@ -20,3 +20,7 @@ echo
 
 echo
 "$b/bench/accessor_bench"
+
+echo
+"$b/bench/ring_bench_count"
+"$b/bench/ring_bench"

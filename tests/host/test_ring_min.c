@@ -441,7 +441,7 @@ static void t_virtio(void)
 	CHECK_OPS("IIIIIIIIFB");
 	CHECK_EQ(coh_queue_consumed(&avail, coh_queue_index(&used)), 0);
 	CHECK_EQ(coh_queue_space(&avail), 8);
-	/* per request: 14 line operations, 5 barriers, 1 rmb (docs) */
+	/* per request: 4 ring lines + 19 buffer lines, 5 barriers, 1 rmb (docs) */
 
 	/* a hostile device: index more than the queue ahead, or going back */
 	*(volatile uint16_t *)(um + 2) = 10;
