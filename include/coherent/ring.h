@@ -62,7 +62,8 @@
  * Concurrency and interrupt context: the calls take no lock and allocate
  * nothing except create and destroy; post and reap may run in interrupt
  * context (one producer and one consumer context, or external locking).
- * create and destroy may not (they take the allocator's lock).
+ * create and destroy may not (they take the allocator's lock).  The
+ * inline accessors (coh_ring_bus, _next, _space, ...) may run anywhere.
  */
 #ifndef COHERENT_RING_H
 #define COHERENT_RING_H
