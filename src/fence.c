@@ -382,16 +382,19 @@ int coh_consume_at(struct coh_device *dev, const void *ptr, size_t len,
  * Many buffers, one barrier.  Every span is checked before any line is
  * touched, so an error leaves nothing half given.
  */
-static int coh__span_kind(const struct coh_span *sp, bool give)
+static int coh__span_kind(enum coh_dir dir, bool give)
 {
 	if (give)
-		return sp->dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH;
+		return dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH;
 	/* take FROM/BIDI: again, lines may have been refilled during the DMA */
-	return sp->dir == COH_TO_DEVICE ? 0 : COH__ACQ;
+	return dir == COH_TO_DEVICE ? 0 : COH__ACQ;
 }
 
+#define COH__SPAN_DIR(sp, dir) ((sp).dir ? (sp).dir : (dir))
+
 static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
-			    size_t n, bool give, const struct coh_where *where)
+			    size_t n, enum coh_dir dir, bool give,
+			    const struct coh_where *where)
 {
 	struct coh__batch b;
 	bool any = false;
@@ -402,7 +405,7 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t end;
 
-		coh__api_check(COH__DIR_OK(sp[i].dir), where, COH_EINVAL,
+		coh__api_check(COH__DIR_OK(COH__SPAN_DIR(sp[i], dir)), where, COH_EINVAL,
 			       give ? "coh_give_n: unknown direction" : "coh_take_n: unknown direction");
 		rc = coh__check_range(dev, sp[i].ptr, sp[i].len, &end, where);
 		if (rc)
@@ -419,15 +422,16 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 	(void)coh__batch_begin(&b, dev, 0, 0);	/* cannot fail: checked above */
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t s = (uintptr_t)sp[i].ptr;
-		int kind = coh__span_kind(&sp[i], give);
+		enum coh_dir d = COH__SPAN_DIR(sp[i], dir);
+		int kind = coh__span_kind(d, give);
 
 		if (!sp[i].len)
 			continue;
 		if (kind)
 			rc = coh__batch_add(&b, kind, s, s + sp[i].len,
-					    give ? COH_OP_GIVE : COH_OP_TAKE, (int)sp[i].dir, where);
+					    give ? COH_OP_GIVE : COH_OP_TAKE, (int)d, where);
 		else if (!(rc = coh_arch_op(COH_OP_TAKE, dev, sp[i].ptr, sp[i].len,
-					    (int)sp[i].dir, where)))
+					    (int)d, where)))
 			coh_arch_op_end(COH_OP_TAKE);
 		if (rc) {
 			coh__batch_barrier(&b);
@@ -447,13 +451,13 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 }
 
 int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
-		  size_t n, const struct coh_where *where)
+		  size_t n, enum coh_dir dir, const struct coh_where *where)
 {
-	return coh__give_take_n(dev, spans, n, true, where);
+	return coh__give_take_n(dev, spans, n, dir, true, where);
 }
 
 int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
-		  size_t n, const struct coh_where *where)
+		  size_t n, enum coh_dir dir, const struct coh_where *where)
 {
-	return coh__give_take_n(dev, spans, n, false, where);
+	return coh__give_take_n(dev, spans, n, dir, false, where);
 }

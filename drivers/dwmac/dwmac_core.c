@@ -119,7 +119,7 @@ static int rx_refill(struct dwmac *d, size_t n)
 				.irq = d->cfg.irq,
 			};
 
-			spans[i] = (struct coh_span){ s->buf, d->cfg.rx_buf_size };
+			spans[i] = (struct coh_span){ .ptr = s->buf, .len = d->cfg.rx_buf_size };
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
@@ -266,7 +266,7 @@ size_t dwmac_tx_space(const struct dwmac *d)
 static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 		   size_t total, void *cookie)
 {
-	struct dwmac_desc descs[DWMAC_TX_MAX_DESCS];
+	struct dwmac_desc descs[DWMAC_TX_MAX_DESCS] = { 0 };	/* (GCC cannot see nseg >= 1) */
 	size_t count = coh_ring_count(&d->tx), first = coh_ring_next(&d->tx);
 	size_t k = 0;
 	int rc;
