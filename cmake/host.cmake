@@ -38,6 +38,7 @@ foreach(sub
     bench
     tests/encoding
     tests/policy
+    tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
