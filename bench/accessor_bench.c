@@ -165,11 +165,11 @@ static int hand_reap(struct desc *d)
 	unsigned char *s = hand_ring + hand_tail * COH_MAX_LINE;
 	uint32_t *own = (uint32_t *)(void *)(s + offsetof(struct desc, ctrl));
 
-	coh_acquire(&nc, own, sizeof(*own));
+	/* the descriptor's line, which holds nothing else: invalidated once */
+	coh_acquire(&nc, s, coh_cache_line_size());
 	if (*(volatile uint32_t *)own & OWN)
 		return -COH_EAGAIN;
 	coh_dma_rmb();
-	coh_acquire(&nc, s, sizeof(*d));
 	memcpy(d, s, sizeof(*d));
 	hand_tail = (hand_tail + 1) & (NDESC - 1);
 	return 0;
