@@ -61,8 +61,8 @@ static void rx_new(void)
 			failed = 1;
 		sink += out.des3;
 	}
-	coh_take_n(&nc, sp, N, 0);
-	coh_give_n(&nc, sp, N, 0);
+	coh_take_n(&nc, sp, N);
+	coh_give_n(&nc, sp, N);
 	if (coh_ring_post_n(&ring, d, N) < 0)
 		failed = 1;
 }
@@ -120,7 +120,7 @@ static int setup(void)
 		sp[k] = (struct coh_span){ bufs[k], BUFSZ, COH_FROM_DEVICE };
 		d[k] = (struct qos_desc){ .des3 = 1u << 24 };
 	}
-	if (coh_give_n(&nc, sp, N, 0) || coh_ring_post_n(&ring, d, N) < 0)
+	if (coh_give_n(&nc, sp, N) || coh_ring_post_n(&ring, d, N) < 0)
 		return -1;
 	return 0;
 }

@@ -24,3 +24,7 @@ echo
 echo
 "$b/bench/ring_bench_count"
 "$b/bench/ring_bench"
+if [ -x "$b/bench/dwmac_bench" ]; then
+	echo
+	"$b/bench/dwmac_bench"
+fi

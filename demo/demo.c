@@ -181,7 +181,7 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 		give[ngive++] = (struct coh_span){ j->dst, len, COH_FROM_DEVICE };
 	}
 	/* both buffers under one barrier */
-	if (coh_give_n(d->dev, give, ngive, 0))
+	if (coh_give_n(d->dev, give, ngive))
 		return -COH_EIO;
 
 	desc = (struct dmac_desc){
@@ -245,7 +245,7 @@ static int dmac_reap(struct dmac *d)
 		take[ntake++] = (struct coh_span){ j->dst, j->len, COH_FROM_DEVICE };
 	}
 	/* else BUG (--inject inval-before): the second invalidate is missing */
-	if (coh_take_n(d->dev, take, ntake, 0))
+	if (coh_take_n(d->dev, take, ntake))
 		d->errors++;
 	j->busy = false;
 
@@ -295,7 +295,7 @@ static void dmac_halt(struct dmac *d)
 		struct coh_span back[2] = { { j->src, j->len, COH_TO_DEVICE },
 					    { j->dst, j->len, COH_FROM_DEVICE } };
 
-		coh_take_n(d->dev, back, 2, 0);
+		coh_take_n(d->dev, back, 2);
 		j->busy = false;
 	}
 	coh_ring_reset(&d->ring);	/* slots back; the ring restarts at 0 */

@@ -390,11 +390,8 @@ static int coh__span_kind(enum coh_dir dir, bool give)
 	return dir == COH_TO_DEVICE ? 0 : COH__ACQ;
 }
 
-#define COH__SPAN_DIR(sp, dir) ((sp).dir ? (sp).dir : (dir))
-
 static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
-			    size_t n, enum coh_dir dir, bool give,
-			    const struct coh_where *where)
+			    size_t n, bool give, const struct coh_where *where)
 {
 	struct coh__batch b;
 	bool any = false;
@@ -405,7 +402,7 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t end;
 
-		coh__api_check(COH__DIR_OK(COH__SPAN_DIR(sp[i], dir)), where, COH_EINVAL,
+		coh__api_check(COH__DIR_OK(sp[i].dir), where, COH_EINVAL,
 			       give ? "coh_give_n: unknown direction" : "coh_take_n: unknown direction");
 		rc = coh__check_range(dev, sp[i].ptr, sp[i].len, &end, where);
 		if (rc)
@@ -422,7 +419,7 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 	(void)coh__batch_begin(&b, dev, 0, 0);	/* cannot fail: checked above */
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t s = (uintptr_t)sp[i].ptr;
-		enum coh_dir d = COH__SPAN_DIR(sp[i], dir);
+		enum coh_dir d = sp[i].dir;
 		int kind = coh__span_kind(d, give);
 
 		if (!sp[i].len)
@@ -451,13 +448,13 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 }
 
 int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
-		  size_t n, enum coh_dir dir, const struct coh_where *where)
+		  size_t n, const struct coh_where *where)
 {
-	return coh__give_take_n(dev, spans, n, dir, true, where);
+	return coh__give_take_n(dev, spans, n, true, where);
 }
 
 int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
-		  size_t n, enum coh_dir dir, const struct coh_where *where)
+		  size_t n, const struct coh_where *where)
 {
-	return coh__give_take_n(dev, spans, n, dir, false, where);
+	return coh__give_take_n(dev, spans, n, false, where);
 }

@@ -178,11 +178,11 @@ static void t_rx_cached(void)
 	CHECK_EQ(setup(64), 0);
 	CHECK_EQ(coh_ring_create_layout(&r, &dev, 8, struct qos_desc, des3, QOS_OWN, 0, &qos), 0);
 	for (int k = 0; k < N; k++) {
-		sp[k] = (struct coh_span){ .ptr = bufs[k], .len = BUFSZ };	/* the call's direction */
+		sp[k] = (struct coh_span){ bufs[k], BUFSZ, COH_FROM_DEVICE };
 		d[k] = (struct qos_desc){ .des0 = (uint32_t)(uintptr_t)bufs[k], .des3 = 1u << 24 };
 	}
 	rec_n = 0;
-	CHECK_EQ(coh_give_n(&dev, sp, N, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_give_n(&dev, sp, N), 0);
 	CHECK_EQ(count_op('F'), N * 24);
 	CHECK_EQ(count_op('B'), 1);
 	CHECK_EQ(rec_log[rec_n - 1].op, 'B');
@@ -203,18 +203,18 @@ static void t_rx_cached(void)
 		CHECK(rec_log[3 * k].addr == r.mem.cpu_ + (size_t)k * 64);
 	CHECK_EQ(out.des3, 60);
 	rec_n = 0;
-	CHECK_EQ(coh_take_n(&dev, sp, N, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_take_n(&dev, sp, N), 0);
 	CHECK_EQ(count_op('I'), N * 24);
 	CHECK_EQ(rec_n, N * 24 + 1);
 	/* the whole cycle again, counted as a per-frame figure */
 	rec_n = 0;
-	CHECK_EQ(coh_give_n(&dev, sp, N, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_give_n(&dev, sp, N), 0);
 	CHECK_EQ(coh_ring_post_n(&r, d, N), N);
 	for (int k = 0; k < N; k++)
 		dev_done(&r, (size_t)(N + k), 60);
 	for (int k = 0; k < N; k++)
 		CHECK_EQ(coh_ring_reap(&r, &out), N + k);
-	CHECK_EQ(coh_take_n(&dev, sp, N, COH_FROM_DEVICE), 0);
+	CHECK_EQ(coh_take_n(&dev, sp, N), 0);
 	/* per frame: 2 descriptor line ops, 48 buffer line ops, 1 + 3/N barriers, 1 rmb */
 	CHECK_EQ(count_op('C') + count_op('I') + count_op('F'), N * (2 + 48));
 	CHECK_EQ(count_op('B'), N + 3);
@@ -242,7 +242,7 @@ static void t_tx_chain(void)
 	CHECK_EQ(coh_ring_create_layout(&r, &dev, 8, struct qos_desc, des3, QOS_OWN,
 					COH_ATTR_UNCACHED, &qos), 0);
 	rec_n = 0;
-	CHECK_EQ(coh_give_n(&dev, sp, 2, 0), 0);
+	CHECK_EQ(coh_give_n(&dev, sp, 2), 0);
 	CHECK_EQ(count_op('C'), 1 + 16);
 	CHECK_EQ(rec_n, 1 + 16 + 1);
 	rec_n = 0;
@@ -258,7 +258,7 @@ static void t_tx_chain(void)
 	CHECK_EQ(coh_ring_reap(&r, &out), 1);
 	CHECK_OPS("rr");
 	rec_n = 0;
-	CHECK_EQ(coh_take_n(&dev, sp, 2, 0), 0);	/* TO_DEVICE: nothing to do */
+	CHECK_EQ(coh_take_n(&dev, sp, 2), 0);	/* TO_DEVICE: nothing to do */
 	CHECK_EQ(rec_n, 0);
 	CHECK_EQ(coh_ring_destroy(&r), 0);
 
@@ -410,7 +410,7 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_create(&avail, &dev, &la, COH_QUEUE_CPU_PRODUCES, 0), 0);
 	CHECK_EQ(coh_queue_create(&used, &dev, &lu, COH_QUEUE_DEVICE_PRODUCES, 0), 0);
 	rec_n = 0;
-	CHECK_EQ(coh_give_n(&dev, sp, 3, 0), 0);
+	CHECK_EQ(coh_give_n(&dev, sp, 3), 0);
 	CHECK_OPS("CFFFFFFFFFB");
 	rec_n = 0;
 	for (int k = 0; k < 3; k++)
@@ -437,7 +437,7 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_pop(&used, &u), 0);
 	CHECK_EQ(u.len, 513);
 	CHECK_EQ(coh_queue_pop(&used, &u), -COH_EAGAIN);
-	CHECK_EQ(coh_take_n(&dev, sp, 3, 0), 0);
+	CHECK_EQ(coh_take_n(&dev, sp, 3), 0);
 	CHECK_OPS("IIIIIIIIFB");
 	CHECK_EQ(coh_queue_consumed(&avail, coh_queue_index(&used)), 0);
 	CHECK_EQ(coh_queue_space(&avail), 8);
@@ -563,9 +563,9 @@ static void t_bad_input(void)
 	{
 		struct coh_span bad[2] = { { bufs[0], 64, COH_FROM_DEVICE }, { NULL, 64, COH_FROM_DEVICE } };
 
-		CHECK_EQ(coh_give_n(&dev, bad, 2, 0), -COH_EINVAL);
+		CHECK_EQ(coh_give_n(&dev, bad, 2), -COH_EINVAL);
 		bad[1] = (struct coh_span){ bufs[1], 64, (enum coh_dir)9 };
-		CHECK_EQ(coh_give_n(&dev, bad, 2, 0), -COH_EINVAL);
+		CHECK_EQ(coh_give_n(&dev, bad, 2), -COH_EINVAL);
 		CHECK_EQ(rec_n, 0);	/* the good first span was not given either */
 	}
 	CHECK_EQ(coh_ring_reset(&r), 0);
@@ -629,7 +629,7 @@ static void t_backend_fails(void)
 	CHECK_EQ(coh_ring_reap(&r, &out), -COH_ENODEV);
 	CHECK_EQ(coh_ring_reset(&r), -COH_ENODEV);
 	CHECK_EQ(coh_queue_poll(&q), -COH_ENODEV);
-	CHECK_EQ(coh_give_n(&dev, &sp, 1, 0), -COH_ENODEV);
+	CHECK_EQ(coh_give_n(&dev, &sp, 1), -COH_ENODEV);
 	CHECK_EQ(rec_n, 0);
 	CHECK(diags >= 6);
 	CHECK(!memcmp(snap, (void *)r.mem.cpu_, sizeof(snap)));
