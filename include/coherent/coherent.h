@@ -14,5 +14,6 @@
 #include "coherent/ring.h"
 #include "coherent/queue.h"
 #include "coherent/stream.h"
+#include "coherent/driver.h"
 
 #endif /* COHERENT_COHERENT_H */
