@@ -18,7 +18,7 @@ export COH_BENCH_OUT="$out"
 if [ "$smoke" = --smoke ]; then
 	calls=10 cache=1 stream=1 sim=1 isa="aarch64 riscv64-sifive-ccache"
 else
-	calls=1000 cache=4001 stream=20001 sim=7 isa=""
+	calls=1000 cache=4001 stream=20001 sim=11 isa=""
 fi
 part() { # part <name> <command...>: its ROW lines, or a failure
 	name=$1
