@@ -9,7 +9,7 @@ BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
 
-.PHONY: all deps host test test-host test-cross demo bench clean $(TARGETS)
+.PHONY: all deps host test test-host test-cross demo bench clean qemu-virtio-blk $(TARGETS)
 
 all: host
 
@@ -41,6 +41,15 @@ bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/bench -j$(JOBS)
 	@sh bench/run.sh $(BUILD)/bench
+
+# make qemu-virtio-blk IMAGE=disk.img: the bare-metal virtio-blk driver reads
+# the whole image under QEMU and prints its sha256 (checked against sha256sum)
+qemu-virtio-blk: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-virtio-blk IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/aarch64-virt -DCOH_TARGET=aarch64-virt \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-virtio-blk >/dev/null
+	@sh tools/virtio-blk.sh read $(BUILD)/aarch64-virt/qemu-virtio-blk.elf $(IMAGE)
 
 clean:
 	rm -rf $(BUILD)

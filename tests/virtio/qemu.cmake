@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+# virtio drivers against QEMU's own devices (included by
+# platform/aarch64-virt/target.cmake).  Seconds per run are printed by
+# tools/virtio-blk.sh ("QEMU ran N s").
+set(VIO ${COH_ROOT}/drivers/virtio)
+set(TV ${COH_ROOT}/tests/virtio)
+add_library(virtio_drv STATIC ${VIO}/virtio_mmio.c ${VIO}/virtqueue.c ${VIO}/virtio_blk.c)
+target_link_libraries(virtio_drv PUBLIC coherent)
+target_compile_options(virtio_drv PRIVATE ${COH_CORE_WARN})
+
+set(VIO_ENV ${TV}/qemu_env.c ${TV}/sha256.c)
+foreach(m read write legacy)
+  string(TOUPPER ${m} M)
+  if(m STREQUAL "read")
+    set(elf qemu-virtio-blk)
+  else()
+    set(elf qemu-virtio-blk-${m})
+  endif()
+  add_executable(${elf} ${TV}/qemu_blk.c ${VIO_ENV} ${COH_PLATFORM_SOURCES})
+  set_target_properties(${elf} PROPERTIES SUFFIX ".elf")
+  target_include_directories(${elf} PRIVATE ${COH_ROOT}/tests ${COH_PLATFORM_DIR})
+  target_link_libraries(${elf} PRIVATE virtio_drv coherent)
+  target_compile_options(${elf} PRIVATE ${COH_WARN})
+  target_compile_definitions(${elf} PRIVATE COH_TEST_TARGET="${elf}" VBLK_${M})
+  target_link_options(${elf} PRIVATE ${COH_LINK_OPTIONS})
+endforeach()
+
+set(VBS sh ${COH_ROOT}/tools/virtio-blk.sh)
+add_test(NAME virtio_blk_1m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 1)
+add_test(NAME virtio_blk_16m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 16)
+add_test(NAME virtio_blk_write COMMAND ${VBS} write $<TARGET_FILE:qemu-virtio-blk-write> 768)
+add_test(NAME virtio_blk_legacy COMMAND ${VBS} legacy $<TARGET_FILE:qemu-virtio-blk-legacy>)
+set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_write virtio_blk_legacy
+  PROPERTIES LABELS virtio TIMEOUT 300)
