@@ -204,6 +204,14 @@ uint32_t virtio_mmio_status(struct virtio_mmio *vm);
 int virtio_mmio_config(struct virtio_mmio *vm, size_t off, size_t len,
 		       uint64_t *out);
 
+/**
+ * @brief Read a byte array (a MAC address) of the configuration space with
+ * 8-bit accesses, all inside one unchanged generation.
+ * @retval 0; -COH_EINVAL out of the window or NULL; -COH_EPROTO unstable
+ */
+int virtio_mmio_config_bytes(struct virtio_mmio *vm, size_t off, void *buf,
+			     size_t len);
+
 /** @brief Record a refusal: bump *which and the total. */
 static inline void virtio_count(struct virtio_mmio *vm, unsigned long *which)
 {

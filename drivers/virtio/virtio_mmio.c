@@ -219,3 +219,23 @@ int virtio_mmio_config(struct virtio_mmio *vm, size_t off, size_t len,
 	virtio_count(vm, &vm->cnt.bad_config);
 	return -COH_EPROTO;
 }
+
+int virtio_mmio_config_bytes(struct virtio_mmio *vm, size_t off, void *buf,
+			     size_t len)
+{
+	uint8_t *b = buf;
+
+	if (!vm || !buf || off > VIRTIO_MMIO_WINDOW - VIRTIO_MMIO_CONFIG ||
+	    len > VIRTIO_MMIO_WINDOW - VIRTIO_MMIO_CONFIG - off)
+		return -COH_EINVAL;
+	for (int i = 0; i < VIRTIO_CONFIG_RETRIES; i++) {
+		uint32_t g = rd(vm, VIRTIO_MMIO_CONFIG_GENERATION);
+
+		for (size_t k = 0; k < len; k++)
+			b[k] = coh_mmio_read8(vm->base + VIRTIO_MMIO_CONFIG + off + k);
+		if (rd(vm, VIRTIO_MMIO_CONFIG_GENERATION) == g)
+			return 0;
+	}
+	virtio_count(vm, &vm->cnt.bad_config);
+	return -COH_EPROTO;
+}

@@ -4,7 +4,8 @@
 # tools/virtio-blk.sh ("QEMU ran N s").
 set(VIO ${COH_ROOT}/drivers/virtio)
 set(TV ${COH_ROOT}/tests/virtio)
-add_library(virtio_drv STATIC ${VIO}/virtio_mmio.c ${VIO}/virtqueue.c ${VIO}/virtio_blk.c)
+add_library(virtio_drv STATIC ${VIO}/virtio_mmio.c ${VIO}/virtqueue.c ${VIO}/virtio_blk.c
+  ${VIO}/virtio_net.c)
 target_link_libraries(virtio_drv PUBLIC coherent)
 target_compile_options(virtio_drv PRIVATE ${COH_CORE_WARN})
 
@@ -32,3 +33,12 @@ add_test(NAME virtio_blk_write COMMAND ${VBS} write $<TARGET_FILE:qemu-virtio-bl
 add_test(NAME virtio_blk_legacy COMMAND ${VBS} legacy $<TARGET_FILE:qemu-virtio-blk-legacy>)
 set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_write virtio_blk_legacy
   PROPERTIES LABELS virtio TIMEOUT 300)
+
+add_executable(qemu-virtio-net ${TV}/qemu_net.c ${VIO_ENV} ${COH_PLATFORM_SOURCES})
+set_target_properties(qemu-virtio-net PROPERTIES SUFFIX ".elf")
+target_include_directories(qemu-virtio-net PRIVATE ${COH_ROOT}/tests ${COH_PLATFORM_DIR})
+target_link_libraries(qemu-virtio-net PRIVATE virtio_drv coherent)
+target_compile_options(qemu-virtio-net PRIVATE ${COH_WARN})
+target_link_options(qemu-virtio-net PRIVATE ${COH_LINK_OPTIONS})
+add_test(NAME virtio_net COMMAND sh ${COH_ROOT}/tools/virtio-net.sh $<TARGET_FILE:qemu-virtio-net>)
+set_tests_properties(virtio_net PROPERTIES LABELS virtio TIMEOUT 300)
