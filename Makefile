@@ -4,7 +4,7 @@
 #   make demo    the simulated non-coherent SoC demo (ring in cached, then uncached memory)
 #   make bench   benchmarks (release build), ratios against in-run baselines
 
-TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt
+TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
