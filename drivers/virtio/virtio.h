@@ -92,7 +92,10 @@ struct virtio_mmio {
 	uint64_t offered;		/* device features */
 	uint64_t features;		/* negotiated */
 	uint32_t poll_budget;		/* register/ring reads before -COH_ETIMEDOUT */
+	void (*relax)(void *ctx);	/* between two polls (a delay, a yield); may be NULL */
+	void *relax_ctx;
 	bool broken;			/* a protocol violation seen: reset before use */
+	bool stopped;			/* reset completed, queues not yet set up again */
 	struct virtio_counters cnt;
 };
 

@@ -7,6 +7,11 @@
 #include "virtio_blk.h"
 #include "coherent/driver.h"
 
+/* Test builds delete one sync to show a test fails (tests/virtio). */
+#if !defined(VIRTIO_MUTATE)
+#define VIRTIO_MUTATE 0
+#endif
+
 #define STATUS_UNWRITTEN 0xffu
 
 static int setup(struct virtio_blk *b, uint64_t want)
@@ -59,9 +64,9 @@ int virtio_blk_init(struct virtio_blk *b, void *mmio, struct coh_device *dev,
 		return -COH_ENODEV;
 	rc = setup(b, want_mask);
 	if (!rc)
-		rc = coh_alloc_shared(&b->hdr, dev, 1, 0);
+		rc = coh_alloc_shared(&b->hdr, dev, 1, ring_attrs);
 	if (!rc)
-		rc = coh_alloc_shared(&b->st, dev, 1, 0);
+		rc = coh_alloc_shared(&b->st, dev, 1, ring_attrs);
 	if (!rc)
 		rc = virtq_init(&b->vq, &b->vm, 0, VIRTQ_MAX, ring_attrs);
 	if (rc) {
@@ -79,8 +84,9 @@ int virtio_blk_init(struct virtio_blk *b, void *mmio, struct coh_device *dev,
 static void unmap_all(struct virtio_blk *b)
 {
 	for (unsigned i = 0; i < b->nmap; i++)
-		(void)coh_unmap_single(b->vm.dev, b->map_bus[i], b->map_len[i],
-				       b->map_dir);
+		(void)coh_unmap_single_attrs(b->vm.dev, b->map_bus[i], b->map_len[i],
+					     b->map_dir,
+					     VIRTIO_MUTATE == 4 ? COH_ATTR_SKIP_CPU_SYNC : 0);
 	b->nmap = 0;
 }
 
@@ -102,11 +108,14 @@ int virtio_blk_recover(struct virtio_blk *b)
 		rc = virtio_mmio_negotiate(&b->vm, b->vm.features);
 	if (!rc)
 		rc = virtq_program(&b->vq);
+	if (rc == -COH_EINVAL)	/* the device shrank its queue across the reset */
+		rc = -COH_EPROTO;
 	if (rc) {
 		b->dead = true;
 		virtio_mmio_fail(&b->vm);
 		return rc;
 	}
+	b->dead = false;
 	virtio_mmio_driver_ok(&b->vm);
 	return 0;
 }
@@ -133,7 +142,8 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	b->nmap = 0;
 	vs[0] = (struct virtq_seg){ .bus = coh_bus(&b->hdr), .len = sizeof(h) };
 	for (unsigned i = 0; i < nseg; i++) {
-		coh_bus_t bus = coh_map_single(b->vm.dev, seg[i].buf, seg[i].len, dir);
+		coh_bus_t bus = coh_map_single_attrs(b->vm.dev, seg[i].buf, seg[i].len, dir,
+						     VIRTIO_MUTATE == 5 ? COH_ATTR_SKIP_CPU_SYNC : 0);
 
 		if (coh_mapping_error(b->vm.dev, bus)) {
 			unmap_all(b);
@@ -240,7 +250,16 @@ int virtio_blk_flush(struct virtio_blk *b)
 
 int virtio_blk_destroy(struct virtio_blk *b)
 {
-	int rc = virtq_destroy(&b->vq);
+	int rc;
+
+	if (!b)
+		return -COH_EINVAL;
+	/* the device stops first; whatever it still held comes back unmapped */
+	rc = virtio_mmio_reset(&b->vm);
+	if (rc)
+		return rc;
+	(void)virtq_recover(&b->vq, reclaim, NULL);
+	rc = virtq_destroy(&b->vq);
 
 	if (rc)
 		return rc;

@@ -23,7 +23,11 @@
  *   -COH_ETIMEDOUT no completion within the poll budget: device reset
  *   errors of coh_map_single (-COH_ENOMEM: mapping records or bounce pool)
  * After -COH_EPROTO / -COH_ETIMEDOUT the device was reset and set up again
- * (cnt.resets); if that fails too, every later call returns -COH_EPROTO.
+ * (cnt.resets); if that fails too, b->dead is set and every later request
+ * returns -COH_EPROTO until virtio_blk_recover() succeeds.  If the reset
+ * itself never completed, the buffers of the request in flight stay mapped
+ * to the device (it may still write them): the caller must not reuse them
+ * until a later virtio_blk_recover() succeeds.
  */
 #ifndef COHERENT_DRIVERS_VIRTIO_BLK_H
 #define COHERENT_DRIVERS_VIRTIO_BLK_H
@@ -129,7 +133,10 @@ int virtio_blk_flush(struct virtio_blk *b);
  */
 int virtio_blk_recover(struct virtio_blk *b);
 
-/** @brief Free the rings and buffers (after a reset, or with nothing in flight). */
+/**
+ * @brief Reset the device, unmap whatever it still held, free the rings.
+ * @retval 0; -COH_ETIMEDOUT the reset never completed (nothing freed).
+ */
 int virtio_blk_destroy(struct virtio_blk *b);
 
 #endif

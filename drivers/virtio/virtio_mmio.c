@@ -73,8 +73,11 @@ int virtio_mmio_reset(struct virtio_mmio *vm)
 	 * the driver waits for it); only then may the driver reclaim buffers.
 	 */
 	for (uint32_t i = 0; i < vm->poll_budget; i++) {
+		if (i && vm->relax)
+			vm->relax(vm->relax_ctx);
 		if (rd(vm, VIRTIO_MMIO_STATUS) == 0) {
 			vm->broken = false;
+			vm->stopped = true;
 			return 0;
 		}
 	}
@@ -133,6 +136,7 @@ fail:
 
 void virtio_mmio_driver_ok(struct virtio_mmio *vm)
 {
+	vm->stopped = false;
 	set_status(vm, VIRTIO_STATUS_DRIVER_OK);
 }
 

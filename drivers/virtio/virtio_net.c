@@ -153,11 +153,15 @@ int virtio_net_recover(struct virtio_net *n)
 		rc = virtq_program(&n->rxq);
 	if (!rc)
 		rc = virtq_program(&n->txq);
+	if (rc == -COH_EINVAL)	/* the device shrank a queue across the reset */
+		rc = -COH_EPROTO;
 	if (!rc)
 		rc = queues_up(n);
 	if (rc) {
 		n->dead = true;
 		virtio_mmio_fail(&n->vm);
+	} else {
+		n->dead = false;
 	}
 	return rc;
 }

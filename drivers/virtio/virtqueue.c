@@ -7,6 +7,11 @@
 #include "virtqueue.h"
 #include "coherent/driver.h"
 
+/* Test builds delete one barrier to show a test fails (tests/virtio). */
+#if !defined(VIRTIO_MUTATE)
+#define VIRTIO_MUTATE 0
+#endif
+
 static int broken(struct virtq *vq)
 {
 	vq->broken = true;
@@ -181,7 +186,8 @@ int virtq_kick(struct virtq *vq)
 	if (vq->broken)
 		return -COH_EPROTO;
 	/* descriptors and ring entries before the index that publishes them */
-	coh_dma_wmb();
+	if (VIRTIO_MUTATE != 1)
+		coh_dma_wmb();
 	coh_write(&vq->avail, [0].idx, coh_cpu_to_le16(now));
 	vq->kicked_idx = now;
 	vq->kicks++;
@@ -190,7 +196,8 @@ int virtq_kick(struct virtq *vq)
 	 * device may go idle between our stale read and our store, and nobody
 	 * notifies (the lost wake-up of section 2.7.10).
 	 */
-	coh_mb();	/* SHIM: coh_dma_mb once driver helpers land */
+	if (VIRTIO_MUTATE != 2)
+		coh_mb();	/* SHIM: coh_dma_mb once driver helpers land */
 	if (vq->event_idx) {
 		uint16_t ev = (uint16_t)coh_le32_to_cpu(
 			coh_read(&vq->used, [0].ring[vq->size].id));
@@ -225,7 +232,8 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 		return broken(vq);
 	}
 	/* used.idx before the entry it publishes */
-	coh_dma_rmb();
+	if (VIRTIO_MUTATE != 3)
+		coh_dma_rmb();
 	pos = vq->last_used & (vq->size - 1);
 	e = coh_read(&vq->used, [0].ring[pos]);
 	id = coh_le32_to_cpu(e.id);
@@ -257,7 +265,11 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 int virtq_wait(struct virtq *vq, void **token, uint32_t *len)
 {
 	for (uint32_t i = 0; i < vq->vm->poll_budget; i++) {
-		int rc = virtq_get(vq, token, len);
+		int rc;
+
+		if (i && vq->vm->relax)
+			vq->vm->relax(vq->vm->relax_ctx);
+		rc = virtq_get(vq, token, len);
 
 		if (rc != -COH_EAGAIN)
 			return rc;
@@ -269,18 +281,22 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len)
 int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
 		  void *ctx)
 {
-	if (virtio_mmio_status(vq->vm) != 0)
+	/* our own record of a completed reset: a device cannot lie about it later */
+	if (!vq->vm->stopped)
 		return -COH_EBUSY;
 	for (uint16_t i = 0; i < vq->size; i++)
 		if (vq->slot[i].busy && done)
 			done(vq->slot[i].token, ctx);
 	reset_state(vq);
-	/* used ring zeroed for the next life: the device writes it again */
-	for (uint16_t i = 0; i <= vq->size; i++) {
-		coh_write(&vq->used, [0].ring[i].id, 0);
-		coh_write(&vq->used, [0].ring[i].len, 0);
-	}
+	/*
+	 * The next life starts from used.idx 0 and avail_event 0, as the first
+	 * did.  Each is read first: that acquire drops a stale cached copy of
+	 * the device's line, whose bytes the write's release would otherwise
+	 * put back over what the device wrote.
+	 */
+	(void)coh_read(&vq->used, [0].idx);
 	coh_write(&vq->used, [0].idx, 0);
-	coh_write(&vq->used, [0].flags, 0);
+	(void)coh_read(&vq->used, [0].ring[vq->size].id);
+	coh_write(&vq->used, [0].ring[vq->size].id, 0);
 	return 0;
 }

@@ -172,7 +172,8 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len);
  * `done` (which unmaps its buffers), then empty the rings.  Program the
  * queue again with virtq_program() after virtio_mmio_negotiate().
  * Ownership: everything back to the CPU.
- * @retval 0; -COH_EBUSY the device was not reset (status not 0): nothing done.
+ * @retval 0; -COH_EBUSY the device was not reset since DRIVER_OK (no
+ *         successful virtio_mmio_reset()): nothing done.
  */
 int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
 		  void *ctx);
