@@ -9,7 +9,7 @@ BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
 
-.PHONY: all deps host test test-host test-cross demo bench clean qemu-virtio-blk $(TARGETS)
+.PHONY: all deps host test test-host test-cross demo bench clean qemu-virtio-blk fuzz $(TARGETS)
 
 all: host
 
@@ -50,6 +50,16 @@ qemu-virtio-blk: deps
 	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-virtio-blk >/dev/null
 	@sh tools/virtio-blk.sh read $(BUILD)/aarch64-virt/qemu-virtio-blk.elf $(IMAGE)
+
+# make fuzz: the virtio drivers under libFuzzer (clang, ASan + UBSan) against a
+# device whose every byte comes from the fuzzer; FUZZ_RUNS executions
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	@cmake -S . -B $(BUILD)/fuzz -DCMAKE_C_COMPILER=clang -DCOH_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/fuzz -j$(JOBS) --target fuzz_virtio >/dev/null
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/tests/virtio/fuzz_virtio -runs=$(FUZZ_RUNS) -seed=1 -max_len=600 \
+	  -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
 clean:
 	rm -rf $(BUILD)
