@@ -4,6 +4,9 @@
 #   virtio-blk.sh read   ELF IMAGE     hash IMAGE through the driver; passes if
 #                                      it prints the sha256 that sha256sum gives
 #   virtio-blk.sh random ELF MIB       the same on a fresh random image of MIB MiB
+#   virtio-blk.sh random-ap ELF MIB    the same with the device offering
+#                                      ACCESS_PLATFORM (iommu_platform=on), which
+#                                      the driver must have accepted
 #   virtio-blk.sh write  ELF KIB       the write test on a random scratch image,
 #                                      whose bytes the host then checks
 #   virtio-blk.sh legacy ELF           a legacy-only transport must be refused
@@ -35,6 +38,7 @@ run() {
 	fi
 }
 
+devopt=""
 hash_check() {
 	img=$1
 	if [ ! -r "$img" ] || [ $(( $(stat -L -c %s "$img") % 512 )) -ne 0 ]; then
@@ -43,7 +47,7 @@ hash_check() {
 	fi
 	# shellcheck disable=SC2086
 	run $qemu $modern -drive "file=$img,if=none,format=raw,id=d0,readonly=on" \
-		-device virtio-blk-device,drive=d0 -kernel "$elf"
+		-device "virtio-blk-device,drive=d0$devopt" -kernel "$elf"
 	want=$(sha256sum "$img" | cut -d' ' -f1)
 	sectors=$(( $(stat -L -c %s "$img") / 512 ))
 	if ! grep -q "^virtio-blk: sha256 $want $sectors sectors" "$tmp/out"; then
@@ -59,6 +63,16 @@ read)
 random)
 	head -c "$(( $3 * 1048576 ))" /dev/urandom >"$tmp/img"
 	hash_check "$tmp/img" ;;
+random-ap)
+	devopt=",iommu_platform=on"
+	head -c "$(( $3 * 1048576 ))" /dev/urandom >"$tmp/img"
+	hash_check "$tmp/img"
+	f=$(sed -n 's/^virtio-blk: features \(0x[0-9a-f]*\),.*/\1/p' "$tmp/out")
+	if [ -z "$f" ] || [ $(( (f >> 33) & 1 )) -ne 1 ]; then
+		echo "virtio-blk.sh: ACCESS_PLATFORM (bit 33) not negotiated: features $f" >&2
+		exit 1
+	fi
+	echo "virtio-blk.sh: ACCESS_PLATFORM negotiated (features $f)" ;;
 write)
 	head -c "$(( $3 * 1024 ))" /dev/urandom >"$tmp/img"
 	# shellcheck disable=SC2086

@@ -29,9 +29,11 @@ endforeach()
 set(VBS sh ${COH_ROOT}/tools/virtio-blk.sh)
 add_test(NAME virtio_blk_1m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 1)
 add_test(NAME virtio_blk_16m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 16)
+add_test(NAME virtio_blk_access_platform COMMAND ${VBS} random-ap $<TARGET_FILE:qemu-virtio-blk> 1)
 add_test(NAME virtio_blk_write COMMAND ${VBS} write $<TARGET_FILE:qemu-virtio-blk-write> 768)
 add_test(NAME virtio_blk_legacy COMMAND ${VBS} legacy $<TARGET_FILE:qemu-virtio-blk-legacy>)
-set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_write virtio_blk_legacy
+set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_access_platform virtio_blk_write
+  virtio_blk_legacy
   PROPERTIES LABELS virtio TIMEOUT 300)
 
 add_executable(qemu-virtio-net ${TV}/qemu_net.c ${VIO_ENV} ${COH_PLATFORM_SOURCES})

@@ -342,6 +342,31 @@ static int run_evil(uint64_t seed, size_t line, int coherent, unsigned int attrs
 	return fail;
 }
 
+/*
+ * The model does not offer ACCESS_PLATFORM: it uses CPU physical addresses,
+ * so a device behind a bus offset must be refused at negotiation (FAILED
+ * set), and accepted without one.
+ */
+static int access_platform(void)
+{
+	int rc, fail = 0;
+
+	coh_set_diag_handler(quiet);
+	if (up(1, 64, 0, 0))
+		return 1;
+	R.dev.bus_offset = 0x100000000ull;
+	rc = blk_up(0);
+	fail |= rc != -COH_ENOTSUP || !(virtio_mmio_status(&R.blk.vm) & VIRTIO_STATUS_FAILED);
+	memset(&R.blk, 0, sizeof(R.blk));
+	R.dev.bus_offset = 0;
+	fail |= blk_up(0) != 0;
+	if (fail)
+		printf("access_platform: a bus offset without ACCESS_PLATFORM gave %s\n",
+		       coh_strerror(rc));
+	down();
+	return fail;
+}
+
 int main(int argc, char **argv)
 {
 	static const size_t lines[] = { 32, 64, 128 };
@@ -359,6 +384,10 @@ int main(int argc, char **argv)
 	coherent = strcmp(argv[2], "coherent") == 0;
 	seeds = strtoul(argv[3], NULL, 0);
 	mode = argv[4];
+	if (strcmp(mode, "evil") == 0) {
+		runs++;
+		failed += (unsigned long)access_platform();
+	}
 	for (size_t l = 0; l < 3; l++) {
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
 			if (strcmp(mode, "evil") == 0) {
