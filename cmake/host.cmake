@@ -39,6 +39,7 @@ foreach(sub
     tests/encoding
     tests/policy
     tests/virtio
+    tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
