@@ -36,11 +36,19 @@ set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_access_platform vir
   virtio_blk_legacy
   PROPERTIES LABELS virtio TIMEOUT 300)
 
+# virtio-net against tools/netpeer (sun8i's generic peer) through run-netpeer.sh;
+# NETPEER_NIC attaches the virtio-mmio NIC instead of the board's default.
 add_executable(qemu-virtio-net ${TV}/qemu_net.c ${VIO_ENV} ${COH_PLATFORM_SOURCES})
 set_target_properties(qemu-virtio-net PROPERTIES SUFFIX ".elf")
-target_include_directories(qemu-virtio-net PRIVATE ${COH_ROOT}/tests ${COH_PLATFORM_DIR})
+target_include_directories(qemu-virtio-net PRIVATE ${COH_ROOT}/tests ${COH_ROOT}/tools
+  ${COH_PLATFORM_DIR})
 target_link_libraries(qemu-virtio-net PRIVATE virtio_drv coherent)
 target_compile_options(qemu-virtio-net PRIVATE ${COH_WARN})
 target_link_options(qemu-virtio-net PRIVATE ${COH_LINK_OPTIONS})
-add_test(NAME virtio_net COMMAND sh ${COH_ROOT}/tools/virtio-net.sh $<TARGET_FILE:qemu-virtio-net>)
-set_tests_properties(virtio_net PROPERTIES LABELS virtio TIMEOUT 300)
+add_dependencies(qemu-virtio-net netpeer)
+add_test(NAME virtio_net COMMAND sh ${COH_ROOT}/tools/run-netpeer.sh virtio-net 90
+  ${COH_NETPEER} qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic
+  -monitor none -semihosting -global virtio-mmio.force-legacy=false
+  -kernel $<TARGET_FILE:qemu-virtio-net>)
+set_tests_properties(virtio_net PROPERTIES LABELS virtio TIMEOUT 300
+  ENVIRONMENT "NETPEER_NIC=-device virtio-net-device,netdev=n0,mac=52:54:00:12:34:56")
