@@ -121,12 +121,6 @@ static uint64_t vblk_read(void *ctx, size_t off, unsigned size)
 	}
 }
 
-static void set32(uint64_t *r, int hi, uint32_t x)
-{
-	*r = hi ? (*r & 0xffffffffu) | (uint64_t)x << 32
-		: (*r & ~(uint64_t)0xffffffffu) | x;
-}
-
 static void vblk_write(void *ctx, size_t off, uint64_t val, unsigned size)
 {
 	struct vblk *v = ctx;
@@ -138,7 +132,7 @@ static void vblk_write(void *ctx, size_t off, uint64_t val, unsigned size)
 	case R_DRV_FEAT_SEL: v->drv_sel = x; break;
 	case R_DRV_FEAT:
 		if (v->drv_sel < 2)
-			set32(&v->drv_feat, (int)v->drv_sel, x);
+			sim_reg_half(&v->drv_feat, (int)v->drv_sel, x);
 		break;
 	case R_QUEUE_SEL: v->qsel = x; break;
 	case R_QUEUE_NUM: if (v->qsel == 0) v->num = x; break;
@@ -157,9 +151,9 @@ static void vblk_write(void *ctx, size_t off, uint64_t val, unsigned size)
 			x &= ~ST_FEATURES_OK;
 		v->status = x;
 		break;
-	case R_DESC_LO: case R_DESC_HI: set32(&v->desc, off == R_DESC_HI, x); break;
-	case R_AVAIL_LO: case R_AVAIL_HI: set32(&v->avail, off == R_AVAIL_HI, x); break;
-	case R_USED_LO: case R_USED_HI: set32(&v->used, off == R_USED_HI, x); break;
+	case R_DESC_LO: case R_DESC_HI: sim_reg_half(&v->desc, off == R_DESC_HI, x); break;
+	case R_AVAIL_LO: case R_AVAIL_HI: sim_reg_half(&v->avail, off == R_AVAIL_HI, x); break;
+	case R_USED_LO: case R_USED_HI: sim_reg_half(&v->used, off == R_USED_HI, x); break;
 	default: break;
 	}
 }

@@ -64,12 +64,6 @@ struct fdev {
 
 static struct fdev D;
 
-static void set32(uint64_t *r, int hi, uint32_t x)
-{
-	*r = hi ? (*r & 0xffffffffu) | (uint64_t)x << 32
-		: (*r & ~(uint64_t)0xffffffffu) | x;
-}
-
 static uint64_t honest_reg(size_t off, unsigned size)
 {
 	unsigned q = D.qsel < 2 ? D.qsel : 0;
@@ -127,9 +121,9 @@ static void fd_write(void *ctx, size_t off, uint64_t val, unsigned size)
 			memset(D.uidx, 0, sizeof(D.uidx));
 		}
 		break;
-	case 0x080: case 0x084: set32(&D.desc[q], off == 0x084, x); break;
-	case 0x090: case 0x094: set32(&D.avail[q], off == 0x094, x); break;
-	case 0x0a0: case 0x0a4: set32(&D.used[q], off == 0x0a4, x); break;
+	case 0x080: case 0x084: sim_reg_half(&D.desc[q], off == 0x084, x); break;
+	case 0x090: case 0x094: sim_reg_half(&D.avail[q], off == 0x094, x); break;
+	case 0x0a0: case 0x0a4: sim_reg_half(&D.used[q], off == 0x0a4, x); break;
 	default: break;
 	}
 }
