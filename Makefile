@@ -54,7 +54,8 @@ qemu-virtio-blk: deps
 # make fuzz: the virtio drivers under libFuzzer (clang, ASan + UBSan) against a
 # device whose every byte comes from the fuzzer; FUZZ_RUNS executions
 FUZZ_RUNS ?= 1000000
-fuzz: deps
+fuzz:
+	@sh tools/deps.sh fuzz
 	@cmake -S . -B $(BUILD)/fuzz -DCMAKE_C_COMPILER=clang -DCOH_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/fuzz -j$(JOBS) --target fuzz_virtio >/dev/null
 	@mkdir -p $(BUILD)/fuzz/corpus
