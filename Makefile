@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # User-facing verbs.  The build itself is CMake; this file only drives it.
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
-#   make demo    the simulated non-coherent SoC demo (ring in cached, then uncached memory)
+#   make demo    the DWMAC QoS Ethernet driver on the simulated non-coherent SoC, every ring layout
 #   make bench   benchmarks (release build), ratios against in-run baselines
 
 TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
@@ -34,12 +34,12 @@ test-cross: $(TARGETS)
 test: test-cross test-host
 
 demo: host
-	@$(BUILD)/host/demo/coh-demo
-	@$(BUILD)/host/demo/coh-demo --ring uncached
+	@$(BUILD)/host/demo/coh-dwmac-demo
+	@$(BUILD)/host/demo/coh-dwmac-demo --flush-only
 
 bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD)/bench -j$(JOBS)
+	@cmake --build $(BUILD)/bench -j$(JOBS) --target bench_progs
 	@sh bench/run.sh $(BUILD)/bench
 
 # make qemu-virtio-blk IMAGE=disk.img: the bare-metal virtio-blk driver reads

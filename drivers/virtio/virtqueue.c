@@ -5,7 +5,7 @@
  * before used entries; vring_need_event arithmetic, 2.7.10).
  */
 #include "virtqueue.h"
-#include "coherent/driver.h"
+#include "virtio_compat.h"
 
 /* Test builds delete one barrier to show a test fails (tests/virtio). */
 #if !defined(VIRTIO_MUTATE)
@@ -197,7 +197,7 @@ int virtq_kick(struct virtq *vq)
 	 * notifies (the lost wake-up of section 2.7.10).
 	 */
 	if (VIRTIO_MUTATE != 2)
-		coh_mb();	/* SHIM: coh_dma_mb once driver helpers land */
+		coh_dma_mb();
 	if (vq->event_idx) {
 		uint16_t ev = (uint16_t)coh_le32_to_cpu(
 			coh_read(&vq->used, [0].ring[vq->size].id));
