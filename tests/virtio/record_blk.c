@@ -37,7 +37,7 @@ static uint16_t last;		/* the device's next available entry */
 struct tally {
 	unsigned clean, inval, flush;		/* lines */
 	unsigned maint_barriers;		/* 'B': one per fence call */
-	unsigned wmb, rmb, mb, io_wmb, io_rmb;
+	unsigned wmb, rmb, mb, io_wmb, io_rmb;	/* mb: coh_mb and coh_dma_mb */
 };
 
 static struct tally tally(void)
@@ -53,6 +53,7 @@ static struct tally tally(void)
 		case 'w': t.wmb++; break;
 		case 'r': t.rmb++; break;
 		case 'M': t.mb++; break;
+		case 'D': t.mb++; break;	/* coh_dma_mb where the backend has one */
 		case 'W': t.io_wmb++; break;
 		case 'R': t.io_rmb++; break;
 		default: break;
