@@ -3,11 +3,15 @@
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
 #   make demo    the DWMAC QoS Ethernet driver on the simulated non-coherent SoC, every ring layout
 #   make bench   benchmarks (release build), ratios against in-run baselines
+#   make qemu-dwmac  the DWMAC driver on QEMU's Allwinner sun8i EMAC (orangepi-pc),
+#                frames exchanged with tools/netpeer, output as it runs
 
 TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
+
+.PHONY: all deps host test test-host test-cross demo bench qemu-dwmac clean $(TARGETS)
 
 .PHONY: all deps host test test-host test-cross demo bench clean qemu-virtio-blk fuzz $(TARGETS)
 
@@ -41,6 +45,12 @@ bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/bench -j$(JOBS) --target bench_progs
 	@sh bench/run.sh $(BUILD)/bench
+
+qemu-dwmac: deps
+	@cmake -S . -B $(BUILD)/orangepi-pc -DCOH_TARGET=orangepi-pc \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/orangepi-pc/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/orangepi-pc -j$(JOBS) --target sun8i-emac netpeer
+	ctest --test-dir $(BUILD)/orangepi-pc -R '^sun8i-emac$$' -V
 
 # make qemu-virtio-blk IMAGE=disk.img: the bare-metal virtio-blk driver reads
 # the whole image under QEMU and prints its sha256 (checked against sha256sum)
