@@ -11,9 +11,7 @@ BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
 
-.PHONY: all deps host test test-host test-cross demo bench qemu-dwmac clean $(TARGETS)
-
-.PHONY: all deps host test test-host test-cross demo bench clean qemu-virtio-blk fuzz $(TARGETS)
+.PHONY: all deps host test test-host test-cross demo bench qemu-dwmac clean qemu-virtio-blk fuzz $(TARGETS)
 
 all: host
 
