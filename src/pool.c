@@ -140,6 +140,35 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 	return 0;
 }
 
+int coh_pool_bus_at(const struct coh_pool *p, const void *cpu, coh_bus_t *bus,
+		    const struct coh_where *where)
+{
+	uintptr_t a = (uintptr_t)cpu;
+	size_t lo = 0, hi;
+
+	if (bus)
+		*bus = COH_BUS_ERROR;
+	coh__api_check(p && p->stack && cpu && bus, where, COH_EINVAL,
+		       "coh_pool_bus: NULL or destroyed pool");
+	coh__api_check(a >= p->chunk.cpu_, where, COH_ERANGE,
+		       "coh_pool_bus: not inside a block of this pool");
+	a -= p->chunk.cpu_;
+	/* the last block starting at or below a (offsets are increasing) */
+	hi = p->nblocks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->off[mid] <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	coh__api_check(p->off[lo] <= a && a - p->off[lo] < p->block, where,
+		       COH_ERANGE, "coh_pool_bus: not inside a block of this pool");
+	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + a);
+	return 0;
+}
+
 size_t coh_pool_avail(const struct coh_pool *p)
 {
 	return p ? __atomic_load_n(&p->top, __ATOMIC_RELAXED) : 0;

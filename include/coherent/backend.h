@@ -35,6 +35,9 @@
  *
  *   void coh_arch_wmb(void)     orders coherent-memory writes (dma_wmb)
  *   void coh_arch_rmb(void)     orders coherent-memory reads (dma_rmb)
+ *   void coh_arch_dma_mb(void)  every earlier load and store of coherent memory
+ *                               before every later one, store->load included
+ *                               (dma_mb / virt_mb); need not order MMIO
  *   void coh_arch_mb(void)      full barrier between memory and MMIO
  *   void coh_arch_io_wmb(void)  earlier memory writes before a later MMIO write
  *   void coh_arch_io_rmb(void)  an MMIO read before later memory reads
