@@ -134,6 +134,9 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 		coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
 		return -COH_EINVAL;
 	}
+	/* back to the allocator: the backend (the simulator) checks ownership, in every build */
+	(void)coh_arch_op(COH_OP_UNSHARE, p->chunk.dev, blk, p->block, -1, where);
+	coh_arch_op_end(COH_OP_UNSHARE);
 	p->used[i] = 0;
 	p->stack[p->top++] = (uint32_t)i;
 	coh__unlock(&p->lock);

@@ -96,7 +96,9 @@ enum {
 	COH_OP_TAKE,		/* ownership to CPU; dir given */
 	COH_OP_CONSUME,		/* CPU reads device data (checking point) */
 	COH_OP_SHARE,		/* memory becomes shared (typed accessors only) */
-	COH_OP_UNSHARE,		/* shared memory or a box is freed (back to the allocator) */
+	COH_OP_UNSHARE,		/* shared memory, a box or a pool block is freed (back to the allocator) */
+	COH_OP_TEARDOWN,	/* device teardown (ptr NULL, len 0): what is still given or live leaks */
+	COH_OP_MAP,		/* a streaming mapping of [ptr, len) is made (a GIVE follows): a notice */
 };
 
 #include "coh_arch.h"
