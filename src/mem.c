@@ -261,6 +261,9 @@ static bool coh__region_prefers(const struct coh_region *r, unsigned int attrs)
 	return !(r->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
 }
 
+static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
+			     const struct coh_where *where);
+
 int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where)
@@ -331,16 +334,24 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 
 	__builtin_memset((void *)cpu, 0, size);
 	if (state & COH_MEM_SHARED)
-		return coh__mem_share(m, where);
-	if (state & COH_MEM_DEVONLY) {
+		rc = coh__mem_share(m, where);
+	else if (state & COH_MEM_DEVONLY) {
 		m->bus = coh_phys_to_bus(dev, phys);
 		rc = coh_arch_op(COH_OP_GIVE, dev, (void *)cpu, size, COH_BIDIRECTIONAL, where);
 		if (!rc && (m->state & COH_MEM_SYNC))
 			rc = coh__flush_range(dev, cpu, cpu + size);
 		coh_arch_op_end(COH_OP_GIVE);
-		return rc;
+	} else {
+		return 0;
 	}
-	return 0;
+	if (rc) {
+		/* the device would not see the zeros: nothing is handed out */
+		coh__maint_failed(m, rc, NULL, where);
+		m->state &= ~(unsigned int)COH_MEM_DEVONLY;
+		coh__mem_free(m, where);
+		*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	}
+	return rc;
 }
 
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
@@ -386,8 +397,10 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 		/* the device gives it back: drop any line refilled meanwhile */
 		rc = coh_arch_op(COH_OP_TAKE, m->dev, (void *)m->cpu_, m->size,
 				 COH_FROM_DEVICE, where);
-		if (!rc && (m->state & COH_MEM_SYNC))
-			coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size);
+		if (!rc && (m->state & COH_MEM_SYNC) &&
+		    (rc = coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size)))
+			/* freed all the same: the device is done with it */
+			coh__maint_failed(m, rc, "free: dropping the device-only memory's lines failed", where);
 		coh_arch_op_end(COH_OP_TAKE);
 	} else {
 		/* shared or box: back to the allocator (the simulator checks ownership) */
@@ -460,17 +473,60 @@ static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 #define COH_TEST_MUTATE 0 /* see src/ring.c; here also 31: coh_get's acquire, 32: coh_put's release */
 #endif
 
+/*
+ * A maintenance failure inside a call: counted on the device (whatever
+ * COH_STATS: it is the error path) and, where the call has no return code
+ * to carry it, reported with the caller's file:line.
+ */
+static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
+			     const struct coh_where *where)
+{
+	if (m->dev)
+		__atomic_fetch_add(&m->dev->stats.maint_errors, 1ul, __ATOMIC_RELAXED);
+	if (msg)
+		coh__diag(where, msg, rc);
+	return rc;
+}
+
+int coh__field_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
+		    const struct coh_where *where)
+{
+	int rc;
+
+	if ((op == COH_OP_ACQUIRE && COH_TEST_MUTATE == 4) ||
+	    (op == COH_OP_RELEASE && COH_TEST_MUTATE == 3))
+		return 0;
+	rc = coh__mem_sync(m, op, a, n, where);
+	return rc ? coh__maint_failed(m, rc, NULL, where) : 0;
+}
+
+void *coh__field_acquire_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			    const struct coh_where *where)
+{
+	int rc = coh__field_sync(m, COH_OP_ACQUIRE, a, n, where);
+
+	if (rc)
+		coh__diag(where, "coh_read: the acquire of the field failed: the value read may be stale", rc);
+	return (void *)a;
+}
+
+void coh__field_release_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			   const struct coh_where *where)
+{
+	int rc = coh__field_sync(m, COH_OP_RELEASE, a, n, where);
+
+	if (rc)
+		coh__diag(where, "coh_write: the release of the field failed: the device may not see it", rc);
+}
+
 void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE != 4)
-		(void)coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
-	return (void *)a;
+	return coh__field_acquire_at(m, a, n, NULL);
 }
 
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE != 3)
-		(void)coh__mem_sync(m, COH_OP_RELEASE, a, n, NULL);
+	coh__field_release_at(m, a, n, NULL);
 }
 
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
@@ -532,7 +588,7 @@ static int coh__mem_copy_out(const struct coh_mem *m, uintptr_t a, size_t len,
 		return 0;
 	if ((m->state & COH_MEM_SYNC) && COH_TEST_MUTATE != 31 &&
 	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
-		return rc;
+		return coh__maint_failed(m, rc, NULL, where);
 	__builtin_memcpy(dst, (const void *)a, len);
 	coh_arch_load((const void *)a, len, dst, where);
 	return 0;
@@ -549,8 +605,9 @@ static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
 	coh_arch_store((const void *)a, len, where);
 	__builtin_memcpy((void *)a, src, len);
 	if (m->state & COH_MEM_SYNC) {
-		if (COH_TEST_MUTATE != 32)
-			rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);
+		if (COH_TEST_MUTATE != 32 &&
+		    (rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where)))
+			coh__maint_failed(m, rc, NULL, where);
 	} else {
 		/* the copy before whatever tells the device to look */
 		coh_arch_io_wmb();
@@ -647,7 +704,7 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
 		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
 
 		if (rc)
-			return rc;
+			return coh__maint_failed(m, rc, NULL, NULL);
 	}
 	__builtin_memcpy(buf, (const void *)a, n);
 	return (long)n;
