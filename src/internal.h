@@ -141,9 +141,9 @@ static inline void coh__own_take(const void *ptr, size_t len,
 
 #endif /* COHERENT_SRC_INTERNAL_H */
 
-/* src/lock.c */
-COH__HIDDEN void coh__lock(int *word);
-COH__HIDDEN void coh__unlock(int *word);
+/* src/lock.c: flags are what coh__unlock restores (IRQ-save lock ops), else 0 */
+COH__HIDDEN unsigned long coh__lock(int *word);
+COH__HIDDEN void coh__unlock(int *word, unsigned long flags);
 
 /* src/region.c: granule-level allocation inside one region */
 struct coh_region;

@@ -49,7 +49,7 @@ static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *
 {
 	uint32_t cookie = 0;
 
-	coh__lock(&coh__live_lock);
+	unsigned long irq_3 = coh__lock(&coh__live_lock);
 	for (uint32_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
 		struct coh__live *e = &coh__live_tab[i];
 
@@ -66,7 +66,7 @@ static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *
 			coh__live_hi = i + 1;
 		break;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_3);
 	if (!cookie)
 		coh__diag(w, "checker: allocation table full (raise COH_CHECK_MAX_ALLOCS); this allocation is unchecked", 0);
 	return cookie;
@@ -135,7 +135,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 
 	if (!len)
 		return;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_4 = coh__lock(&coh__live_lock);
 	for (slot = 0; slot < coh__live_hi; slot++) {
 		a = &coh__live_tab[slot];
 		if (a->live && s - a->cpu < a->size)
@@ -143,7 +143,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 	}
 	if (slot == coh__live_hi) {
 		/* not a coherent allocation (a stream buffer, static memory) */
-		coh__unlock(&coh__live_lock);
+		coh__unlock(&coh__live_lock, irq_4);
 		return;
 	}
 	e = len < a->cpu + a->size - s ? s + len : a->cpu + a->size;
@@ -173,7 +173,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 	} else {
 		full = true;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_4);
 	if (full)
 		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes given here are not tracked, coh_free will not refuse for them",
 			   (size_t)COH_CHECK_GIVES);
@@ -186,9 +186,9 @@ void coh__own_take(const void *ptr, size_t len, const struct coh_where *where)
 
 	if (!len)
 		return;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_5 = coh__lock(&coh__live_lock);
 	ok = coh__given_cut(s, s + len);
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_5);
 	if (!ok)
 		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes after the range taken here are no longer tracked",
 			   (size_t)COH_CHECK_GIVES);
@@ -199,14 +199,14 @@ const struct coh_where *coh__own_given(uintptr_t s, uintptr_t e, bool *given)
 	const struct coh_where *w = NULL;
 
 	*given = false;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_6 = coh__lock(&coh__live_lock);
 	for (size_t k = 0; k < coh__given_n; k++)
 		if (coh__given_tab[k].s < e && s < coh__given_tab[k].e) {
 			*given = true;
 			w = coh__given_tab[k].where;
 			break;
 		}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_6);
 	return w;
 }
 
@@ -221,7 +221,7 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 	struct coh__given held = { 0 };
 	size_t n = 0;
 
-	coh__lock(&coh__live_lock);
+	unsigned long irq_7 = coh__lock(&coh__live_lock);
 	e = coh__check_find(m->cookie, &site);
 	if (e) {
 		uint32_t slot = (m->cookie & 0xfff) - 1;
@@ -232,7 +232,7 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 		if (!n)
 			e->live = false;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_7);
 	if (m->cookie && !e) {
 		coh__diag(where, "free: double free of a coherent allocation", -COH_EINVAL);
 		coh__diag(site, "free: ... allocated here", -COH_EINVAL);
@@ -538,9 +538,9 @@ int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 
 	if (m->cookie) {
 		/* the table changes under other threads' alloc and free */
-		coh__lock(&coh__live_lock);
+		unsigned long irq_8 = coh__lock(&coh__live_lock);
 		freed = !coh__check_find(m->cookie, &site);
-		coh__unlock(&coh__live_lock);
+		coh__unlock(&coh__live_lock, irq_8);
 	}
 	if (freed) {
 		coh__diag(where, "access through a freed coherent handle", -COH_EINVAL);
@@ -719,7 +719,7 @@ int coh_device_leaks(struct coh_device *dev)
 	coh_arch_op_end(COH_OP_TEARDOWN);
 
 #if COH_DEBUG
-	coh__lock(&coh__live_lock);
+	unsigned long irq_9 = coh__lock(&coh__live_lock);
 	for (size_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
 		struct coh__live *e = &coh__live_tab[i];
 
@@ -729,7 +729,7 @@ int coh_device_leaks(struct coh_device *dev)
 			n++;
 		}
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_9);
 	if (n)
 		coh__stat_add(dev, reports, n);
 #else
