@@ -558,7 +558,7 @@ static void t_ring_protocol(void)
 
 	CHECK_EQ(setup(), 0);
 	CHECK_EQ(coh_ring_create(&r, &dev, 4, struct desc, d3, 0x80000000u, 0), 0);
-	CHECK_EQ(r.stride, COH_MAX_LINE);	/* cached: a line per descriptor */
+	CHECK_EQ(r.stride, coh_cache_line_size());	/* cached: a line (in force) per descriptor */
 	CHECK_EQ(coh_ring_reap(&r, &out), -COH_EAGAIN);
 	for (int i = 0; i < 4; i++) {
 		d.d0 = (uint32_t)i;
