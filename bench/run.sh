@@ -40,6 +40,10 @@ if [ -x "$b/demo/coh-dwmac-demo" ]; then
 	part dwmac-demo python3 "$root/bench/per_frame.py" "dwmac demo (sim)" \
 		"$b/demo/coh-dwmac-demo" --layout all --frames $frames
 fi
+if [ -x "$b/tests/virtio/vio_record" ]; then
+	part virtio python3 "$root/bench/per_frame.py" --virtio-record "virtio-blk (recording backend)" \
+		"$b/tests/virtio/vio_record"
+fi
 #    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"
