@@ -5,7 +5,7 @@
  * request header {type, reserved, sector}, trailing status byte).
  */
 #include "virtio_blk.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 /* Test builds delete one sync to show a test fails (tests/virtio). */
 #if !defined(VIRTIO_MUTATE)

@@ -6,7 +6,7 @@
  * receive buffer must hold the header and a whole frame).
  */
 #include "virtio_net.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 static unsigned rx_index(struct virtio_net *n, void *tok)
 {

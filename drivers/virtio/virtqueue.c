@@ -6,7 +6,7 @@
  * indices and their barriers and maintenance are coherent/queue.h's.
  */
 #include "virtqueue.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 /* Test builds delete one barrier to show a test fails (tests/virtio). */
 #if !defined(VIRTIO_MUTATE)
