@@ -294,8 +294,8 @@ int virtio_net_destroy(struct virtio_net *n)
 
 	if (rc)
 		return rc;
-	(void)virtq_recover(&n->rxq, rx_reclaim, n);
-	(void)virtq_recover(&n->txq, tx_reclaim, n);
+	(void)virtq_reclaim(&n->rxq, rx_reclaim, n);
+	(void)virtq_reclaim(&n->txq, tx_reclaim, n);
 	rc = virtq_destroy(&n->rxq);
 	if (!rc)
 		rc = virtq_destroy(&n->txq);

@@ -20,16 +20,33 @@ static int broken(struct virtq *vq)
 	return -COH_EPROTO;
 }
 
+/* The memory of one life of the queue. */
+struct rings {
+	struct coh_queue dq, aq, uq;
+	struct virtq_desc_h ind;
+};
+
+static void free_parts(struct rings *r)
+{
+	if (r->dq.role)
+		(void)coh_queue_destroy(&r->dq);
+	if (r->aq.role)
+		(void)coh_queue_destroy(&r->aq);
+	if (r->uq.role)
+		(void)coh_queue_destroy(&r->uq);
+	if (r->ind.m_.cpu_)
+		(void)coh_free(&r->ind);
+}
+
 static void free_rings(struct virtq *vq)
 {
-	if (vq->dq.role)
-		(void)coh_queue_destroy(&vq->dq);
-	if (vq->aq.role)
-		(void)coh_queue_destroy(&vq->aq);
-	if (vq->uq.role)
-		(void)coh_queue_destroy(&vq->uq);
-	if (vq->ind.m_.cpu_)
-		(void)coh_free(&vq->ind);
+	struct rings r = { vq->dq, vq->aq, vq->uq, vq->ind };
+
+	free_parts(&r);
+	vq->dq = r.dq;
+	vq->aq = r.aq;
+	vq->uq = r.uq;
+	vq->ind = r.ind;
 }
 
 /* Fresh, zeroed rings: the queue's first life, or its next after a reset. */
@@ -320,9 +337,10 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len)
 	return -COH_ETIMEDOUT;
 }
 
-int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
-		  void *ctx)
+static int reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
+		   void *ctx, bool reuse)
 {
+	struct rings old;
 	int rc;
 
 	/* our own record of a completed reset: a device cannot lie about it later */
@@ -331,14 +349,20 @@ int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
 	for (uint16_t i = 0; i < vq->size; i++)
 		if (vq->slot[i].busy && done)
 			done(vq->slot[i].token, ctx);
+	reset_shadow(vq);
+	if (!reuse)
+		return 0;
 	/*
 	 * The next life starts from zeroed rings and indices, as the first did:
-	 * new allocations (the device is stopped, nothing of the old ones is
-	 * in flight), programmed again by virtq_program().
+	 * new allocations, programmed again by virtq_program().  They are made
+	 * before the old ones are freed, so they never take over lines that may
+	 * still sit stale in the cache holding what the device wrote last.
 	 */
-	free_rings(vq);
-	reset_shadow(vq);
+	old = (struct rings){ vq->dq, vq->aq, vq->uq, vq->ind };
+	vq->dq = vq->aq = vq->uq = (struct coh_queue){ 0 };
+	vq->ind = (struct virtq_desc_h){ 0 };
 	rc = alloc_rings(vq);
+	free_parts(&old);
 	if (rc) {
 		/* no rings: every call refuses until a later recover succeeds */
 		vq->avail = (struct virtq_avail_h){ 0 };
@@ -348,4 +372,16 @@ int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
 	}
 	reset_state(vq);
 	return 0;
+}
+
+int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx)
+{
+	return reclaim(vq, done, ctx, true);
+}
+
+int virtq_reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx)
+{
+	return reclaim(vq, done, ctx, false);
 }

@@ -185,6 +185,14 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len);
 int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
 		  void *ctx);
 
+/**
+ * @brief As virtq_recover() for teardown: every outstanding token to `done`,
+ * the rings kept as they are (for virtq_destroy()).
+ * @retval 0; -COH_EBUSY as virtq_recover().
+ */
+int virtq_reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx);
+
 /** @brief Program the (empty) queue into the transport; errors of virtio_mmio_queue_set(). */
 int virtq_program(struct virtq *vq);
 
