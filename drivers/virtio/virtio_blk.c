@@ -5,7 +5,7 @@
  * request header {type, reserved, sector}, trailing status byte).
  */
 #include "virtio_blk.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 /* Test builds delete one sync to show a test fails (tests/virtio). */
 #if !defined(VIRTIO_MUTATE)
@@ -258,7 +258,7 @@ int virtio_blk_destroy(struct virtio_blk *b)
 	rc = virtio_mmio_reset(&b->vm);
 	if (rc)
 		return rc;
-	(void)virtq_recover(&b->vq, reclaim, NULL);
+	(void)virtq_reclaim(&b->vq, reclaim, NULL);
 	rc = virtq_destroy(&b->vq);
 
 	if (rc)

@@ -4,7 +4,7 @@
  * 4.2.2; status handshake: section 3.1.1.
  */
 #include "virtio.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 static uint32_t rd(struct virtio_mmio *vm, size_t off)
 {

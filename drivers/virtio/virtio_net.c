@@ -6,7 +6,7 @@
  * receive buffer must hold the header and a whole frame).
  */
 #include "virtio_net.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 static unsigned rx_index(struct virtio_net *n, void *tok)
 {
@@ -294,8 +294,8 @@ int virtio_net_destroy(struct virtio_net *n)
 
 	if (rc)
 		return rc;
-	(void)virtq_recover(&n->rxq, rx_reclaim, n);
-	(void)virtq_recover(&n->txq, tx_reclaim, n);
+	(void)virtq_reclaim(&n->rxq, rx_reclaim, n);
+	(void)virtq_reclaim(&n->txq, tx_reclaim, n);
 	rc = virtq_destroy(&n->rxq);
 	if (!rc)
 		rc = virtq_destroy(&n->txq);

@@ -2,10 +2,11 @@
 /*
  * Split virtqueues.  Layout and barrier facts: VirtIO 1.x sections 2.7.5
  * to 2.7.13 (descriptors before avail.idx, avail.idx before notify, used.idx
- * before used entries; vring_need_event arithmetic, 2.7.10).
+ * before used entries; vring_need_event arithmetic, 2.7.10).  The entries,
+ * indices and their barriers and maintenance are coherent/queue.h's.
  */
 #include "virtqueue.h"
-#include "virtio_compat.h"
+#include "coherent/driver.h"
 
 /* Test builds delete one barrier to show a test fails (tests/virtio). */
 #if !defined(VIRTIO_MUTATE)
@@ -19,8 +20,76 @@ static int broken(struct virtq *vq)
 	return -COH_EPROTO;
 }
 
-/* Empty rings, every descriptor on the free list (shadow and memory). */
-static void reset_state(struct virtq *vq)
+/* The memory of one life of the queue. */
+struct rings {
+	struct coh_queue dq, aq, uq;
+	struct virtq_desc_h ind;
+};
+
+static void free_parts(struct rings *r)
+{
+	if (r->dq.role)
+		(void)coh_queue_destroy(&r->dq);
+	if (r->aq.role)
+		(void)coh_queue_destroy(&r->aq);
+	if (r->uq.role)
+		(void)coh_queue_destroy(&r->uq);
+	if (r->ind.m_.cpu_)
+		(void)coh_free(&r->ind);
+}
+
+static void free_rings(struct virtq *vq)
+{
+	struct rings r = { vq->dq, vq->aq, vq->uq, vq->ind };
+
+	free_parts(&r);
+	vq->dq = r.dq;
+	vq->aq = r.aq;
+	vq->uq = r.uq;
+	vq->ind = r.ind;
+}
+
+/* Fresh, zeroed rings: the queue's first life, or its next after a reset. */
+static int alloc_rings(struct virtq *vq)
+{
+	struct coh_device *dev = vq->vm->dev;
+	size_t n = vq->size;
+	const struct coh_queue_layout dl = {
+		.count = n, .entry_size = sizeof(struct virtq_desc),
+		.idx_off = COH_QUEUE_IDX_NONE,
+	};
+	/* flags, idx, ring[n], then the event index of the other side */
+	const struct coh_queue_layout al = {
+		.count = n, .entry_size = 2, .entries_off = 4, .idx_off = 2,
+		.idx_size = 2, .idx_wrap = 65536, .size = 4 + 2 * n + 2,
+	};
+	/* avail_event is read as ring[n].id: room for that whole element */
+	const struct coh_queue_layout ul = {
+		.count = n, .entry_size = sizeof(struct virtq_used_elem),
+		.entries_off = 4, .idx_off = 2, .idx_size = 2, .idx_wrap = 65536,
+		.size = 4 + 8 * (n + 1),
+	};
+	int rc;
+
+	rc = coh_queue_create(&vq->dq, dev, &dl, COH_QUEUE_CPU_PRODUCES, vq->attrs);
+	if (!rc)
+		rc = coh_queue_create(&vq->aq, dev, &al, COH_QUEUE_CPU_PRODUCES, vq->attrs);
+	if (!rc)
+		rc = coh_queue_create(&vq->uq, dev, &ul, COH_QUEUE_DEVICE_PRODUCES, vq->attrs);
+	if (!rc && vq->indirect)
+		rc = coh_alloc_shared(&vq->ind, dev, n * VIRTQ_IND_MAX, vq->attrs);
+	if (rc) {
+		free_rings(vq);
+		return rc;
+	}
+	/* the same memory, typed, for the fields around the rings */
+	vq->avail.m_ = vq->aq.mem;
+	vq->used.m_ = vq->uq.mem;
+	return 0;
+}
+
+/* Every descriptor on the free list, nothing outstanding (shadow only). */
+static void reset_shadow(struct virtq *vq)
 {
 	for (uint16_t i = 0; i < vq->size; i++) {
 		vq->next[i] = (uint16_t)(i + 1);
@@ -31,29 +100,22 @@ static void reset_state(struct virtq *vq)
 	vq->avail_idx = vq->kicked_idx = vq->last_used = 0;
 	vq->in_flight = 0;
 	vq->broken = false;
+}
+
+/* The shadow, and the one ring field the driver sets before first use. */
+static void reset_state(struct virtq *vq)
+{
+	reset_shadow(vq);
 	/* polling driver: no interrupts wanted (ignored under EVENT_IDX) */
 	coh_write(&vq->avail, [0].flags,
 		  coh_cpu_to_le16(vq->event_idx ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT));
-	coh_write(&vq->avail, [0].idx, 0);
-	coh_write(&vq->avail, [0].ring[vq->size], 0);	/* used_event */
 }
 
 int virtq_program(struct virtq *vq)
 {
-	return virtio_mmio_queue_set(vq->vm, vq->index, vq->size, coh_bus(&vq->desc),
-				     coh_bus(&vq->avail), coh_bus(&vq->used));
-}
-
-static void free_rings(struct virtq *vq)
-{
-	if (vq->desc.m_.cpu_)
-		coh_free(&vq->desc);
-	if (vq->avail.m_.cpu_)
-		coh_free(&vq->avail);
-	if (vq->used.m_.cpu_)
-		coh_free(&vq->used);
-	if (vq->ind.m_.cpu_)
-		coh_free(&vq->ind);
+	return virtio_mmio_queue_set(vq->vm, vq->index, vq->size,
+				     coh_queue_bus(&vq->dq), coh_queue_bus(&vq->aq),
+				     coh_queue_bus(&vq->uq));
 }
 
 int virtq_init(struct virtq *vq, struct virtio_mmio *vm, unsigned index,
@@ -66,27 +128,18 @@ int virtq_init(struct virtq *vq, struct virtio_mmio *vm, unsigned index,
 	max = virtio_mmio_queue_max(vm, index);
 	if (max < 0)
 		return max;
-	if (max == 0)
-		return -COH_ENODEV;
 	while (size > (unsigned)max || size > VIRTQ_MAX)
 		size /= 2;
 	if (size == 0)
 		return -COH_ENODEV;
 
 	*vq = (struct virtq){ .vm = vm, .index = index, .size = (uint16_t)size,
+			      .attrs = attrs,
 			      .event_idx = virtio_has(vm, VIRTIO_F_EVENT_IDX),
 			      .indirect = virtio_has(vm, VIRTIO_F_INDIRECT_DESC) };
-	rc = coh_alloc_shared(&vq->desc, vm->dev, size, attrs);
-	if (!rc)	/* ring[size] is used_event */
-		rc = coh_alloc_shared_flex(&vq->avail, vm->dev, ring, size + 1, attrs);
-	if (!rc)	/* ring[size] carries avail_event */
-		rc = coh_alloc_shared_flex(&vq->used, vm->dev, ring, size + 1, attrs);
-	if (!rc && vq->indirect)
-		rc = coh_alloc_shared(&vq->ind, vm->dev, size * VIRTQ_IND_MAX, attrs);
-	if (rc) {
-		free_rings(vq);
+	rc = alloc_rings(vq);
+	if (rc)
 		return rc;
-	}
 	reset_state(vq);
 	rc = virtq_program(vq);
 	if (rc)
@@ -118,7 +171,8 @@ int virtq_add(struct virtq *vq, const struct virtq_seg *s, unsigned n,
 {
 	uint32_t wlen = 0;
 	bool use_ind;
-	uint16_t head, d, ndesc;
+	uint16_t head, d, ndesc, le_head;
+	int rc;
 
 	if (!vq || !s || !token || n == 0)
 		return -COH_EINVAL;
@@ -137,7 +191,7 @@ int virtq_add(struct virtq *vq, const struct virtq_seg *s, unsigned n,
 	if (vq->broken)
 		return -COH_EPROTO;
 	ndesc = use_ind ? 1 : (uint16_t)n;
-	if (vq->num_free < ndesc)
+	if (vq->num_free < ndesc || !coh_queue_space(&vq->aq))
 		return -COH_EAGAIN;
 
 	head = d = vq->free_head;
@@ -152,28 +206,33 @@ int virtq_add(struct virtq *vq, const struct virtq_seg *s, unsigned n,
 		for (unsigned i = 0; i < n; i++)
 			tab[i] = mkdesc(&s[i], i + 1 < n ? VIRTQ_DESC_F_NEXT : 0,
 					(uint16_t)(i + 1));
-		/* the table is released (cached) before the head that names it */
-		coh_put(&vq->ind, (size_t)head * VIRTQ_IND_MAX, n, tab);
+		/* the table visible before the head that names it is published */
+		rc = coh_put(&vq->ind, (size_t)head * VIRTQ_IND_MAX, n, tab);
 		hd = mkdesc(&t, VIRTQ_DESC_F_INDIRECT, 0);
-		coh_put(&vq->desc, head, 1, &hd);
+		if (!rc)
+			rc = coh_queue_write(&vq->dq, head, &hd);
 	} else {
-		for (unsigned i = 0; i < n; i++) {
+		rc = 0;
+		for (unsigned i = 0; i < n && !rc; i++) {
 			uint16_t nx = vq->next[d];
 			struct virtq_desc x = mkdesc(&s[i], i + 1 < n ? VIRTQ_DESC_F_NEXT : 0,
 						     i + 1 < n ? nx : 0);
 
-			coh_put(&vq->desc, d, 1, &x);
+			rc = coh_queue_write(&vq->dq, d, &x);
 			if (i + 1 < n)
 				d = nx;
 		}
 	}
+	le_head = coh_cpu_to_le16(head);
+	if (!rc)
+		rc = coh_queue_push(&vq->aq, &le_head);
+	if (rc < 0)	/* a maintenance failure: nothing was published */
+		return rc;
 	vq->slot[head] = (struct virtq_slot){ .token = token, .wlen = wlen,
 					      .ndesc = ndesc, .last = d, .busy = true };
 	vq->free_head = vq->next[d];
 	vq->num_free = (uint16_t)(vq->num_free - ndesc);
 	vq->in_flight++;
-	coh_write(&vq->avail, [0].ring[vq->avail_idx & (vq->size - 1)],
-		  coh_cpu_to_le16(head));
 	vq->avail_idx++;
 	return 0;
 }
@@ -182,13 +241,14 @@ int virtq_kick(struct virtq *vq)
 {
 	uint16_t old = vq->kicked_idx, now = vq->avail_idx;
 	bool notify;
+	int rc;
 
 	if (vq->broken)
 		return -COH_EPROTO;
-	/* descriptors and ring entries before the index that publishes them */
-	if (VIRTIO_MUTATE != 1)
-		coh_dma_wmb();
-	coh_write(&vq->avail, [0].idx, coh_cpu_to_le16(now));
+	/* descriptors and ring entries, one barrier, then avail.idx */
+	rc = coh_queue_publish(&vq->aq, &vq->dq, NULL);
+	if (rc)
+		return rc;
 	vq->kicked_idx = now;
 	vq->kicks++;
 	/*
@@ -217,25 +277,23 @@ int virtq_kick(struct virtq *vq)
 int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 {
 	struct virtio_mmio *vm = vq->vm;
-	uint16_t idx, pos;
-	uint32_t id, l;
 	struct virtq_used_elem e;
 	struct virtq_slot *sl;
+	uint32_t id, l;
+	int ready;
 
 	if (vq->broken)
 		return -COH_EPROTO;
-	idx = coh_le16_to_cpu(coh_read(&vq->used, [0].idx));
-	if (idx == vq->last_used)
+	/* used.idx, a read barrier, the entries it publishes */
+	ready = coh_queue_poll(&vq->uq);
+	if (ready == 0)
 		return -COH_EAGAIN;
-	if ((uint16_t)(idx - vq->last_used) > vq->in_flight) {
+	if (ready < 0 || ready > vq->in_flight) {
 		virtio_count(vm, &vm->cnt.bad_used_idx);
 		return broken(vq);
 	}
-	/* used.idx before the entry it publishes */
-	if (VIRTIO_MUTATE != 3)
-		coh_dma_rmb();
-	pos = vq->last_used & (vq->size - 1);
-	e = coh_read(&vq->used, [0].ring[pos]);
+	if (coh_queue_pop(&vq->uq, &e) < 0)
+		return broken(vq);
 	id = coh_le32_to_cpu(e.id);
 	l = coh_le32_to_cpu(e.len);
 	if (id >= vq->size || !vq->slot[id].busy) {
@@ -256,6 +314,8 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 	sl->busy = false;
 	vq->in_flight--;
 	vq->last_used++;
+	/* one available entry consumed per completion: its slot is free again */
+	(void)coh_queue_consumed(&vq->aq, vq->last_used);
 	if (vq->event_idx)	/* interrupt wanted after the next completion */
 		coh_write(&vq->avail, [0].ring[vq->size],
 			  coh_cpu_to_le16(vq->last_used));
@@ -270,7 +330,6 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len)
 		if (i && vq->vm->relax)
 			vq->vm->relax(vq->vm->relax_ctx);
 		rc = virtq_get(vq, token, len);
-
 		if (rc != -COH_EAGAIN)
 			return rc;
 	}
@@ -278,25 +337,51 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len)
 	return -COH_ETIMEDOUT;
 }
 
-int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
-		  void *ctx)
+static int reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
+		   void *ctx, bool reuse)
 {
+	struct rings old;
+	int rc;
+
 	/* our own record of a completed reset: a device cannot lie about it later */
 	if (!vq->vm->stopped)
 		return -COH_EBUSY;
 	for (uint16_t i = 0; i < vq->size; i++)
 		if (vq->slot[i].busy && done)
 			done(vq->slot[i].token, ctx);
-	reset_state(vq);
+	reset_shadow(vq);
+	if (!reuse)
+		return 0;
 	/*
-	 * The next life starts from used.idx 0 and avail_event 0, as the first
-	 * did.  Each is read first: that acquire drops a stale cached copy of
-	 * the device's line, whose bytes the write's release would otherwise
-	 * put back over what the device wrote.
+	 * The next life starts from zeroed rings and indices, as the first did:
+	 * new allocations, programmed again by virtq_program().  They are made
+	 * before the old ones are freed, so they never take over lines that may
+	 * still sit stale in the cache holding what the device wrote last.
 	 */
-	(void)coh_read(&vq->used, [0].idx);
-	coh_write(&vq->used, [0].idx, 0);
-	(void)coh_read(&vq->used, [0].ring[vq->size].id);
-	coh_write(&vq->used, [0].ring[vq->size].id, 0);
+	old = (struct rings){ vq->dq, vq->aq, vq->uq, vq->ind };
+	vq->dq = vq->aq = vq->uq = (struct coh_queue){ 0 };
+	vq->ind = (struct virtq_desc_h){ 0 };
+	rc = alloc_rings(vq);
+	free_parts(&old);
+	if (rc) {
+		/* no rings: every call refuses until a later recover succeeds */
+		vq->avail = (struct virtq_avail_h){ 0 };
+		vq->used = (struct virtq_used_h){ 0 };
+		vq->broken = true;
+		return rc;
+	}
+	reset_state(vq);
 	return 0;
+}
+
+int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx)
+{
+	return reclaim(vq, done, ctx, true);
+}
+
+int virtq_reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx)
+{
+	return reclaim(vq, done, ctx, false);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * drivers/virtio/virtqueue.h - split virtqueues (VirtIO 1.x section 2.7) on
- * typed shared memory.
+ * the core's index-published queue (coherent/queue.h) and typed shared
+ * memory.
  *
  * Layout: three coherent allocations, each starting on its own cache line,
  * so no line holds bytes written by both sides: the descriptor table and
@@ -13,15 +14,16 @@
  * entries) are driver-written too.
  *
  * Protocol, with the barrier that each step needs (docs/virtio.md):
- *   add:  descriptors (or indirect table + head), then avail.ring[] entry,
- *         each released (cached) - all before the index is written.
- *   kick: coh_dma_wmb (entries before index, uncached/coherent layouts),
- *         avail.idx written and released; coh_dma_mb (the index store
- *         before the avail_event / used.flags load); notify through an
- *         ordered MMIO write only if the device asked for it.
- *   get:  used.idx acquired and read; coh_dma_rmb (the index before the
- *         entries); the entry acquired and read; checked; used_event
- *         written.
+ *   add:  descriptors written into the table queue (an indirect table is
+ *         released at once), the head pushed on the available queue.
+ *   kick: coh_queue_publish(available, with the table): the new
+ *         descriptors and ring entries made visible under one barrier,
+ *         then avail.idx stored and made visible; coh_dma_mb (the index
+ *         store before the avail_event / used.flags load); notify through
+ *         an ordered MMIO write only if the device asked for it.
+ *   get:  coh_queue_poll(used): used.idx read (its line invalidated), a
+ *         read barrier, the new entries' lines invalidated; the entry
+ *         popped and checked; used_event written.
  *
  * Shadow state: the free list, each head's chain length, its device-
  * writable byte count and the caller's token live in CPU memory; the
@@ -42,6 +44,7 @@
 #define COHERENT_DRIVERS_VIRTQUEUE_H
 
 #include "virtio.h"
+#include "coherent/queue.h"
 
 #define VIRTQ_MAX	256	/* largest queue this driver sets up */
 #define VIRTQ_IND_MAX	16	/* descriptors in one indirect table */
@@ -101,11 +104,14 @@ struct virtq_slot {
 struct virtq {
 	struct virtio_mmio *vm;
 	unsigned index;
+	unsigned int attrs;
 	uint16_t size;
 	bool event_idx, indirect, broken;
-	struct virtq_desc_h desc;
-	struct virtq_avail_h avail;
-	struct virtq_used_h used;
+	struct coh_queue dq;		/* the descriptor table: entries only */
+	struct coh_queue aq;		/* available ring: flags, idx, ring[], used_event */
+	struct coh_queue uq;		/* used ring: flags, idx, ring[], avail_event */
+	struct virtq_avail_h avail;	/* aq's memory, typed: flags, used_event */
+	struct virtq_used_h used;	/* uq's memory, typed: flags, avail_event */
 	struct virtq_desc_h ind;		/* size x VIRTQ_IND_MAX, if indirect */
 	/* shadow, CPU-only */
 	uint16_t free_head, num_free;
@@ -169,13 +175,22 @@ int virtq_wait(struct virtq *vq, void **token, uint32_t *len);
 
 /**
  * @brief After virtio_mmio_reset(): hand every outstanding token to
- * `done` (which unmaps its buffers), then empty the rings.  Program the
- * queue again with virtq_program() after virtio_mmio_negotiate().
- * Ownership: everything back to the CPU.
+ * `done` (which unmaps its buffers), then start the rings afresh (new,
+ * zeroed allocations).  Program the queue again with virtq_program()
+ * after virtio_mmio_negotiate().  Ownership: everything back to the CPU.
  * @retval 0; -COH_EBUSY the device was not reset since DRIVER_OK (no
- *         successful virtio_mmio_reset()): nothing done.
+ *         successful virtio_mmio_reset()): nothing done; -COH_ENOMEM the
+ *         rings could not be allocated again (the queue is unusable).
  */
 int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
+		  void *ctx);
+
+/**
+ * @brief As virtq_recover() for teardown: every outstanding token to `done`,
+ * the rings kept as they are (for virtq_destroy()).
+ * @retval 0; -COH_EBUSY as virtq_recover().
+ */
+int virtq_reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
 		  void *ctx);
 
 /** @brief Program the (empty) queue into the transport; errors of virtio_mmio_queue_set(). */

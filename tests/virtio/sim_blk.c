@@ -37,8 +37,10 @@ static void hook(const struct sim_report *r, void *ctx)
 {
 	(void)ctx;
 	if (!reports++)
-		snprintf(first, sizeof(first), "%s seed=%llu buf=%s: %s",
-			 sim_class_name(r->cls), (unsigned long long)r->seed, r->buf, r->msg);
+		snprintf(first, sizeof(first), "%s seed=%llu bus=0x%llx buf=%s last=%s:%d %s: %s",
+			 sim_class_name(r->cls), (unsigned long long)r->seed,
+			 (unsigned long long)r->bus, r->buf, r->file ? r->file : "-", r->line,
+			 r->change, r->msg);
 }
 
 static void quiet(const struct coh_where *w, const char *msg, int err)
