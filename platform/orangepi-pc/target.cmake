@@ -27,9 +27,11 @@ function(sun8i_run name)
   coh_qemu_net_test(${name} LABELS net RUN_NAME sun8i-emac
     SOURCES ${COH_ROOT}/tests/net/sun8i_emac.c LIBS dwmac_sun8i ${ARGN})
 endfunction()
-# descriptors one per cache line in cached RAM, then packed in the uncached window
+# descriptors one per cache line in cached RAM, packed in the uncached window,
+# packed in cached RAM with RX re-armed a line at a time
 sun8i_run(sun8i-emac)
-sun8i_run(sun8i-emac-uncached DEFS SUN8I_UNCACHED_RING=1)
+sun8i_run(sun8i-emac-uncached DEFS SUN8I_LAYOUT=1)
+sun8i_run(sun8i-emac-batched DEFS SUN8I_LAYOUT=2)
 # planted bugs: each must fail the run and say why
 sun8i_run(sun8i-emac-no-doorbell EXPECT_FAIL "poll demand \\(doorbell\\) missing"
   DEFS SUN8I_BROKEN=1)

@@ -41,9 +41,13 @@
 #ifndef SUN8I_BROKEN
 #define SUN8I_BROKEN 0
 #endif
-/* 1: descriptors packed in the platform's uncached window (no maintenance) */
-#ifndef SUN8I_UNCACHED_RING
-#define SUN8I_UNCACHED_RING 0
+/*
+ * The ring layout (enum dwmac_layout): 0 one descriptor per cache line in
+ * cached RAM, 1 packed in the platform's uncached window (no maintenance),
+ * 2 RX packed in cached RAM and re-armed a line at a time (TX uncached).
+ */
+#ifndef SUN8I_LAYOUT
+#define SUN8I_LAYOUT 0
 #endif
 
 TH_DEFINE_COUNTERS;
@@ -712,6 +716,10 @@ static void t_peer_tally(void)
 	CHECK_EQ(rx.stats_v[NP_STAT_RX_DATA], N_DATA);
 }
 
+static const char *const layout_name[] = {
+	"cached, one descriptor per line", "uncached packed", "cached packed, batched RX",
+};
+
 static void t_totals(void)
 {
 	struct dwmac_stats s;
@@ -720,7 +728,7 @@ static void t_totals(void)
 	printf("sun8i-emac: %s ring, stride %lu: tx %lu frames (%lu as 3-descriptor SG), rx %lu frames "
 	       "(RX ring of %lu wrapped %lu times), rx drops: %lu length, %lu FD/LD, %lu error, "
 	       "RX ran dry %lu time(s); QEMU workarounds: %lu list resyncs, %lu nudges\n",
-	       SUN8I_UNCACHED_RING ? "uncached packed" : "cached, one descriptor per line",
+	       layout_name[SUN8I_LAYOUT],
 	       (unsigned long)coh_ring_stride(&d.rx), s.tx_frames, tx_sg_frames, s.rx_frames, (unsigned long)RX_RING,
 	       s.rx_frames / RX_RING, s.rx_length_errors, s.rx_proto_errors, s.rx_errors,
 	       s.rx_nobuf, resyncs, nudges);
@@ -773,7 +781,7 @@ static int setup(void)
 		.ops = &ops,
 		.regs = (volatile void *)OPI_EMAC_BASE,
 		.dev = &emac,
-		.layout = SUN8I_UNCACHED_RING ? DWMAC_LAYOUT_UNCACHED : DWMAC_LAYOUT_CACHED_SKIP,
+		.layout = (enum dwmac_layout)SUN8I_LAYOUT,
 		.tx_count = TX_RING,
 		.rx_count = RX_RING,
 		.rx_buf_size = 1536,
