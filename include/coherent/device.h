@@ -10,6 +10,10 @@
  *
  * Concurrency: a device is configured before first use and then only read,
  * except its statistics, which are updated with relaxed atomics.
+ *
+ * Interrupt context: coh_device_init(), coh_device_set_mask_bits() are
+ * set-up; coh_stats_get(), coh_stats_reset(), coh_dma_mask_try() and
+ * coh_device_is_coherent() take no lock: any context.
  */
 #ifndef COHERENT_DEVICE_H
 #define COHERENT_DEVICE_H

@@ -36,6 +36,11 @@
  *
  * Concurrency: any number of calls may run at once on disjoint or identical
  * ranges; maintenance of a line is idempotent.
+ *
+ * Interrupt context: every call here may run in an interrupt handler.  None
+ * takes a lock, except coh_give()/coh_take() in debug builds (the ownership
+ * table: see coherent/lock.h for IRQ-save lock ops); coh_set_cache_line_size()
+ * is configuration, before other calls.  Table: docs/context.md.
  */
 #ifndef COHERENT_FENCE_H
 #define COHERENT_FENCE_H

@@ -29,6 +29,13 @@
  *
  * Concurrency: allocation and freeing may run concurrently from any
  * threads.  Accesses to one handle follow the driver's own protocol.
+ *
+ * Interrupt context: the accessors (coh_read, coh_write, coh_try_*, the
+ * *_tail forms) and the bulk copies (coh_get, coh_put, *_flex, coh_dump)
+ * take no lock in release builds and may run in interrupt handlers; debug
+ * builds check freed handles under the checker's lock (IRQ-save lock ops
+ * make that safe, coherent/lock.h).  Allocation and coh_free() take the
+ * region allocator's lock: not in interrupt context.  Table: docs/context.md.
  */
 #ifndef COHERENT_MEM_H
 #define COHERENT_MEM_H

@@ -21,6 +21,8 @@
  *
  * These are inline and come from the backend the library was built for:
  * compile drivers with the same backend folder on the include path.
+ *
+ * Interrupt context: all of them, always (no lock, no call into the library).
  */
 #ifndef COHERENT_MMIO_H
 #define COHERENT_MMIO_H

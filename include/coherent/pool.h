@@ -11,6 +11,12 @@
  * hand them over with coh_give()/coh_take() or coh_release()/coh_acquire().
  *
  * Concurrency: alloc and free may run concurrently (library lock).
+ *
+ * Interrupt context: coh_pool_alloc()/coh_pool_free() take the pool's lock:
+ * from an interrupt handler only with IRQ-save lock ops installed
+ * (coherent/lock.h) or when nothing they can interrupt uses the pool.
+ * coh_pool_bus() and coh_pool_avail() take no lock: any context.
+ * coh_pool_create()/coh_pool_destroy(): set-up, not in interrupt context.
  */
 #ifndef COHERENT_POOL_H
 #define COHERENT_POOL_H

@@ -22,6 +22,10 @@
  * Concurrency: allocation and freeing on one region are serialised by the
  * library lock (coherent/lock.h); regions are added and removed while no
  * other call uses them.
+ *
+ * Interrupt context: coh_region_add()/coh_region_remove() are set-up (not
+ * in interrupt context); coh_region_find(), coh_virt_to_phys(),
+ * coh_phys_to_bus() and coh_dma_reachable() only read: any context.
  */
 #ifndef COHERENT_REGION_H
 #define COHERENT_REGION_H
