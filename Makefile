@@ -3,13 +3,20 @@
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
 #   make demo    the simulated non-coherent SoC demo (ring in cached, then uncached memory)
 #   make bench   benchmarks (release build), ratios against in-run baselines
+#   make test CC=clang   the same with Clang as the first host compiler
 
 TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON
+# make test runs the host suite with both compilers: $(CC) first, then the other.
+CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 
-.PHONY: all deps host test test-host test-cross demo bench clean $(TARGETS)
+# the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
+CLANG_TARGETS = $(TARGETS:%=clang-%)
+
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench clean \
+	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
 
@@ -17,11 +24,16 @@ deps:
 	@sh tools/deps.sh
 
 host: deps
-	@cmake -S . -B $(BUILD)/host $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD)/host -DCMAKE_C_COMPILER=$(CC) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/host -j$(JOBS)
 
 test-host: host
 	ctest --test-dir $(BUILD)/host --output-on-failure -j$(JOBS)
+
+test-host-cc2: deps
+	@cmake -S . -B $(BUILD)/host-$(CC2) -DCMAKE_C_COMPILER=$(CC2) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/host-$(CC2) -j$(JOBS)
+	ctest --test-dir $(BUILD)/host-$(CC2) --output-on-failure -j$(JOBS)
 
 $(TARGETS): deps
 	@cmake -S . -B $(BUILD)/$@ -DCOH_TARGET=$@ \
@@ -31,7 +43,15 @@ $(TARGETS): deps
 
 test-cross: $(TARGETS)
 
-test: test-cross test-host
+$(CLANG_TARGETS): deps
+	@cmake -S . -B $(BUILD)/$@ -DCOH_TARGET=$(@:clang-%=%) \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/clang-cross.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/$@ -j$(JOBS)
+	ctest --test-dir $(BUILD)/$@ --output-on-failure
+
+test-cross-clang: $(CLANG_TARGETS)
+
+test: test-cross test-cross-clang test-host test-host-cc2
 
 demo: host
 	@$(BUILD)/host/demo/coh-demo

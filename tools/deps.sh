@@ -26,6 +26,9 @@ want picolibc-aarch64-linux-gnu /usr/lib/picolibc/aarch64-linux-gnu/picolibc.spe
 want picolibc-arm-none-eabi /usr/lib/picolibc/arm-none-eabi/picolibc.specs
 want picolibc-riscv64-unknown-elf /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
 want python3 python3
+# make test runs the host suite with Clang as well (sanitizer runtimes: libclang-rt)
+want clang clang
+want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
 
 [ -z "$need" ] && exit 0
 # de-duplicate

@@ -36,6 +36,13 @@ struct desc {
 	uint32_t a, b, c, ctrl;
 };
 
+/* The ring's stride is a multiple of the descriptor's size (and so of its
+ * alignment), and the ring starts on a line: every slot is aligned. */
+static struct desc *slot(struct coh_ring *r, unsigned char *base, size_t i)
+{
+	return (struct desc *)(void *)(base + i * coh_ring_stride(r));
+}
+
 static int run(uint64_t seed, int steps)
 {
 	struct coh_ring r;
@@ -84,7 +91,7 @@ static int run(uint64_t seed, int steps)
 				FUZZ_EXPECT(rc == -COH_EAGAIN, "post to a full ring accepted");
 			} else {
 				FUZZ_EXPECT(rc == (int)head, "post returned the wrong slot");
-				FUZZ_EXPECT((((struct desc *)(base + (size_t)head * coh_ring_stride(&r)))->ctrl & OWN),
+				FUZZ_EXPECT((slot(&r, base, head)->ctrl & OWN),
 				       "posted slot without OWN");
 				head = (head + 1) % count;
 				posted++;
@@ -93,14 +100,14 @@ static int run(uint64_t seed, int steps)
 		} else if (op < 65) {
 			if (rnd(2) && posted) {
 				/* a device doing its job: completes the oldest slot it owns */
-				struct desc *d = (struct desc *)(base + tail * coh_ring_stride(&r));
+				struct desc *d = slot(&r, base, tail);
 
 				d->c = rnd(UINT32_MAX);
 				d->ctrl &= ~OWN;
 			} else {
 				/* a hostile one: any word of any slot */
 				size_t k = rnd((uint32_t)count), w = rnd(4);
-				uint32_t *p = (uint32_t *)(base + k * coh_ring_stride(&r)) + w;
+				uint32_t *p = (uint32_t *)(void *)slot(&r, base, k) + w;
 
 				*p = rnd(4) ? rnd(UINT32_MAX) : (w == 3 ? *p & ~OWN : 0);
 			}
