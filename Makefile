@@ -5,7 +5,7 @@
 #   make bench   benchmarks (release build), ratios against in-run baselines
 #   make test CC=clang   the same with Clang as the first host compiler
 
-TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt
+TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?= -DCOH_WERROR=ON

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: MIT
+# QEMU orangepi-pc: Allwinner H3, Cortex-A7 (ARMv7-A), bare metal in secure
+# SVC mode (QEMU enters a non-Linux ELF there, MMU and caches off), picolibc.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a7 -mfloat-abi=soft --specs=picolibc.specs")
+set(CMAKE_ASM_FLAGS_INIT "-mcpu=cortex-a7 -mfloat-abi=soft --specs=picolibc.specs")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
