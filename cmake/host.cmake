@@ -5,6 +5,10 @@
 coh_add_library(coherent_x86_64 ${COH_ROOT}/arch/x86_64)
 coh_add_library(coherent_generic ${COH_ROOT}/arch/generic)
 coh_add_library(coherent_record ${COH_ROOT}/tests/record)
+if(NOT COH_TESTS) # a subproject (add_subdirectory): the libraries only
+  add_subdirectory(${COH_ROOT}/sim ${CMAKE_CURRENT_BINARY_DIR}/sim)
+  return()
+endif()
 
 file(GLOB COH_CORE_TESTS ${COH_ROOT}/tests/core/*.c)
 coh_add_test(core_x86_64 LABELS core
@@ -24,7 +28,8 @@ coh_add_test(generic_backend LABELS core
   SOURCES ${COH_ROOT}/tests/host/test_generic.c LIBS coherent_generic)
 
 # Every folder that adds host tests or tools hooks in here.
-foreach(sub sim tests/sanitizer tests/host tests/typed tests/stream demo bench tests/encoding tests/policy)
+foreach(sub sim tests/sanitizer tests/host tests/typed tests/stream demo bench tests/encoding tests/policy
+    tests/install)
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
   endif()

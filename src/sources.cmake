@@ -8,4 +8,5 @@ list(APPEND COH_CORE_SOURCES
   ${COH_ROOT}/src/ring.c
   ${COH_ROOT}/src/stream.c
   ${COH_ROOT}/src/check.c
+  ${COH_ROOT}/src/version.c
 )

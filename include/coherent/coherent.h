@@ -13,5 +13,6 @@
 #include "coherent/pool.h"
 #include "coherent/ring.h"
 #include "coherent/stream.h"
+#include "coherent/version.h"
 
 #endif /* COHERENT_COHERENT_H */
