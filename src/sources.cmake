@@ -9,4 +9,5 @@ list(APPEND COH_CORE_SOURCES
   ${COH_ROOT}/src/stream.c
   ${COH_ROOT}/src/check.c
   ${COH_ROOT}/src/version.c
+  ${COH_ROOT}/src/compat_linux.c
 )

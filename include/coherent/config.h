@@ -97,4 +97,12 @@
 #define COH_CHECK_GIVES 512
 #endif
 
+/*
+ * coherent/compat/linux.h: dma_alloc_coherent() allocations live at once
+ * (a static table of their handles: the Linux call returns a bare pointer).
+ */
+#if !defined(COH_LINUX_COHERENT_MAX)
+#define COH_LINUX_COHERENT_MAX 32
+#endif
+
 #endif /* COHERENT_CONFIG_H */
