@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sim - the simulated non-coherent SoC as a backend.  Line operations and
- * MMIO go out of line into the model (sim/sim.c); coh_arch_op is the
+ * MMIO go out of line into the model (sim/, one file per concern); coh_arch_op is the
  * scheduling point and the ownership tracker; coh_arch_range_check refuses
  * memory outside the simulated areas.  One simulated CPU; the library's
  * stores to shared memory (coh_arch_store) stay "pending" until a barrier

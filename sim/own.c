@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/own.c - ownership tracking: the library's op hook (coh_arch_op,
+ * coh_arch_op_end) records per line the last call, its file:line and which
+ * bytes the device owns (coh_give .. coh_take), and checks consume, take
+ * and free against it.
+ */
+#include <string.h>
+
+#include "sim_internal.h"
+
+/* ------------------------------------------------------ library hooks */
+
+int coh_arch_range_check(uintptr_t start, uintptr_t end)
+{
+	return in_area0(start, end) || in_area1(start, end) ? 0 : -COH_EFAULT;
+}
+
+/* bytes [lo, hi) of line i that lie in [s, e) */
+
+static int consume_check(const struct coh_device *dev, size_t i, bm_t part)
+{
+	struct sline *m = &S.meta[i];
+	bm_t st = bm_and(m->dstale, part);
+
+	if (!bm_any(st))
+		return 0;
+	sim__report(m->spec ? SIM_SPECULATIVE_STALE : SIM_STALE_CPU_READ, i, 0, dev,
+		    "CPU consumed %u stale byte(s) (first at +%u): %s", bm_count(st),
+		    bm_first(st),
+		    m->spec ? "line refilled speculatively after the invalidate, before the DMA finished"
+		       : "device wrote them, no acquire since");
+	return 1;
+}
+
+int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
+		int dir, const struct coh_where *where)
+{
+	uintptr_t s = (uintptr_t)ptr, e = s + len;
+	size_t a, b;
+	int stale = 0;
+
+	if (!S.up)
+		return -COH_EFAULT;
+	if (in_area1(s, e))
+		return 0;
+	if (!in_area0(s, e))
+		return -COH_EFAULT;
+	if (S.cfg.flags & SIM_F_NO_SANITIZER)
+		return 0;
+	sim__sched();
+	S.op = op;
+	S.op_s = s;
+	S.op_e = e;
+	S.op_dev = dev;
+	line_span(s, e, &a, &b);
+	for (size_t i = a; i < b; i++) {
+		struct sline *m = &S.meta[i];
+		bm_t part = line_part(i, s, e);
+
+		sim__touch(i);
+		if (op == COH_OP_CONSUME) {
+			stale |= consume_check(dev, i, part);
+			continue;
+		}
+		if (op == COH_OP_TAKE) {
+			bm_t w = bm_and(bm_and(diff_mask(CPU(i), SHD(i), S.line),
+					       m->devown), part);
+
+			if (bm_any(w))
+				sim__report(SIM_CPU_WRITE_DEVICE_OWNED, i, 0, dev,
+					    "CPU wrote %u byte(s) (first at +%u) while the device owned them",
+					    bm_count(w), bm_first(w));
+		}
+		if (op == COH_OP_UNSHARE) {
+			/* the allocator may hand these bytes out while the device still uses them */
+			bm_t own = bm_and(m->devown, part);
+
+			if (bm_any(own))
+				sim__report(SIM_FREE_DEVICE_OWNED, i, 0, dev,
+					    "memory freed at %s:%d while the device owns %u byte(s) of the line (first at +%u)",
+					    where ? sim__base_name(where->file) : "?",
+					    where ? where->line : 0, bm_count(own),
+					    bm_first(own));
+		}
+		m->where = where;
+		m->dev = dev;
+		m->last_op = (uint8_t)op;
+		m->last_dir = (int8_t)dir;
+		switch (op) {
+		case COH_OP_GIVE:
+			m->rep = 0;
+			break;
+		case COH_OP_TAKE:
+		case COH_OP_SHARE:
+		case COH_OP_UNSHARE:
+			m->devown = bm_andnot(m->devown, part);
+			m->rep = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	if (op == COH_OP_CONSUME)
+		S.op = 0;
+	return stale ? -COH_EPROTO : 0;
+}
+
+/* ownership moves once the body has cleaned the lines, so its write-back is not a violation */
+static void give_done(void)
+{
+	size_t a, b;
+
+	line_span(S.op_s, S.op_e, &a, &b);
+	for (size_t i = a; i < b; i++) {
+		struct sline *m = &S.meta[i];
+		bm_t part = line_part(i, S.op_s, S.op_e);
+
+		m->devown.w[0] |= part.w[0];
+		m->devown.w[1] |= part.w[1];
+		if (S.op_dev && coh_device_is_coherent(S.op_dev)) {
+			/* a snooping device sees the CPU view: sync the model's copies */
+			uintptr_t ls = (uintptr_t)CPU(i);
+			size_t lo = S.op_s > ls ? S.op_s - ls : 0;
+			size_t hi = S.op_e < ls + S.line ? S.op_e - ls : S.line;
+
+			memcpy(RAM(i) + lo, CPU(i) + lo, hi - lo);
+			memcpy(SHD(i) + lo, CPU(i) + lo, hi - lo);
+			m->dstale = bm_andnot(m->dstale, part);
+		}
+	}
+}
+
+void coh_arch_op_end(int op)
+{
+	if (op == COH_OP_GIVE && S.op == COH_OP_GIVE)
+		give_done();
+	S.op = 0;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/report.c - sanitizer reports: class names, buffer names (sim_name),
+ * the once-per-class-per-line dedup, counting, the hook and the default
+ * printer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+static const char *const class_names[SIM_NCLASSES] = {
+	"STALE_DEVICE_READ",   "STALE_CPU_READ",	  "PARTIAL_LINE_LOSS",
+	"EVICT_OVER_DEVICE",   "CPU_WRITE_DEVICE_OWNED", "SPECULATIVE_STALE",
+	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",	  "UNORDERED_STORES",
+	"UNORDERED_LOADS",
+};
+
+const char *sim_class_name(int cls)
+{
+	return cls >= 0 && cls < SIM_NCLASSES ? class_names[cls] : "?";
+}
+
+static const char *op_name(int op)
+{
+	switch (op) {
+	case COH_OP_RELEASE: return "coh_release";
+	case COH_OP_ACQUIRE: return "coh_acquire";
+	case COH_OP_FLUSH: return "coh_flush";
+	case COH_OP_GIVE: return "coh_give";
+	case COH_OP_TAKE: return "coh_take";
+	case COH_OP_CONSUME: return "coh_consume";
+	case COH_OP_SHARE: return "coh_share";
+	case COH_OP_UNSHARE: return "coh_unshare";
+	default: return NULL;
+	}
+}
+
+static const char *dir_name(int dir)
+{
+	switch (dir) {
+	case COH_TO_DEVICE: return " TO_DEVICE";
+	case COH_FROM_DEVICE: return " FROM_DEVICE";
+	case COH_BIDIRECTIONAL: return " BIDIRECTIONAL";
+	default: return "";
+	}
+}
+
+const char *sim__name_of(uintptr_t p)
+{
+	for (unsigned k = S.nnames; k-- > 0;)
+		if (p >= S.names[k].s && p < S.names[k].e)
+			return S.names[k].name;
+	return NULL;
+}
+
+void sim_name(const void *p, size_t len, const char *name)
+{
+	struct name *n;
+
+	if (!S.up || !p || !name)
+		return;
+	for (unsigned k = 0; k < S.nnames; k++)
+		if (S.names[k].s == (uintptr_t)p) {
+			n = &S.names[k];
+			goto set;
+		}
+	if (S.nnames == NAMES)
+		return;
+	n = &S.names[S.nnames++];
+set:
+	n->s = (uintptr_t)p;
+	n->e = (uintptr_t)p + (len ? len : 1);
+	snprintf(n->name, sizeof(n->name), "%s", name);
+}
+
+const char *sim__base_name(const char *f)
+{
+	const char *s = f ? strrchr(f, '/') : NULL;
+
+	return s ? s + 1 : f;
+}
+
+void sim_print_report(const struct sim_report *r, void *file)
+{
+	FILE *f = file ? file : stderr;
+
+	fprintf(f, "coherent-sim: %s bus=0x%llx buf=%s seed=%llu last-change=",
+		sim_class_name(r->cls), (unsigned long long)r->bus,
+		r->buf[0] ? r->buf : "-", (unsigned long long)r->seed);
+	if (r->file)
+		fprintf(f, "%s:%d", r->file, r->line);
+	else
+		fprintf(f, "-");
+	if (r->change[0])
+		fprintf(f, " (%s)", r->change);
+	fprintf(f, " dev=%s: %s\n", r->dev ? r->dev : "-", r->msg);
+}
+
+/* count and deliver a report whose class, address and message are set */
+void sim__emit(struct sim_report *r, const struct coh_device *dev)
+{
+	r->seed = S.cfg.seed;
+	r->dev = dev ? dev->name : NULL;
+	S.counts[r->cls]++;
+	S.total++;
+	if (dev)
+		__atomic_fetch_add(&((struct coh_device *)(uintptr_t)dev)->stats.reports,
+				   1ul, __ATOMIC_RELAXED);
+	if (S.hook) {
+		S.hook(r, S.hook_ctx);
+	} else if (S.printed++ < PRINT_MAX) {
+		sim_print_report(r, stderr);
+		if (S.printed == PRINT_MAX)
+			fprintf(stderr, "coherent-sim: further reports counted, not printed\n");
+	}
+}
+
+/* i: line index or SIZE_MAX; dev: the device involved, if known */
+void __attribute__((format(printf, 5, 6)))
+sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+	    const char *fmt, ...)
+{
+	struct sim_report r;
+	va_list ap;
+
+	memset(&r, 0, sizeof(r));
+	if (i != SIZE_MAX) {
+		struct sline *m = &S.meta[i];
+		const char *on = op_name(m->last_op);
+
+		if (m->rep & (1u << cls))
+			return; /* once per class per line until its state is reset */
+		m->rep |= 1u << cls;
+		if (!dev)
+			dev = m->dev;
+		bus = S.phys + i * S.line + (dev ? dev->bus_offset : 0);
+		const char *nm = NULL;
+
+		/* a name covering any byte of the line */
+		for (size_t b = 0; b < S.line && !nm; b++)
+			nm = sim__name_of((uintptr_t)CPU(i) + b);
+		if (nm)
+			snprintf(r.buf, sizeof(r.buf), "%s", nm);
+		if (m->where) {
+			r.file = sim__base_name(m->where->file);
+			r.line = m->where->line;
+		}
+		if (on) {
+			snprintf(r.change, sizeof(r.change), "%s%s", on,
+				 dir_name(m->last_dir));
+		}
+	}
+	r.cls = cls;
+	r.bus = bus;
+	va_start(ap, fmt);
+	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
+	va_end(ap);
+	sim__emit(&r, dev);
+}
+
+void sim_set_report_hook(sim_report_fn fn, void *ctx)
+{
+	S.hook = fn;
+	S.hook_ctx = ctx;
+}
+
+unsigned long sim_reports(int cls)
+{
+	if (cls < 0)
+		return S.total;
+	return cls < SIM_NCLASSES ? S.counts[cls] : 0;
+}
+
+void sim__where_str(char *buf, size_t n, const struct coh_where *w)
+{
+	if (w && w->file)
+		snprintf(buf, n, "%s:%d", sim__base_name(w->file), w->line);
+	else
+		snprintf(buf, n, "?");
+}

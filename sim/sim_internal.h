@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/sim_internal.h - state and helpers shared by the simulator's files
+ * (not for device models or tests: they use sim.h).
+ *
+ *   core.c         state, PRNG, lines touched, sim_init/sim_fini, addresses
+ *   report.c       report classes, names, dedup, hook, printing
+ *   cache.c        the write-back cache model of area 0, sched, sim_quiesce
+ *   own.c          ownership tracking: coh_arch_op / coh_arch_op_end
+ *   store_order.c  the store ordering model (coh_arch_store, pend_*)
+ *   load_order.c   the load ordering model (coh_arch_load, hist_*)
+ *   device.c       device reads and writes (sim_dev_*)
+ *   mmio.c         MMIO windows, interrupts, sim_step
+ */
+#ifndef COHERENT_SIM_SIM_INTERNAL_H
+#define COHERENT_SIM_SIM_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "coherent/backend.h"
+#include "sim.h"
+
+#define RECENT 64
+#define NAMES 512
+#define MAXWIN 16
+#define PRINT_MAX 20
+#define AREA1_GAP 0x100000u
+#define PEND_MAX 32	/* pending stores remembered; when full the oldest is retired */
+#define PEND_BYTES 64	/* bytes per entry; a larger store takes several, one sequence number */
+#define HIST_MAX 32	/* device writes remembered for the load model; full: the oldest retired */
+#define HIST_BYTES 64	/* bytes per entry; a larger write takes several, one sequence number */
+
+typedef struct {
+	uint64_t w[2];
+} bm_t;
+
+struct sline {
+	bm_t devown;	/* bytes between coh_give and coh_take */
+	bm_t dstale;	/* device wrote RAM, the CPU copy still has old bytes */
+	const struct coh_where *where;	/* last library call on the line */
+	const struct coh_device *dev;
+	uint32_t rep;	/* classes already reported since the last reset */
+	uint8_t invalid;	/* the CPU cache cannot hold the line (0: may hold it) */
+	uint8_t spec;	/* valid because of a speculative refill after an invalidate */
+	uint8_t dirty_at_dev;	/* CPU writes were pending when the device wrote */
+	uint8_t tracked;
+	uint8_t last_op;
+	int8_t last_dir;
+};
+
+struct win {
+	uintptr_t base;
+	size_t size;
+	const struct sim_mmio_ops *ops;
+	void *ctx;
+	void (*irq)(void *);
+	void *irq_arg;
+	void *mem;
+};
+
+struct name {
+	uintptr_t s, e;
+	char name[32];
+};
+
+/* a library store not yet ordered by a barrier: devices may or may not see it */
+struct pend {
+	uintptr_t a;
+	uint32_t seq;		/* program order: one number per coh_arch_store */
+	uint16_t n;
+	uint8_t seen;		/* shown new once: visible from then on */
+	uint8_t reported;
+	const struct coh_where *where;
+	uint8_t prev[PEND_BYTES];	/* the bytes before the store */
+};
+
+/*
+ * A device write the CPU reads directly (area 1, or a coherent device),
+ * since the last read-ordering point: a CPU load may still see prev.
+ */
+struct hist {
+	uintptr_t a;		/* CPU address */
+	uint32_t seq;		/* the device's write order: one number per sim_dev_write */
+	uint16_t n;
+	uint8_t seen;		/* a hooked load was given the new bytes */
+	uint8_t reported;
+	const struct coh_where *seen_at;	/* that load */
+	const struct coh_device *dev;
+	uint8_t prev[HIST_BYTES];	/* the bytes before the write */
+	uint8_t now[HIST_BYTES];	/* the bytes written */
+};
+
+struct sim_state {
+	int up;
+	struct sim_config cfg;
+	size_t line;
+	uint8_t *cpu, *ram, *shadow;
+	size_t size;
+	uint64_t phys;
+	uint8_t *ucpu;
+	size_t usize;
+	uint64_t uphys;
+	struct sline *meta;
+	size_t nlines;
+	uint32_t *tracked;
+	size_t ntracked, captracked;
+	uint32_t recent[RECENT];
+	unsigned nrecent, recent_pos;
+	uint64_t rng;
+	/* the library call in progress */
+	int op;
+	uintptr_t op_s, op_e;
+	const struct coh_device *op_dev;
+	/* reports */
+	sim_report_fn hook;
+	void *hook_ctx;
+	unsigned long counts[SIM_NCLASSES];
+	unsigned long total, printed;
+	struct name names[NAMES];
+	unsigned nnames;
+	struct win wins[MAXWIN];
+	unsigned nwins;
+	int in_step;
+	/* store ordering: pend[0, npend) in program order */
+	struct pend pend[PEND_MAX];
+	unsigned npend;
+	uint32_t seq;
+	/* load ordering: hist[0, nhist) in the device's write order */
+	struct hist hist[HIST_MAX];
+	unsigned nhist;
+	uint32_t dseq;
+};
+
+/* the one simulated SoC: every sim/ file names it S */
+extern struct sim_state sim__s;
+#define S sim__s
+
+/* ------------------------------------------------------------ helpers */
+
+static inline uint64_t word_range(size_t lo, size_t hi)
+{
+	uint64_t top, bot;
+
+	if (lo >= hi || lo >= 64)
+		return 0;
+	top = hi >= 64 ? ~0ull : (1ull << hi) - 1;
+	bot = (1ull << lo) - 1;
+	return top & ~bot;
+}
+
+static inline bm_t bm_range(size_t lo, size_t hi)
+{
+	size_t lo1 = lo > 64 ? lo - 64 : 0, hi1 = hi > 64 ? hi - 64 : 0;
+
+	return (bm_t){ { word_range(lo, hi < 64 ? hi : 64), word_range(lo1, hi1) } };
+}
+
+static inline bm_t bm_and(bm_t a, bm_t b)
+{
+	return (bm_t){ { a.w[0] & b.w[0], a.w[1] & b.w[1] } };
+}
+
+static inline bm_t bm_andnot(bm_t a, bm_t b)
+{
+	return (bm_t){ { a.w[0] & ~b.w[0], a.w[1] & ~b.w[1] } };
+}
+
+static inline int bm_any(bm_t a)
+{
+	return (a.w[0] | a.w[1]) != 0;
+}
+
+static inline unsigned bm_count(bm_t a)
+{
+	return (unsigned)(__builtin_popcountll(a.w[0]) +
+			  __builtin_popcountll(a.w[1]));
+}
+
+static inline unsigned bm_first(bm_t a)
+{
+	return a.w[0] ? (unsigned)__builtin_ctzll(a.w[0])
+		      : 64u + (unsigned)__builtin_ctzll(a.w[1]);
+}
+
+static inline void bm_set(bm_t *m, size_t i, int v)
+{
+	if (v)
+		m->w[i >> 6] |= 1ull << (i & 63);
+	else
+		m->w[i >> 6] &= ~(1ull << (i & 63));
+}
+
+static inline bm_t diff_mask(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	bm_t m = { { 0, 0 } };
+
+	if (memcmp(a, b, n) == 0)
+		return m;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			m.w[i >> 6] |= 1ull << (i & 63);
+	return m;
+}
+
+static inline uint8_t *CPU(size_t i) { return S.cpu + i * S.line; }
+static inline uint8_t *RAM(size_t i) { return S.ram + i * S.line; }
+static inline uint8_t *SHD(size_t i) { return S.shadow + i * S.line; }
+
+static inline int dirty(size_t i)
+{
+	return memcmp(CPU(i), SHD(i), S.line) != 0;
+}
+
+static inline int in_area0(uintptr_t s, uintptr_t e)
+{
+	return S.cpu && s >= (uintptr_t)S.cpu && e <= (uintptr_t)S.cpu + S.size &&
+	       s <= e;
+}
+
+static inline int in_area1(uintptr_t s, uintptr_t e)
+{
+	return S.ucpu && s >= (uintptr_t)S.ucpu &&
+	       e <= (uintptr_t)S.ucpu + S.usize && s <= e;
+}
+
+
+static inline void line_span(uintptr_t s, uintptr_t e, size_t *a, size_t *b)
+{
+	*a = (s - (uintptr_t)S.cpu) / S.line;
+	*b = (e - (uintptr_t)S.cpu + S.line - 1) / S.line;
+}
+static inline bm_t line_part(size_t i, uintptr_t s, uintptr_t e)
+{
+	uintptr_t ls = (uintptr_t)CPU(i);
+	size_t lo = s > ls ? s - ls : 0;
+	size_t hi = e < ls + S.line ? e - ls : S.line;
+
+	return lo < hi ? bm_range(lo, hi) : (bm_t){ { 0, 0 } };
+}
+/*
+ * The next entry of a bounded table kept in order (pend, hist): when it is
+ * full the oldest entry is retired first, which keeps the order and so can
+ * only miss a report, never invent one.
+ */
+static inline void *table_push(void *tab, unsigned *n, unsigned max, size_t size)
+{
+	if (*n == max) {
+		memmove(tab, (char *)tab + size, (max - 1) * size);
+		(*n)--;
+	}
+	return (char *)tab + (size_t)(*n)++ * size;
+}
+/* ------------------------------------------------- across the files */
+
+/* core.c */
+uint64_t sim__rnd(void);
+int sim__chance(unsigned permille);
+void sim__touch(size_t i);
+
+/* report.c; i: line index or SIZE_MAX; dev: the device involved, if known */
+void __attribute__((format(printf, 5, 6)))
+sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+	    const char *fmt, ...);
+void sim__emit(struct sim_report *r, const struct coh_device *dev);
+const char *sim__name_of(uintptr_t p);
+const char *sim__base_name(const char *f);
+void sim__where_str(char *buf, size_t n, const struct coh_where *w);
+
+/* cache.c */
+void sim__writeback(size_t i, int evict);
+void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e);
+void sim__sched(void);
+
+/* store_order.c */
+void sim__pend_drop(uintptr_t p, size_t len);
+void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
+		    size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask);
+
+/* load_order.c */
+void sim__hist_add(const struct coh_device *dev, uintptr_t p,
+		   const uint8_t *in, size_t len);
+
+#endif /* COHERENT_SIM_SIM_INTERNAL_H */
