@@ -29,7 +29,7 @@ coh_add_test(generic_backend LABELS core
 
 # Every folder that adds host tests or tools hooks in here.
 foreach(sub sim tests/sanitizer tests/host tests/typed tests/stream demo bench tests/encoding tests/policy
-    tests/install tests/compat)
+    tests/install tests/compat tests/trace)
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
   endif()

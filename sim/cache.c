@@ -97,12 +97,15 @@ void sim__sched(void)
 		return;
 	if (sim__chance(S.cfg.evict_permille)) {
 		i = S.recent[sim__rnd() % S.nrecent];
-		if (dirty(i))
+		if (dirty(i)) {
+			sim__trace_line("evict (write-back)", i, NULL);
 			sim__writeback(i, 1);
+		}
 	}
 	if (sim__chance(S.cfg.refill_permille)) {
 		i = S.recent[sim__rnd() % S.nrecent];
 		if (S.meta[i].invalid && !dirty(i)) {
+			sim__trace_line("speculative refill", i, NULL);
 			S.meta[i].invalid = 0;
 			S.meta[i].spec = 1;
 		}
@@ -132,6 +135,7 @@ void sim__clean_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("clean", i, S.op_dev);
 		sim__writeback(i, 0);
 	}
 }
@@ -145,6 +149,7 @@ void sim__inval_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("invalidate", i, S.op_dev);
 		sim__invalidate(i, ranged ? S.op_s : s, ranged ? S.op_e : e);
 	}
 }
@@ -157,6 +162,7 @@ void sim__flush_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("flush", i, S.op_dev);
 		sim__writeback(i, 0);
 		sim__invalidate(i, s, e);
 	}

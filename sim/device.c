@@ -53,6 +53,7 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 	rc = dev_map(dev, bus, len, "read", &area, &p);
 	if (rc)
 		return rc;
+	sim__trace_dev(flag_mask ? "device fetch" : "device read", dev, p, len);
 	if (S.cfg.flags & SIM_F_NO_SANITIZER) {
 		memcpy(dst, (void *)p, len);
 		return 0;
@@ -123,6 +124,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 	rc = dev_map(dev, bus, len, "write", &area, &p);
 	if (rc)
 		return rc;
+	sim__trace_dev("device write", dev, p, len);
 	if (S.npend)
 		sim__pend_drop(p, len);
 	if (!(S.cfg.flags & SIM_F_NO_SANITIZER) &&
@@ -143,6 +145,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		uint8_t *c = CPU(i), *r = RAM(i), *sh = SHD(i);
 
 		sim__touch(i);
+		sim__trace_line("device write", i, dev);
 		if (dirty(i)) {
 			bm_t own = bm_and(diff_mask(c, sh, S.line), m->devown);
 

@@ -42,6 +42,9 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 
 	if (!S.up)
 		return -COH_EFAULT;
+	sim__trace_op(op, dev, s, len, dir, where);
+	if (op == COH_OP_BOUNCE)
+		return 0; /* for the trace only: no scheduling point, no state */
 	if (in_area1(s, e))
 		return 0;
 	if (!in_area0(s, e))

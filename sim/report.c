@@ -22,7 +22,7 @@ const char *sim_class_name(int cls)
 	return cls >= 0 && cls < SIM_NCLASSES ? class_names[cls] : "?";
 }
 
-static const char *op_name(int op)
+const char *sim__op_name(int op)
 {
 	switch (op) {
 	case COH_OP_RELEASE: return "coh_release";
@@ -33,11 +33,12 @@ static const char *op_name(int op)
 	case COH_OP_CONSUME: return "coh_consume";
 	case COH_OP_SHARE: return "coh_share";
 	case COH_OP_UNSHARE: return "coh_unshare";
+	case COH_OP_BOUNCE: return "bounce";
 	default: return NULL;
 	}
 }
 
-static const char *dir_name(int dir)
+const char *sim__dir_name(int dir)
 {
 	switch (dir) {
 	case COH_TO_DEVICE: return " TO_DEVICE";
@@ -108,6 +109,7 @@ void sim__emit(struct sim_report *r, const struct coh_device *dev)
 	if (dev)
 		__atomic_fetch_add(&((struct coh_device *)(uintptr_t)dev)->stats.reports,
 				   1ul, __ATOMIC_RELAXED);
+	sim__trace_report(r);
 	if (S.hook) {
 		S.hook(r, S.hook_ctx);
 	} else if (S.printed++ < PRINT_MAX) {
@@ -128,7 +130,7 @@ sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	memset(&r, 0, sizeof(r));
 	if (i != SIZE_MAX) {
 		struct sline *m = &S.meta[i];
-		const char *on = op_name(m->last_op);
+		const char *on = sim__op_name(m->last_op);
 
 		if (m->rep & (1u << cls))
 			return; /* once per class per line until its state is reset */
@@ -149,7 +151,7 @@ sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 		}
 		if (on) {
 			snprintf(r.change, sizeof(r.change), "%s%s", on,
-				 dir_name(m->last_dir));
+				 sim__dir_name(m->last_dir));
 		}
 	}
 	r.cls = cls;

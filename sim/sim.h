@@ -184,4 +184,24 @@ unsigned long sim_quiesce(void);
  */
 void sim_raw_invalidate(const void *p, size_t len);
 
+/* ---- trace ---- */
+
+/**
+ * @brief The one call that records a trace: from now on every ownership
+ * change and library call per buffer, every cache-line event (clean,
+ * invalidate, flush, eviction, speculative refill, device write), every
+ * bounce, device access and sanitizer report is written to `path` as Chrome
+ * trace-event JSON (chrome://tracing, ui.perfetto.dev, docs/trace/viewer.html).
+ * Timestamps are the simulator's event clock (1 us per event), so a seed
+ * replays to the same trace.  The file is completed by sim_trace_stop() or
+ * at exit; it spans sim_init()/sim_fini() cycles.
+ * @retval 0 tracing
+ * @retval -COH_EINVAL path is NULL
+ * @retval -COH_EBUSY a trace is already being written
+ * @retval -COH_EIO the file cannot be created
+ */
+int sim_trace_start(const char *path);
+/** @brief Complete and close the trace file (0, or -COH_EIO on a write error; 0 if none). */
+int sim_trace_stop(void);
+
 #endif /* COHERENT_SIM_SIM_H */

@@ -11,6 +11,7 @@
  *   load_order.c   the load ordering model (coh_arch_load, hist_*)
  *   device.c       device reads and writes (sim_dev_*)
  *   mmio.c         MMIO windows, interrupts, sim_step
+ *   trace.c        the trace (sim_trace_start): Chrome trace-event JSON
  */
 #ifndef COHERENT_SIM_SIM_INTERNAL_H
 #define COHERENT_SIM_SIM_INTERNAL_H
@@ -264,6 +265,8 @@ sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	    const char *fmt, ...);
 void sim__emit(struct sim_report *r, const struct coh_device *dev);
 const char *sim__name_of(uintptr_t p);
+const char *sim__op_name(int op);	/* "coh_give", ...; NULL if unknown */
+const char *sim__dir_name(int dir);	/* " TO_DEVICE", ...; "" if none */
 const char *sim__base_name(const char *f);
 void sim__where_str(char *buf, size_t n, const struct coh_where *w);
 
@@ -280,5 +283,13 @@ void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 /* load_order.c */
 void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		   const uint8_t *in, size_t len);
+
+/* trace.c: each returns at once unless sim_trace_start() is on */
+void sim__trace_op(int op, const struct coh_device *dev, uintptr_t p, size_t len,
+		   int dir, const struct coh_where *where);
+void sim__trace_line(const char *what, size_t i, const struct coh_device *dev);
+void sim__trace_dev(const char *what, const struct coh_device *dev, uintptr_t p,
+		    size_t len);
+void sim__trace_report(const struct sim_report *r);
 
 #endif /* COHERENT_SIM_SIM_INTERNAL_H */

@@ -90,6 +90,8 @@ enum {
 	COH_OP_CONSUME,		/* CPU reads device data (checking point) */
 	COH_OP_SHARE,		/* memory becomes shared (typed accessors only) */
 	COH_OP_UNSHARE,		/* shared memory or a box is freed (back to the allocator) */
+	COH_OP_BOUNCE,		/* a streaming map goes through a bounce slot (ptr: the
+				 * caller's buffer); informational, never a scheduling point */
 };
 
 #include "coh_arch.h"
