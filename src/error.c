@@ -18,6 +18,8 @@ const char *coh_strerror(int err)
 	case COH_EPROTO: return "EPROTO";
 	case COH_EOVERFLOW: return "EOVERFLOW";
 	case COH_ENOTSUP: return "ENOTSUP";
+	case COH_ENOLINK: return "ENOLINK";
+	case COH_ETIMEDOUT: return "ETIMEDOUT";
 	default: return "E?";
 	}
 }

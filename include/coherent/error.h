@@ -10,7 +10,8 @@
  * Retry semantics, the same everywhere:
  *   COH_EINVAL, COH_EOVERFLOW, COH_ERANGE, COH_EFAULT, COH_ENOTSUP,
  *   COH_ENODEV, COH_EPROTO  - will not succeed if retried unchanged;
- *   COH_ENOMEM, COH_EBUSY, COH_EAGAIN - may succeed later.
+ *   COH_ENOMEM, COH_EBUSY, COH_EAGAIN, COH_ENOLINK, COH_ETIMEDOUT - may
+ *   succeed later.
  */
 #ifndef COHERENT_ERROR_H
 #define COHERENT_ERROR_H
@@ -23,9 +24,11 @@
 #define COH_ENODEV    19  /* backend not configured (no controller base, no line size) */
 #define COH_EINVAL    22  /* bad argument: null, misaligned, wrong direction */
 #define COH_ERANGE    34  /* index or offset out of bounds */
+#define COH_ENOLINK   67  /* network link is down (a driver refuses to transmit) */
 #define COH_EPROTO    71  /* device broke the protocol (hostile descriptor) */
 #define COH_EOVERFLOW 75  /* size computation or address range wraps */
 #define COH_ENOTSUP   95  /* not possible on this backend (maintenance on a coherent-only backend) */
+#define COH_ETIMEDOUT 110 /* a device did not answer in time (register poll, reset) */
 
 /** @brief Short name of an error code ("EINVAL"); accepts positive or negative. */
 const char *coh_strerror(int err);
