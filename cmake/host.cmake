@@ -28,8 +28,24 @@ coh_add_test(generic_backend LABELS core
   SOURCES ${COH_ROOT}/tests/host/test_generic.c LIBS coherent_generic)
 
 # Every folder that adds host tests or tools hooks in here.
-foreach(sub sim drivers/dwmac tests/dwmac tests/sanitizer tests/host tests/typed tests/stream demo bench
-    tests/encoding tests/policy tests/install tests/compat tests/trace)
+# (one per line: several changes add folders at once)
+foreach(sub
+    sim
+    tests/sim
+    drivers/dwmac
+    tests/dwmac
+    tests/sanitizer
+    tests/host
+    tests/typed
+    tests/stream
+    demo
+    bench
+    tests/encoding
+    tests/policy
+    tests/install
+    tests/compat
+    tests/trace
+    )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
   endif()

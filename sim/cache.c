@@ -131,6 +131,10 @@ void sim__clean_lines(uintptr_t s, uintptr_t e)
 {
 	size_t a, b;
 
+	if (S.cfg.flags & SIM_F_FLUSH_ONLY) {
+		sim__flush_lines(s, e);
+		return;
+	}
 	if (!maint_span(s, e, &a, &b))
 		return;
 	for (size_t i = a; i < b; i++) {
@@ -145,6 +149,10 @@ void sim__inval_lines(uintptr_t s, uintptr_t e)
 	size_t a, b;
 	int ranged = S.op == COH_OP_ACQUIRE || S.op == COH_OP_TAKE;
 
+	if (S.cfg.flags & SIM_F_FLUSH_ONLY) {
+		sim__flush_lines(s, e);
+		return;
+	}
 	if (!maint_span(s, e, &a, &b))
 		return;
 	for (size_t i = a; i < b; i++) {

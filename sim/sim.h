@@ -55,6 +55,13 @@ struct sim_config {
 
 /* cfg.flags */
 #define SIM_F_NO_SANITIZER (1u << 0) /* no cache model, no checks: devices see the CPU view (a baseline) */
+/*
+ * The CPU's cache controller can only clean and invalidate together (the
+ * SiFive L2 Flush64 register of the JH7110 and FU740): every clean and every
+ * invalidate request flushes.  A line the CPU dirtied is then written back
+ * even by an acquire, over whatever the device wrote there.
+ */
+#define SIM_F_FLUSH_ONLY (1u << 8)
 
 /** @brief Defaults: 1 MiB cached at 0x80000000, 64 KiB uncached, line 64, seed 1, 50/50 permille. */
 void sim_config_default(struct sim_config *cfg);
