@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* coherent/coherent.h - everything a driver needs. */
+/** @file coherent/coherent.h - everything a driver needs. */
 #ifndef COHERENT_COHERENT_H
 #define COHERENT_COHERENT_H
 

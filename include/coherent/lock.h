@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/lock.h - how the library protects its own state.
+ *
+ * Context: coh_set_lock_ops() at start-up, before any other library call.
  *
  * Allocators, pools, bounce regions and the debug checker each hold one
  * `int` lock word.  By default the library spins on it with atomics (safe
@@ -13,9 +16,10 @@
 
 #include "coherent/types.h"
 
+/** A platform's lock primitive, keyed by the address of the library's lock word. */
 struct coh_lock_ops {
-	void (*lock)(int *word);
-	void (*unlock)(int *word);
+	void (*lock)(int *word);	/**< take the lock at word (may spin or sleep, the platform's choice) */
+	void (*unlock)(int *word);	/**< release it */
 };
 
 /**

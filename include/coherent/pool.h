@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/pool.h - fixed-size DMA blocks (the dma_pool counterpart).
  *
  * A pool carves `nblocks` blocks of `block` bytes out of one allocation
@@ -17,15 +18,18 @@
 
 #include "coherent/mem.h"
 
+/** A pool of equal DMA blocks (coh_pool_create()).  Contents are the library's. */
 struct coh_pool {
-	struct coh_mem chunk;		/* the blocks */
-	struct coh_mem meta;		/* free stack + per-block owner bits */
-	const char *name;
-	size_t block, nblocks, top;
-	uint32_t *stack;		/* indices of free blocks */
-	uint32_t *off;			/* byte offset of each block in chunk */
-	uint8_t *used;
-	int lock;
+	struct coh_mem chunk;		/**< the blocks */
+	struct coh_mem meta;		/**< free stack + per-block owner bits */
+	const char *name;	/**< library-private */
+	size_t block;			/**< bytes per block */
+	size_t nblocks;			/**< blocks in the pool */
+	size_t top;			/**< library-private */	/**< library-private */
+	uint32_t *stack;		/**< indices of free blocks */
+	uint32_t *off;			/**< byte offset of each block in chunk */
+	uint8_t *used;	/**< library-private */
+	int lock;	/**< library-private */
 };
 
 /**
@@ -39,6 +43,8 @@ struct coh_pool {
 #define coh_pool_create(p, dev, name, block, align, boundary, nblocks)         \
 	coh_pool_create_at((p), (dev), (name), (block), (align), (boundary),   \
 			   (nblocks), COH_HERE)
+/** @brief coh_pool_create() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 		       const char *name, size_t block, size_t align,
 		       size_t boundary, size_t nblocks,
@@ -62,6 +68,8 @@ void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
  *         file:line, the block stays allocated
  */
 #define coh_pool_free(p, blk) coh_pool_free_at((p), (blk), COH_HERE)
+/** @brief coh_pool_free() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where);
 
 /** @brief Blocks currently free. */
@@ -74,6 +82,8 @@ size_t coh_pool_avail(const struct coh_pool *p);
  *         coh_take): reported, nothing freed.
  */
 #define coh_pool_destroy(p) coh_pool_destroy_at((p), COH_HERE)
+/** @brief coh_pool_destroy() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where);
 
 #endif /* COHERENT_POOL_H */

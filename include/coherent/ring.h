@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/ring.h - a descriptor ring with an ownership flag, the structure
  * every DMA NIC and many storage controllers repeat by hand.
  *
@@ -32,16 +33,17 @@
 
 #include "coherent/mem.h"
 
+/** A descriptor ring with an owner bit (coh_ring_create()).  Contents are the library's: use the calls. */
 struct coh_ring {
-	struct coh_mem mem;		/* the descriptors (shared) */
-	size_t count;			/* descriptors */
-	size_t desc_size;		/* bytes of one descriptor */
-	size_t stride;			/* bytes between descriptors */
-	size_t own_off;			/* offset of the 32-bit owner word */
-	uint32_t own_bit;		/* set: the device owns the slot */
-	size_t head;			/* next slot to post */
-	size_t tail;			/* next slot to reap */
-	size_t pending;			/* posted, not yet reaped */
+	struct coh_mem mem;		/**< the descriptors (shared) */
+	size_t count;			/**< descriptors */
+	size_t desc_size;		/**< bytes of one descriptor */
+	size_t stride;			/**< bytes between descriptors */
+	size_t own_off;			/**< offset of the 32-bit owner word */
+	uint32_t own_bit;		/**< set: the device owns the slot */
+	size_t head;			/**< next slot to post */
+	size_t tail;			/**< next slot to reap */
+	size_t pending;			/**< posted, not yet reaped */
 };
 
 /**
@@ -64,6 +66,7 @@ struct coh_ring {
 				   __builtin_offsetof(T, own_field), (own_bit), \
 				   (attrs), COH_HERE);                         \
 	})
+/** @brief coh_ring_create() with the descriptor layout and call site explicit; same errors. */
 int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
 		       size_t size, size_t align, size_t own_off,
 		       uint32_t own_bit, unsigned int attrs,
@@ -81,6 +84,8 @@ int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
  * given at most count - 1: post only while coh_ring_space(r) > 1.
  */
 #define coh_ring_post(r, desc) coh_ring_post_at((r), (desc), COH_HERE)
+/** @brief coh_ring_post() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_post_at(struct coh_ring *r, const void *desc,
 		     const struct coh_where *where);
 
@@ -92,6 +97,8 @@ int coh_ring_post_at(struct coh_ring *r, const void *desc,
  *         or descriptor or a ring not created (reported with file:line).
  */
 #define coh_ring_reap(r, desc) coh_ring_reap_at((r), (desc), COH_HERE)
+/** @brief coh_ring_reap() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_reap_at(struct coh_ring *r, void *desc,
 		     const struct coh_where *where);
 
@@ -122,11 +129,13 @@ static inline size_t coh_ring_next(const struct coh_ring *r)
 	return r->head;
 }
 
+/** @brief Slots posted and not yet reaped. */
 static inline size_t coh_ring_pending(const struct coh_ring *r)
 {
 	return r->pending;
 }
 
+/** @brief Slots free for coh_ring_post(). */
 static inline size_t coh_ring_space(const struct coh_ring *r)
 {
 	return r->count - r->pending;
@@ -148,6 +157,8 @@ int coh_ring_reset(struct coh_ring *r);
  *         nothing freed: stop the device and reap first).
  */
 #define coh_ring_destroy(r) coh_ring_destroy_at((r), COH_HERE)
+/** @brief coh_ring_destroy() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_destroy_at(struct coh_ring *r, const struct coh_where *where);
 
 #endif /* COHERENT_RING_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /**
- * @file coherent/version.h
+ * @file
  * @brief The library's version, at compile time and at run time.
  *
  * Semantic versioning of the public API (include/coherent/, except

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /**
- * @file coherent/compat/linux.h
+ * @file
  * @brief Linux DMA-API names on top of coherent, for drivers ported from Linux.
  *
  * Optional: include it instead of <linux/dma-mapping.h> and a driver's
