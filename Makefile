@@ -3,6 +3,7 @@
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
 #   make demo    the simulated non-coherent SoC demo (ring in cached, then uncached memory)
 #   make bench   benchmarks (release build), ratios against in-run baselines
+#   make docs    the API reference (Doxygen, build/docs/html); fails on an undocumented symbol
 #   make test CC=clang   the same with Clang as the first host compiler
 
 TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
@@ -15,7 +16,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench clean \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs clean \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -61,6 +62,10 @@ bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/bench -j$(JOBS)
 	@sh bench/run.sh $(BUILD)/bench
+
+docs: deps
+	python3 tools/api_check.py $(CURDIR) $(BUILD)/docs
+	@echo "docs: $(BUILD)/docs/html/index.html"
 
 clean:
 	rm -rf $(BUILD)

@@ -45,6 +45,7 @@ foreach(sub
     tests/install
     tests/compat
     tests/trace
+    tests/api
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})

@@ -28,6 +28,7 @@ want picolibc-riscv64-unknown-elf /usr/lib/picolibc/riscv64-unknown-elf/picolibc
 want python3 python3
 # make test runs the host suite with Clang as well (sanitizer runtimes: libclang-rt)
 want clang clang
+want doxygen doxygen
 want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
 
 [ -z "$need" ] && exit 0
