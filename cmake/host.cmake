@@ -46,6 +46,7 @@ foreach(sub
     tests/compat
     tests/trace
     tests/api
+    tests/tutorial
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})
