@@ -36,17 +36,18 @@ foreach(sub
     tests/dwmac
     tests/sanitizer
     tests/host
+    tests/install
+    tests/compat
+    tests/trace
+    tests/api
+    tests/tutorial
     tests/typed
     tests/stream
     demo
     bench
     tests/encoding
     tests/policy
-    tests/install
-    tests/compat
-    tests/trace
-    tests/api
-    tests/tutorial
+    tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})

@@ -32,6 +32,9 @@ struct opi_mmu_state {
 };
 extern struct opi_mmu_state opi_mmu;
 
+/* Microseconds since reset, from the generic timer (timer.c). */
+uint64_t opi_now_us(void);
+
 /* Section attributes the table uses, for tests that read the table back. */
 uint32_t opi_section_attr(uint32_t addr);
 

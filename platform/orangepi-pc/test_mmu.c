@@ -58,9 +58,22 @@ static void t_maintenance_with_caches_on(void)
 	CHECK_EQ(unc[0], 0xc0ffee01u);
 }
 
+/* the timer the network tests time out with: runs, forward */
+static void t_timer(void)
+{
+	uint64_t a = opi_now_us(), b;
+	volatile unsigned long spin = 0;
+
+	while ((b = opi_now_us()) == a && spin < 100000000ul)
+		spin++;
+	CHECK(b > a);
+	CHECK(b - a < 1000000);
+}
+
 int main(void)
 {
 	RUN(t_enabled);
+	RUN(t_timer);
 	RUN(t_attributes);
 	RUN(t_maintenance_with_caches_on);
 	return th_finish(COH_TEST_TARGET);

@@ -32,6 +32,13 @@ RULES = [
     ("backend header", re.compile(r'#\s*include\s*[<"](coherent/backend\.h|coh_arch\.h|[^">]*/coh_arch\.h)[">]')),
     ("backend call", re.compile(r"\bcoh_arch_\w+\s*\(")),
     ("library internal", re.compile(r"\bcoh__\w+")),
+    # one driver source for every board, emulator and CPU: no build-target
+    # conditionals, no code that names a board or an emulator
+    ("target conditional", re.compile(
+        r"^\s*#\s*(if|ifdef|ifndef|elif)\b.*\b(COH_TARGET\w*|COH_BACKEND\w*|COH_ARCH_\w+"
+        r"|COH_SIM\w*|SIM_\w+|__arm__|__aarch64__|__x86_64__|__i386__|__riscv\w*|__ARM_ARCH\w*"
+        r"|__thumb\w*)\b")),
+    ("board or emulator name", re.compile(r"\b\w*(qemu|orangepi|opi_|board_)\w*", re.I)),
 ]
 
 
