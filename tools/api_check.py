@@ -13,8 +13,10 @@ and fails on:
     enumerator, a bad @param;
   - a public function whose documentation (its own, or its header's @file
     text for the rules a whole header shares) does not state its errors
-    (@retval / @return / "errors"), unless it returns void, or its context
-    ("context", "any thread" or "concurrency") for the header;
+    (@retval / @return / "errors"; for calls returning an int code or a
+    pointer), or its context ("context", "any thread" or "concurrency");
+  - a call that hands memory over (give, take, map, sync, alloc, free, post,
+    reap, ...) whose own documentation does not state its ownership effect;
   - a difference between the public symbols and docs/api/symbols.txt, the
     committed list: removing or changing one breaks users (bump MAJOR; MINOR
     while 0.x), adding one is a MINOR change; either way update the list
@@ -26,6 +28,10 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+
+OWNERSHIP_VERBS = {"give", "take", "map", "unmap", "sync", "alloc", "free", "post", "reap",
+                   "share", "bounce", "destroy", "teardown"}
 
 
 def text(node):
@@ -70,6 +76,13 @@ def main():
             if mk == "enum":
                 for v in m.findall("enumvalue"):
                     symbols.add("enumvalue %s" % v.findtext("name"))
+            # calls that hand memory over say what happens to its ownership
+            words = set(name.lower().split("_"))
+            if (mk in ("function", "define") and name.islower() and words & OWNERSHIP_VERBS and
+                    not words & {"error", "bytes", "name"} and not name.startswith("sim_")):
+                both = text(m.find("detaileddescription")) + text(m.find("briefdescription"))
+                if not re.search(r"own|shared|device-only|belongs", both, re.I):
+                    errors.append("%s: %s: its ownership effect is not documented" % (fname, name))
             if mk != "function":
                 continue
             own = text(m.find("detaileddescription")) + text(m.find("briefdescription"))

@@ -59,7 +59,8 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
 
 /**
- * @brief Return a block.
+ * @brief Return a block.  Ownership: the block must be the CPU's (taken
+ * back from the device); it belongs to the pool again.
  * @retval 0 success
  * @retval -COH_EINVAL not a block of this pool, or already free (double
  *         free: reported, nothing changes)
@@ -76,7 +77,8 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 size_t coh_pool_avail(const struct coh_pool *p);
 
 /**
- * @brief Destroy the pool.
+ * @brief Destroy the pool.  Ownership: every block must be back; the
+ * pool's memory returns to its region.
  * @retval 0; -COH_EBUSY while blocks are out, or (debug builds) while a
  *         block returned to the pool is still given to the device (no
  *         coh_take): reported, nothing freed.

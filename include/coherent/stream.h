@@ -302,7 +302,8 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 
 /**
  * @brief Unmap a list mapped by coh_map_sg(): same sg, same nents (the
- * count passed to map, not the count returned), same dir.
+ * count passed to map, not the count returned), same dir.  Ownership: every
+ * entry is the CPU's again.
  * @retval 0 success
  * @retval -COH_EINVAL an entry was not mapped or differs from its mapping
  *         (the other entries are still unmapped)
@@ -314,7 +315,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		    enum coh_dir dir, const struct coh_where *where);
 
-/** @brief coh_sync_for_cpu() on every entry of a mapped list. */
+/** @brief coh_sync_for_cpu() on every entry of a mapped list.  Ownership: each entry the CPU's. */
 #define coh_sync_sg_for_cpu(dev, sg, nents, dir)                               \
 	coh_sync_sg_for_cpu_at((dev), (sg), (nents), (dir), COH_HERE)
 /** @brief coh_sync_sg_for_cpu() with the call site explicit (what the macro passes:
@@ -323,7 +324,7 @@ int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
 			   int nents, enum coh_dir dir,
 			   const struct coh_where *where);
 
-/** @brief coh_sync_for_device() on every entry of a mapped list. */
+/** @brief coh_sync_for_device() on every entry of a mapped list.  Ownership: each entry the device's. */
 #define coh_sync_sg_for_device(dev, sg, nents, dir)                            \
 	coh_sync_sg_for_device_at((dev), (sg), (nents), (dir), COH_HERE)
 /** @brief coh_sync_sg_for_device() with the call site explicit (what the macro passes:

@@ -128,17 +128,17 @@ static inline void sg_set_buf(struct coh_sg *sg, const void *buf, unsigned int l
 	((void)coh_sync_for_cpu_at(COH_LINUX_DEV(dev), (addr), 0, (size),       \
 				   (enum coh_dir)(dir), COH_HERE))
 
-/** @brief Hand a mapping back to the device: coh_sync_for_device().  Any context. */
+/** @brief Hand a mapping back to the device: coh_sync_for_device().  Ownership: the device's again.  Any context. */
 #define dma_sync_single_for_device(dev, addr, size, dir)                       \
 	((void)coh_sync_for_device_at(COH_LINUX_DEV(dev), (addr), 0, (size),    \
 				      (enum coh_dir)(dir), COH_HERE))
 
-/** @brief dma_sync_single_for_cpu() of [off, off+size) of the mapping. */
+/** @brief dma_sync_single_for_cpu() of [off, off+size) of the mapping; ownership of those bytes: the CPU's. */
 #define dma_sync_single_range_for_cpu(dev, addr, off, size, dir)               \
 	((void)coh_sync_for_cpu_at(COH_LINUX_DEV(dev), (addr), (off), (size),   \
 				   (enum coh_dir)(dir), COH_HERE))
 
-/** @brief dma_sync_single_for_device() of [off, off+size) of the mapping. */
+/** @brief dma_sync_single_for_device() of [off, off+size) of the mapping; ownership of those bytes: the device's. */
 #define dma_sync_single_range_for_device(dev, addr, off, size, dir)            \
 	((void)coh_sync_for_device_at(COH_LINUX_DEV(dev), (addr), (off), (size), \
 				      (enum coh_dir)(dir), COH_HERE))
@@ -156,17 +156,17 @@ static inline void sg_set_buf(struct coh_sg *sg, const void *buf, unsigned int l
 		n__ < 0 ? 0 : n__;                                             \
 	})
 
-/** @brief Unmap a scatterlist (nents as passed to dma_map_sg()).  Any context. */
+/** @brief Unmap a scatterlist (nents as passed to dma_map_sg()).  Ownership: every entry the CPU's again.  Any context. */
 #define dma_unmap_sg(dev, sg, nents, dir)                                      \
 	((void)coh_unmap_sg_at(COH_LINUX_DEV(dev), (sg), (int)(nents),          \
 			       (enum coh_dir)(dir), COH_HERE))
 
-/** @brief Every entry of a mapped list back to the CPU.  Any context. */
+/** @brief Every entry of a mapped list back to the CPU (ownership: the CPU's).  Any context. */
 #define dma_sync_sg_for_cpu(dev, sg, nents, dir)                               \
 	((void)coh_sync_sg_for_cpu_at(COH_LINUX_DEV(dev), (sg), (int)(nents),   \
 				      (enum coh_dir)(dir), COH_HERE))
 
-/** @brief Every entry of a mapped list back to the device.  Any context. */
+/** @brief Every entry of a mapped list back to the device (ownership: the device's).  Any context. */
 #define dma_sync_sg_for_device(dev, sg, nents, dir)                            \
 	((void)coh_sync_sg_for_device_at(COH_LINUX_DEV(dev), (sg), (int)(nents), \
 					 (enum coh_dir)(dir), COH_HERE))
@@ -221,6 +221,7 @@ static inline void sg_set_buf(struct coh_sg *sg, const void *buf, unsigned int l
 
 /**
  * @brief dma_alloc_coherent()'s implementation; where is the caller's site.
+ * Ownership: the memory is shared for its whole life.
  * @return CPU address, or NULL (reported through the diagnostic handler).
  */
 void *coh_linux_alloc_coherent(struct coh_device *dev, size_t size,
@@ -228,7 +229,8 @@ void *coh_linux_alloc_coherent(struct coh_device *dev, size_t size,
 			       const struct coh_where *where);
 
 /**
- * @brief dma_free_coherent()'s implementation.  Misuse is reported through
+ * @brief dma_free_coherent()'s implementation.  Ownership: the memory
+ * returns to its region (it must not be the device's).  Misuse is reported through
  * the diagnostic handler and counted in dev->stats.reports.
  */
 void coh_linux_free_coherent(struct coh_device *dev, size_t size, void *cpu,
