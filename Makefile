@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # User-facing verbs.  The build itself is CMake; this file only drives it.
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
-#   make demo    the simulated non-coherent SoC demo (ring in cached, then uncached memory)
+#   make demo    the DWMAC QoS Ethernet driver on the simulated non-coherent SoC, every ring layout
 #   make bench   benchmarks (release build), ratios against in-run baselines
 #   make docs    the API reference (Doxygen, build/docs/html); fails on an undocumented symbol
 #   make test CC=clang   the same with Clang as the first host compiler
@@ -55,8 +55,8 @@ test-cross-clang: $(CLANG_TARGETS)
 test: test-cross test-cross-clang test-host test-host-cc2
 
 demo: host
-	@$(BUILD)/host/demo/coh-demo
-	@$(BUILD)/host/demo/coh-demo --ring uncached
+	@$(BUILD)/host/demo/coh-dwmac-demo
+	@$(BUILD)/host/demo/coh-dwmac-demo --flush-only
 
 bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null

@@ -20,3 +20,8 @@ echo
 
 echo
 "$b/bench/accessor_bench"
+
+if [ -x "$b/bench/dwmac_bench" ]; then
+	echo
+	"$b/bench/dwmac_bench"
+fi

@@ -29,9 +29,10 @@
  *       posts the descriptors (first one handed over last), rings the
  *       doorbell.  The caller must not write the bytes until the frame is
  *       reclaimed (cfg.tx_done is called, or dwmac_tx_reclaim() counts it).
- *   RX  receive buffers are pool blocks given FROM_DEVICE when armed and
- *       taken back when the device returns them; dwmac_recv() copies the
- *       frame out and re-arms the buffers in batches (one barrier each).
+ *   RX  receive buffers are pool blocks, given FROM_DEVICE whole when first
+ *       armed; dwmac_recv() takes back the bytes received, copies the frame
+ *       out, and re-arms buffers in batches, giving back only those bytes
+ *       (the rest never left the device).
  *
  * Everything the device writes is untrusted: write-back words are decoded
  * from a CPU copy, lengths are checked against the buffers, FD/LD order is
@@ -206,6 +207,16 @@ struct dwmac_hw_ops {
 	void (*set_loopback)(struct dwmac *d, bool on);
 	/** Optional: speed (10/100/1000) and duplex after the PHY resolved them. */
 	void (*adjust_link)(struct dwmac *d, unsigned int speed, bool full);
+	/**
+	 * Optional: low 32 bits of the bus address of the descriptor the TX
+	 * (rx false) or RX DMA works on now (QoS CUR_APP_TXDESC/RXDESC; 0 when
+	 * unknown).  The core then reaps only slots the DMA has passed, so a
+	 * poll that finds nothing costs a register read, not a cache line.
+	 * Untrusted: a value outside the ring, or beyond what is posted, is
+	 * ignored (the core then looks at the descriptors themselves).
+	 * Interrupt context.
+	 */
+	uint32_t (*cur_desc)(struct dwmac *d, bool rx);
 };
 
 /**
@@ -234,9 +245,11 @@ enum dwmac_layout {
 	/* uncached memory (COH_ATTR_UNCACHED: dma_alloc_coherent), packed
 	 * 16-byte descriptors, no maintenance, dma_wmb/rmb only */
 	DWMAC_LAYOUT_UNCACHED = 1,
-	/* cached memory, packed descriptors; a line is re-armed only when every
-	 * descriptor in it was reaped (U-Boot's QoS pattern): the batched mode
-	 * of coh_ring.  -COH_ENOTSUP while coh_ring does not provide it. */
+	/* RX: cached memory, packed descriptors; a line is re-armed only when
+	 * every descriptor in it was reaped (U-Boot's QoS pattern): the batched
+	 * mode of coh_ring.  TX: packed in uncached memory (a staged TX slot
+	 * would wait for later frames, and a QoS channel has one skip length
+	 * for both rings). */
 	DWMAC_LAYOUT_CACHED_BATCHED = 2,
 };
 
@@ -255,6 +268,9 @@ struct dwmac_stats {
 	unsigned long rx_refills, rx_refill_batches;	/* buffers re-armed, doorbells */
 	unsigned long irq_fatal;	/* fatal bus errors reported by the DMA */
 };
+
+/** Most RX descriptors one frame may span (else dropped: rx_length_errors). */
+#define DWMAC_RX_MAX_FRAGS 32
 
 /** Most descriptors one TX frame may take (entries and max_buf pieces). */
 #define DWMAC_TX_MAX_DESCS 32
@@ -299,7 +315,8 @@ struct dwmac_tx_slot {
 struct dwmac_rx_slot {
 	uint8_t *buf;			/* pool block (CPU address) */
 	coh_bus_t bus;
-	bool given;			/* bytes of it may be the device's */
+	size_t taken;			/* bytes [0, taken) are the CPU's (taken back, or
+					   never given); the rest is the device's */
 };
 
 struct dwmac {

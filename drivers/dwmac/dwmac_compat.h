@@ -52,6 +52,7 @@ static inline int coh_mmio_poll32(const volatile void *reg, uint32_t mask, uint3
 #endif
 
 #if !defined(COH_RING_BATCHED)
+#define DWMAC_COMPAT_RING 1
 #define COH_RING_BATCHED (1u << 0)
 #define COH_RING_ANY_SKIP ((size_t)-1)
 struct coh_ring_layout {
@@ -89,6 +90,10 @@ static inline int dwmac__post_n(struct coh_ring *r, const struct dwmac_desc *d, 
 }
 #define coh_ring_post_n(r, d, n) dwmac__post_n((r), (d), (n))
 #define coh_ring_post_chain(r, d, n) dwmac__post_n((r), (d), (n))
+static inline size_t coh_ring_pending_slot(const struct coh_ring *r, size_t k)
+{
+	return (r->tail + k) % r->count;
+}
 #define coh_ring_for_each_pending(r, k, slot)                                  \
 	for ((k) = 0; (k) < (r)->pending &&                                    \
 		      ((slot) = ((r)->tail + (k)) % (r)->count, 1); (k)++)
@@ -98,19 +103,22 @@ static inline int dwmac__post_n(struct coh_ring *r, const struct dwmac_desc *d, 
 struct coh_span {
 	void *ptr;
 	size_t len;
+	enum coh_dir dir;
 };
 static inline int dwmac__give_n(struct coh_device *dev, const struct coh_span *s, size_t n,
-				enum coh_dir dir)
+				bool take)
 {
 	for (size_t i = 0; i < n; i++) {
-		int rc = coh_give(dev, s[i].ptr, s[i].len, dir);
+		int rc = take ? coh_take(dev, s[i].ptr, s[i].len, s[i].dir)
+			      : coh_give(dev, s[i].ptr, s[i].len, s[i].dir);
 
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
-#define coh_give_n(dev, s, n, dir) dwmac__give_n((dev), (s), (n), (dir))
+#define coh_give_n(dev, s, n) dwmac__give_n((dev), (s), (n), false)
+#define coh_take_n(dev, s, n) dwmac__give_n((dev), (s), (n), true)
 #endif
 
 #endif /* DWMAC_COMPAT_H */

@@ -51,7 +51,13 @@ static bool mac_ok(const uint8_t *mac)
 	return mac && !(mac[0] & 1);	/* bit 0 of the first byte: group address */
 }
 
-static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
+/*
+ * The batched layout applies to the RX ring only: a staged TX slot would
+ * wait for the rest of its line's group, i.e. for later frames.  The TX
+ * ring must still be packed (a QoS channel has one skip length for both
+ * rings): it goes to uncached memory.
+ */
+static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count, bool rx)
 {
 	struct coh_ring_layout lay = {
 		.max_skip = d->ops->max_skip,
@@ -66,7 +72,10 @@ static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
 		attrs = COH_ATTR_UNCACHED;
 		break;
 	case DWMAC_LAYOUT_CACHED_BATCHED:
-		lay.flags = COH_RING_BATCHED;
+		if (rx)
+			lay.flags = COH_RING_BATCHED;
+		else
+			attrs = COH_ATTR_UNCACHED;
 		break;
 	default:
 		return -COH_EINVAL;
@@ -84,13 +93,37 @@ static int ring_create(struct dwmac *d, struct coh_ring *r, size_t count)
 	}
 }
 
+/*
+ * How many of the oldest posted slots the DMA has finished, from its
+ * current-descriptor register; SIZE_MAX when the variant cannot say or the
+ * value makes no sense (then the descriptors themselves are looked at).
+ * A slot counted here is still only reaped if its owner bit says so.
+ */
+static size_t dma_done(struct dwmac *d, const struct coh_ring *r, bool rx)
+{
+	size_t stride = coh_ring_stride(r), count = coh_ring_count(r), idx, n;
+	uint32_t base = coh_lo32(coh_ring_bus(r, 0)), cur;
+
+	if (!d->ops->cur_desc)
+		return SIZE_MAX;
+	if (!coh_ring_pending(r))
+		return 0;
+	cur = d->ops->cur_desc(d, rx);
+	if (cur < base || (cur - base) % stride || (cur - base) / stride >= count)
+		return SIZE_MAX;
+	idx = (cur - base) / stride;
+	n = (idx + count - coh_ring_pending_slot(r, 0)) % count;
+	return n <= coh_ring_pending(r) ? n : SIZE_MAX;
+}
+
 /* ---- RX ---------------------------------------------------------------------------- */
 
 /*
  * Re-arm up to `n` reaped slots, in ring order from rx_fill: one give of
- * all their buffers (FROM_DEVICE: clean+invalidate, so no dirty line can be
- * evicted over received data), one post of all their descriptors, then the
- * doorbell.  Two barriers per chunk.
+ * the bytes the CPU took back since they were last armed (FROM_DEVICE:
+ * clean+invalidate, so no dirty line can be evicted over received data;
+ * the rest of each buffer is still the device's), one post of all their
+ * descriptors, then the doorbell.  At most two barriers per chunk.
  */
 static int rx_refill(struct dwmac *d, size_t n)
 {
@@ -100,12 +133,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 	int rc = 0;
 
 	while (n) {
-		size_t k = n < RX_CHUNK ? n : RX_CHUNK;
+		size_t k = n < RX_CHUNK ? n : RX_CHUNK, ns = 0;
 		size_t room = coh_ring_space(&d->rx);
 
 		/* one slot stays unarmed: a tail pointer equal to the current one means idle */
 		room = room > 1 ? room - 1 : 0;
-
 		if (k > room)
 			k = room;
 		if (!k)
@@ -119,18 +151,19 @@ static int rx_refill(struct dwmac *d, size_t n)
 				.irq = d->cfg.irq,
 			};
 
-			spans[i] = (struct coh_span){ s->buf, d->cfg.rx_buf_size };
+			if (s->taken)
+				spans[ns++] = (struct coh_span){ s->buf, s->taken, COH_FROM_DEVICE };
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
-		if (!DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
-			rc = coh_give_n(d->dev, spans, k, COH_FROM_DEVICE);
+		if (ns && !DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
+			rc = coh_give_n(d->dev, spans, ns);
 			if (rc)
 				break;
 		}
 		/* else BUG (inject rx-no-give): re-armed while the CPU still owns it */
 		for (size_t i = 0; i < k; i++)
-			d->rxs[(d->rx_fill + i) % count].given = true;
+			d->rxs[(d->rx_fill + i) % count].taken = 0;
 		rc = coh_ring_post_n(&d->rx, descs, k);
 		if (rc < 0)
 			break;
@@ -153,44 +186,63 @@ static void rx_release_held(struct dwmac *d)
 	d->rx_held = 0;
 }
 
-/* copy the held frame out: take each buffer's received bytes, then read them */
-static void rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
+/*
+ * Copy the held frame out: take back the bytes each buffer received (one
+ * invalidate batch, one barrier), then read them.  The rest of each buffer
+ * never left the device.
+ */
+static int rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
 {
 	size_t count = coh_ring_count(&d->rx), bs = d->cfg.rx_buf_size, off = 0;
+	struct coh_span spans[DWMAC_RX_MAX_FRAGS];
+	int rc = 0;
 
 	for (size_t k = 0; k < d->rx_held; k++) {
 		struct dwmac_rx_slot *s = &d->rxs[(d->rx_first + k) % count];
 		/* the last fragment holds the rest (checked: at most one buffer) */
 		size_t n = k + 1 == d->rx_held ? len - off : bs;
 
-		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
-			/* BUG (inject rx-read-before-take): reads before the invalidate */
-			coh_consume(d->dev, s->buf, n);
-			__builtin_memcpy(out + off, s->buf, n);
-			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
-		} else {
-			/* invalidate only what the device wrote: the rest stays given */
-			coh_take(d->dev, s->buf, n, COH_FROM_DEVICE);
-			coh_consume(d->dev, s->buf, n);
-			__builtin_memcpy(out + off, s->buf, n);
-		}
+		spans[k] = (struct coh_span){ s->buf, n, COH_FROM_DEVICE };
 		off += n;
 	}
+	if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
+		/* BUG (inject rx-read-before-take): reads before the invalidate */
+		for (size_t k = 0, o = 0; k < d->rx_held; o += spans[k].len, k++) {
+			coh_consume(d->dev, spans[k].ptr, spans[k].len);
+			__builtin_memcpy(out + o, spans[k].ptr, spans[k].len);
+		}
+	}
+	rc = coh_take_n(d->dev, spans, d->rx_held);
+	if (rc)
+		return rc;
+	off = 0;
+	for (size_t k = 0; k < d->rx_held; k++) {
+		d->rxs[(d->rx_first + k) % count].taken = spans[k].len;
+		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE))
+			continue;
+		coh_consume(d->dev, spans[k].ptr, spans[k].len);
+		__builtin_memcpy(out + off, spans[k].ptr, spans[k].len);
+		off += spans[k].len;
+	}
+	return 0;
 }
 
 int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 {
-	size_t bs;
+	size_t bs, budget;
 	struct dwmac_desc desc;
 	struct dwmac_rx_wb wb;
-	int idx, len = -COH_EAGAIN;
+	int idx = -COH_EAGAIN, len = -COH_EAGAIN;
 
 	if (!d || !d->open || !buf)
 		return -COH_EINVAL;
 	bs = d->cfg.rx_buf_size;
-	while (len == -COH_EAGAIN) {
+	budget = dma_done(d, &d->rx, true);
+	while (len == -COH_EAGAIN && budget) {
 		size_t consumed, fl;
 
+		if (budget != SIZE_MAX)
+			budget--;
 		idx = coh_ring_reap(&d->rx, &desc);
 		if (idx < 0)
 			break;
@@ -218,7 +270,7 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 		d->rx_held++;
 		if (!wb.last) {
 			/* one more descriptor would exceed any frame we accept */
-			if (d->rx_held * bs >= d->cfg.mtu) {
+			if (d->rx_held * bs >= d->cfg.mtu || d->rx_held >= DWMAC_RX_MAX_FRAGS) {
 				d->stats.rx_length_errors++;
 				rx_release_held(d);
 				d->rx_drop = true;
@@ -239,7 +291,12 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 			rx_release_held(d);
 			continue;
 		}
-		rx_deliver(d, buf, fl);
+		if (rx_deliver(d, buf, fl)) {
+			/* the backend refused the invalidate: the bytes cannot be trusted */
+			d->stats.rx_errors++;
+			rx_release_held(d);
+			continue;
+		}
 		d->stats.rx_frames++;
 		d->stats.rx_bytes += fl;
 		rx_release_held(d);
@@ -271,6 +328,8 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 	size_t k = 0;
 	int rc;
 
+	if (nseg < 1)
+		return -COH_EINVAL;
 	for (int i = 0; i < nseg; i++) {
 		coh_bus_t b = sg[i].bus;
 		size_t left = sg[i].bus_len;
@@ -298,6 +357,11 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 	if (DWMAC_INJECTED(d, DWMAC_INJ_TX_WRITE_AFTER_GIVE))
 		/* BUG (inject tx-write-after-give): a last-minute edit of mapped bytes */
 		((uint8_t *)sg[0].ptr)[sg[0].len - 1] ^= 0x5a;
+#if defined(DWMAC_INJECT)
+	if (DWMAC_INJECTED(d, DWMAC_INJ_OWN_BEFORE_ADDR) ||
+	    DWMAC_INJECTED(d, DWMAC_INJ_KICK_BEFORE_RELEASE))
+		dwmac_inject_tx(d, descs, k);	/* BUG (inject ...): see dwmac_inject.c */
+#endif
 	/* every descriptor but the first, then the first: the DMA never sees half a frame */
 	rc = coh_ring_post_chain(&d->tx, descs, k);
 	if (rc < 0)
@@ -381,11 +445,15 @@ static void tx_complete(struct dwmac *d, struct dwmac_tx_slot *s, int status)
 int dwmac_tx_reclaim(struct dwmac *d)
 {
 	struct dwmac_desc desc;
-	int done = 0, idx;
+	int done = 0, idx = -COH_EAGAIN;
+	size_t budget;
 
 	if (!d || !d->open)
 		return -COH_EINVAL;
-	while ((idx = coh_ring_reap(&d->tx, &desc)) >= 0) {
+	budget = dma_done(d, &d->tx, false);
+	while (budget && (idx = coh_ring_reap(&d->tx, &desc)) >= 0) {
+		if (budget != SIZE_MAX)
+			budget--;
 		struct dwmac_tx_slot *s = &d->txs[idx];
 
 		if (!d->tx_left) {
@@ -503,7 +571,8 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	    (o->rx_buf_align && c->rx_buf_size % o->rx_buf_align))
 		return -COH_EINVAL;
 	/* a largest frame must fit the RX ring with room to re-arm */
-	if (c->mtu < 60 || (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > c->rx_count / 2)
+	if (c->mtu < 60 || (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > c->rx_count / 2 ||
+	    (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > DWMAC_RX_MAX_FRAGS)
 		return -COH_EINVAL;
 	return 0;
 }
@@ -547,10 +616,10 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	rc = d->ops->reset(d, c.poll);
 	if (rc)
 		return rc;
-	rc = ring_create(d, &d->tx, c.tx_count);
+	rc = ring_create(d, &d->tx, c.tx_count, false);
 	if (rc)
 		return rc;
-	rc = ring_create(d, &d->rx, c.rx_count);
+	rc = ring_create(d, &d->rx, c.rx_count, true);
 	if (rc)
 		goto free_tx;
 	/* line-aligned blocks: no RX buffer shares a cache line with anything */
@@ -575,6 +644,22 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		goto free_pool;
 	if (mac)
 		d->ops->set_mac_addr(d, mac);
+	/* every buffer to the device once, whole; afterwards only what comes back */
+	for (size_t i = 0; i < c.rx_count && !rc; i += RX_CHUNK) {
+		struct coh_span spans[RX_CHUNK];
+		size_t k = c.rx_count - i < RX_CHUNK ? c.rx_count - i : RX_CHUNK;
+
+		for (size_t j = 0; j < k; j++)
+			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c.rx_buf_size,
+						    COH_FROM_DEVICE };
+		rc = coh_give_n(d->dev, spans, k);
+	}
+	if (rc) {
+		/* nothing was given by the failed call; take back what earlier ones gave */
+		for (size_t i = 0; i < c.rx_count; i++)
+			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
+		goto free_pool;
+	}
 	d->open = true;
 	d->rx_free = c.rx_count;
 	/* all but one: head == tail would read as an empty ring */
@@ -622,9 +707,9 @@ int dwmac_close(struct dwmac *d)
 	for (size_t i = 0; i < count; i++) {
 		struct dwmac_rx_slot *s = &d->rxs[i];
 
-		if (s->given)
+		/* bytes taken back already are the CPU's: taking them again is harmless */
+		if (s->taken < d->cfg.rx_buf_size)
 			coh_take(d->dev, s->buf, d->cfg.rx_buf_size, COH_FROM_DEVICE);
-		s->given = false;
 		coh_pool_free(&d->rx_pool, s->buf);
 		s->buf = NULL;
 	}

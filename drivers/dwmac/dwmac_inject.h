@@ -21,6 +21,10 @@ enum dwmac_inject {
 
 #if defined(DWMAC_INJECT)
 #define DWMAC_INJECTED(d, bug) ((d)->inject == (bug))
+struct dwmac;
+struct dwmac_desc;
+/* dwmac_inject.c: a TX chain written by hand, with the planted bug, before the ring's post */
+void dwmac_inject_tx(struct dwmac *d, const struct dwmac_desc *descs, size_t k);
 #else
 #define DWMAC_INJECTED(d, bug) 0
 #endif

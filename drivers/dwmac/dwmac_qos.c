@@ -104,8 +104,8 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	    c->rx_buf_size > (QOS_DMA_CH_RBSZ_MASK >> QOS_DMA_CH_RBSZ_SHIFT))
 		return -COH_EINVAL;
 	/* tail pointers are 32-bit: the rings must not cross a 4 GiB boundary */
-	if (coh_hi32(c->tx_base) != coh_hi32(c->tx_base + c->tx_count * c->stride) ||
-	    coh_hi32(c->rx_base) != coh_hi32(c->rx_base + c->rx_count * c->stride))
+	if (coh_hi32(c->tx_base) != coh_hi32(c->tx_base + c->tx_count * c->stride - 1) ||
+	    coh_hi32(c->rx_base) != coh_hi32(c->rx_base + c->rx_count * c->stride - 1))
 		return -COH_EINVAL;
 	if (coh_hi32(c->tx_base) || coh_hi32(c->rx_base))
 		sysbus |= QOS_DMA_SYSBUS_EAME;
@@ -268,6 +268,13 @@ static void qos_adjust_link(struct dwmac *d, unsigned int speed, bool full)
 	wr(d, QOS_MAC_CONFIG, v);
 }
 
+static uint32_t qos_cur_desc(struct dwmac *d, bool rx)
+{
+	/* ordered: a descriptor the DMA has passed is read after this */
+	return coh_le32_to_cpu(coh_mmio_read32(dwmac_regs(d) +
+					       (rx ? QOS_DMA_CH0_CUR_RXDESC : QOS_DMA_CH0_CUR_TXDESC)));
+}
+
 const struct dwmac_hw_ops dwmac_qos_ops = {
 	.name = "qos",
 	.caps = DWMAC_CAP_TAIL_PTR | DWMAC_CAP_ADDR64 | DWMAC_CAP_LOOPBACK,
@@ -291,4 +298,5 @@ const struct dwmac_hw_ops dwmac_qos_ops = {
 	.mdio_write = qos_mdio_write,
 	.set_loopback = qos_set_loopback,
 	.adjust_link = qos_adjust_link,
+	.cur_desc = qos_cur_desc,
 };
