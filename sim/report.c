@@ -48,12 +48,20 @@ const char *sim__dir_name(int dir)
 	}
 }
 
-const char *sim__name_of(uintptr_t p)
+const char *sim__name_range(uintptr_t p, uintptr_t *start)
 {
 	for (unsigned k = S.nnames; k-- > 0;)
-		if (p >= S.names[k].s && p < S.names[k].e)
+		if (p >= S.names[k].s && p < S.names[k].e) {
+			if (start)
+				*start = S.names[k].s;
 			return S.names[k].name;
+		}
 	return NULL;
+}
+
+const char *sim__name_of(uintptr_t p)
+{
+	return sim__name_range(p, NULL);
 }
 
 void sim_name(const void *p, size_t len, const char *name)

@@ -265,6 +265,7 @@ sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	    const char *fmt, ...);
 void sim__emit(struct sim_report *r, const struct coh_device *dev);
 const char *sim__name_of(uintptr_t p);
+const char *sim__name_range(uintptr_t p, uintptr_t *start);	/* and where the named range starts */
 const char *sim__op_name(int op);	/* "coh_give", ...; NULL if unknown */
 const char *sim__dir_name(int dir);	/* " TO_DEVICE", ...; "" if none */
 const char *sim__base_name(const char *f);

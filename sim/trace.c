@@ -25,6 +25,7 @@
 #define TRACE_BUFS 256
 
 struct tbuf {
+	uintptr_t key;			/* start of the buffer's named range, or its address */
 	char name[40];
 	uint64_t since;			/* device ownership began (if open) */
 	const struct coh_where *given;
@@ -101,23 +102,35 @@ static void meta(const char *what, int pid, unsigned tid, const char *name)
 	fputs("}}", T.f);
 }
 
-/* the track of the buffer holding p; 0 ("other buffers") when the table is full */
+/*
+ * The track of the buffer holding p: keyed by the start of its sim_name()
+ * range (else by p), so a buffer named after its first event keeps one
+ * track, renamed; 0 ("other buffers") when the table is full.
+ */
 static unsigned buf_track(uintptr_t p)
 {
-	const char *nm = sim__name_of(p);
-	char key[40];
+	uintptr_t key = p;
+	const char *nm = sim__name_range(p, &key);
+	char name[40];
 
 	if (nm)
-		snprintf(key, sizeof(key), "%s", nm);
+		snprintf(name, sizeof(name), "%s", nm);
 	else
-		snprintf(key, sizeof(key), "0x%llx", (unsigned long long)sim_virt_to_phys((void *)p));
-	for (unsigned k = 0; k < T.nbuf; k++)
-		if (!strcmp(T.buf[k].name, key))
-			return k + 1;
+		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)sim_virt_to_phys((void *)p));
+	for (unsigned k = 0; k < T.nbuf; k++) {
+		if (T.buf[k].key != key)
+			continue;
+		if (nm && strcmp(T.buf[k].name, name)) {
+			snprintf(T.buf[k].name, sizeof(T.buf[k].name), "%s", name);
+			meta("thread_name", 1, k + 1, name);
+		}
+		return k + 1;
+	}
 	if (T.nbuf == TRACE_BUFS)
 		return 0;
-	snprintf(T.buf[T.nbuf].name, sizeof(T.buf[T.nbuf].name), "%s", key);
-	meta("thread_name", 1, T.nbuf + 1, key);
+	T.buf[T.nbuf].key = key;
+	snprintf(T.buf[T.nbuf].name, sizeof(T.buf[T.nbuf].name), "%s", name);
+	meta("thread_name", 1, T.nbuf + 1, name);
 	return ++T.nbuf;
 }
 

@@ -3,6 +3,7 @@
 """The trace (sim_trace_start) as the demo writes it with --trace.
 
 usage: check_trace.py <coh-demo> <work dir>
+       check_trace.py --dwmac <coh-dwmac-demo> <work dir>
 
 Runs the demo twice and checks each file:
   - it is JSON in the trace-event object format: traceEvents, each event with
@@ -16,6 +17,11 @@ Runs the demo twice and checks each file:
     take; clean and invalidate events on cache-line tracks; no report;
   - an --inject no-acquire run: STALE_CPU_READ reports, each also marked on a
     cache-line track, with the demo's line of the last ownership change.
+With --dwmac (make demo's DWMAC driver, 8 frames each way): valid JSON, and
+one received frame's ownership on its buffer's track (eth1.rx[0]: given
+FROM_DEVICE, written by the MAC, taken back, consumed, with the span), a
+transmitted frame's bytes given TO_DEVICE and read by the MAC, the rings'
+descriptor fetches and write-backs.
 Silent on success but for one summary line; names what is missing otherwise.
 """
 import json
@@ -93,7 +99,31 @@ def frame(evs, buf, dirn, device_op):
         expect(spans[0]["ts"] == give["ts"], "%s: span does not start at the give" % buf)
 
 
+def dwmac(demo, work):
+    path = os.path.join(work, "dwmac.json")
+    out = subprocess.run([demo, "--frames", "8", "--layout", "uncached", "--trace", path],
+                         capture_output=True, text=True)
+    expect(out.returncode == 0 and "0 errors" in out.stdout, "dwmac demo run failed: " + out.stdout)
+    evs = load(path)
+    rx = [e for e in track(evs, "eth1.rx[0]") if e["ph"] == "i"]
+    in_order(rx, ["coh_give FROM_DEVICE", "device write", "coh_take FROM_DEVICE", "coh_consume"],
+             "eth1.rx[0]")
+    expect(any(e["ph"] == "X" and e["name"] == "device owns FROM_DEVICE"
+               for e in track(evs, "eth1.rx[0]")), "eth1.rx[0]: no ownership span")
+    tx = [e for e in track(evs, "eth0.txbufs") if e["ph"] == "i"]
+    in_order(tx, ["coh_give TO_DEVICE", "device read"], "eth0.txbufs")
+    for ring in ("eth0.txring", "eth1.rxring"):
+        t = [e["name"] for e in track(evs, ring)]
+        expect("device fetch" in t and "device write" in t, "%s: no descriptor fetch/write-back" % ring)
+
+
 def main():
+    if sys.argv[1] == "--dwmac":
+        dwmac(sys.argv[2], sys.argv[3])
+        for f in fails[:10]:
+            print("trace: " + f)
+        print("trace: %d passed, %d failed" % (1 if not fails else 0, len(fails)))
+        return 1 if fails else 0
     demo, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
     clean = os.path.join(work, "clean.json")
