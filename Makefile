@@ -60,7 +60,7 @@ demo: host
 
 bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD)/bench -j$(JOBS)
+	@cmake --build $(BUILD)/bench -j$(JOBS) --target bench_progs
 	@sh bench/run.sh $(BUILD)/bench
 
 docs: deps

@@ -3,33 +3,33 @@
  * bench/sim_dma.c - what the simulator costs.  Each row moves the same
  * bytes: 4 KiB transfers through the DMA controller model, each buffer
  * given and taken back with the library.  The baseline is a host memcpy
- * of the same bytes in the same run; rows print "name|MB/s|ratio".
+ * of the same bytes in the same run.  The configurations run in short
+ * slices, interleaved, ROUNDS times; each figure is the median slice.
+ * Prints ROW lines for bench/report.py (no goal: the simulator is a
+ * checking tool, these rows say what checking costs).
+ *
+ *   coh-bench [rounds]
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "coherent/coherent.h"
+#include "bench.h"
 #include "sim.h"
 #include "sim_dmac.h"
 
 #define XFER 4096
 #define NBUF 64
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+#define SLICE 0.03
 
 static volatile uint8_t sink;
 
 static double bench_memcpy(double secs)
 {
 	static uint8_t a[NBUF][XFER], b[NBUF][XFER];
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 	unsigned long bytes = 0;
 
 	do {
@@ -39,7 +39,7 @@ static double bench_memcpy(double secs)
 			sink = b[k][XFER - 1];
 		}
 		bytes += NBUF * XFER;
-	} while ((t = now() - t0) < secs);
+	} while ((t = bench_now() - t0) < secs);
 	return (double)bytes / t / 1e6;
 }
 
@@ -62,7 +62,7 @@ static double bench_sim(size_t line, int coherent, unsigned flags, double secs)
 	coh_device_init(&dev, "bench", coherent ? COH_DEV_COHERENT : 0);
 	regs = sim_dmac_create(&dev);
 	sim_area(0, (void **)&c, &p0, NULL);
-	t0 = now();
+	t0 = bench_now();
 	do {
 		for (int k = 0; k < NBUF; k++) {
 			uint8_t *s = c + (size_t)k * 2 * XFER, *d = s + XFER;
@@ -82,25 +82,57 @@ static double bench_sim(size_t line, int coherent, unsigned flags, double secs)
 			sink = d[0];
 		}
 		bytes += NBUF * XFER;
-	} while ((t = now() - t0) < secs);
+	} while ((t = bench_now() - t0) < secs);
 	if (sim_reports(-1))
 		fprintf(stderr, "bench: unexpected sanitizer reports\n");
 	sim_fini();
 	return (double)bytes / t / 1e6;
 }
 
-int main(void)
-{
-	double secs = 0.3, base = bench_memcpy(secs), v;
+/*
+ * The configurations, in the order printed.  The sanitizer engineer's
+ * "instrumented" row (driver code compiled with memory-access callbacks)
+ * is one more entry here, with its own run function if it needs one.
+ */
+static const struct conf {
+	const char *name;
+	size_t line;
+	int coherent;
+	unsigned flags;
+} confs[] = {
+	{ "sim, sanitizer off (4 KiB DMA transfers)", 64, 0, SIM_F_NO_SANITIZER },
+	{ "sim, sanitizer on, non-coherent, line 32", 32, 0, 0 },
+	{ "sim, sanitizer on, non-coherent, line 64", 64, 0, 0 },
+	{ "sim, sanitizer on, non-coherent, line 128", 128, 0, 0 },
+	{ "sim, sanitizer on, coherent device, line 64", 64, 1, 0 },
+};
+#define NCONF (sizeof(confs) / sizeof(confs[0]))
+#define MAXROUNDS 31
 
-	printf("host memcpy (baseline)|%.0f|1.000\n", base);
-	v = bench_sim(64, 0, SIM_F_NO_SANITIZER, secs);
-	printf("sim, sanitizer off|%.0f|%.3f\n", v, v / base);
-	for (size_t l = 32; l <= 128; l *= 2) {
-		v = bench_sim(l, 0, 0, secs);
-		printf("sim, sanitizer on, non-coherent, line %zu|%.0f|%.3f\n", l, v, v / base);
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 7;
+	double base[MAXROUNDS], v[NCONF][MAXROUNDS], slice = SLICE, mb;
+
+	if (rounds < 1 || rounds > MAXROUNDS) {
+		fprintf(stderr, "usage: coh-bench [rounds 1..%d]\n", MAXROUNDS);
+		return 2;
 	}
-	v = bench_sim(64, 1, 0, secs);
-	printf("sim, sanitizer on, coherent device, line 64|%.0f|%.3f\n", v, v / base);
+	if (rounds < 3)
+		slice = 0.005;	/* smoke test */
+	for (int r = 0; r < rounds; r++) {
+		base[r] = bench_memcpy(slice);
+		for (size_t c = 0; c < NCONF; c++)
+			if ((v[c][r] = bench_sim(confs[c].line, confs[c].coherent,
+						 confs[c].flags, slice)) <= 0)
+				return 1;
+	}
+	mb = bench_median(base, rounds);
+	for (size_t c = 0; c < NCONF; c++) {
+		double m = bench_median(v[c], rounds);
+
+		printf("ROW|sim|%s|host memcpy of the same bytes|%.0f vs %.0f MB/s|%.3f|-|0\n",
+		       confs[c].name, m, mb, m / mb);
+	}
 	return 0;
 }

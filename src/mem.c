@@ -441,10 +441,11 @@ static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 #define COH_TEST_MUTATE 0 /* see src/ring.c */
 #endif
 
-void coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
+void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
 	if (COH_TEST_MUTATE != 4)
 		(void)coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
+	return (void *)a;
 }
 
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)

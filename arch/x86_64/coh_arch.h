@@ -3,7 +3,8 @@
  * arch/x86_64 - PCIe DMA on x86 snoops the caches, so devices flagged
  * COH_DEV_COHERENT (the normal case) cost a compiler barrier.  Devices that
  * are not coherent (some integrated agents, non-snooped transactions) get
- * CLFLUSHOPT (CLFLUSH where absent) on every line, completed by one MFENCE.
+ * CLFLUSHOPT (CLFLUSH where absent) on every line, completed by one fence:
+ * SFENCE after a release, MFENCE after an acquire or a flush.
  * x86 has no unprivileged invalidate-without-write-back, so clean and
  * invalidate are both clean+invalidate (COH_ARCH_FLUSH_ONLY).
  */
@@ -53,6 +54,24 @@ static inline void coh_arch_maint_done(void)
 {
 	/* CLFLUSHOPTs complete and are ordered before later loads, stores, MMIO */
 	__asm__ volatile("mfence" ::: "memory");
+}
+
+/*
+ * A release must only order its flushes before later stores: the doorbell
+ * that starts the DMA is a store (UC MMIO), and so is the owner word a ring
+ * writes after releasing the fields.  SFENCE orders every earlier
+ * CLFLUSHOPT (and CLFLUSH, and store) before every later store (Intel SDM
+ * vol. 2, CLFLUSHOPT and SFENCE; AMD APM vol. 3, CLFLUSHOPT), and costs
+ * less than MFENCE, which also waits for later loads that a release does
+ * not care about: the CPU reading its own data early sees its own data.
+ * Not covered: a device started by an MMIO read, which no DMA engine we
+ * know of does; a driver with one would call coh_mb() before that read.
+ */
+#define coh_arch_clean_done coh_arch_clean_done
+static inline void coh_arch_clean_done(void)
+{
+	/* CLFLUSHOPTs complete and ordered before later stores and MMIO stores */
+	__asm__ volatile("sfence" ::: "memory");
 }
 
 /* TSO: stores are not reordered with stores, loads not with loads. */

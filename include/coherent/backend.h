@@ -54,6 +54,10 @@
  *       -COH_ENODEV with no controller base; sim: -COH_EFAULT outside RAM).
  *   void coh_arch_maint_begin(void)
  *       a barrier before the first line operation (SiFive: fence).
+ *   void coh_arch_clean_done(void)
+ *       the barrier ending a release (clean lines only): completes the
+ *       cleans before every later store, the doorbell's MMIO store
+ *       included.  Default: coh_arch_maint_done().  x86 uses SFENCE here.
  *   int  coh_arch_op(int op, struct coh_device *dev, const void *ptr,
  *                    size_t len, int dir, const struct coh_where *where)
  *       called first by every public operation (COH_OP_*): the simulator's
@@ -114,6 +118,13 @@ static inline int coh_arch_range_check(uintptr_t start, uintptr_t end)
 /** @brief Default: no barrier before the first line operation. */
 static inline void coh_arch_maint_begin(void)
 {
+}
+#endif
+
+#ifndef coh_arch_clean_done
+static inline void coh_arch_clean_done(void)
+{
+	coh_arch_maint_done();
 }
 #endif
 
