@@ -5,6 +5,8 @@
 #   make bench   benchmarks (release build), ratios against in-run baselines
 #   make docs    the API reference (Doxygen, build/docs/html); fails on an undocumented symbol
 #   make test CC=clang   the same with Clang as the first host compiler
+#   make qemu-dwmac  the DWMAC driver on QEMU's Allwinner sun8i EMAC (orangepi-pc),
+#                frames exchanged with tools/netpeer, output as it runs
 
 TARGETS ?= aarch64-virt armv7a-virt armv7m-mps2 riscv64-virt orangepi-pc
 BUILD   ?= build
@@ -16,7 +18,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs clean \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs qemu-dwmac clean \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -66,6 +68,12 @@ bench: deps
 docs: deps
 	python3 tools/api_check.py $(CURDIR) $(BUILD)/docs
 	@echo "docs: $(BUILD)/docs/html/index.html"
+
+qemu-dwmac: deps
+	@cmake -S . -B $(BUILD)/orangepi-pc -DCOH_TARGET=orangepi-pc \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/orangepi-pc/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/orangepi-pc -j$(JOBS) --target sun8i-emac netpeer
+	ctest --test-dir $(BUILD)/orangepi-pc -R '^sun8i-emac$$' -V
 
 clean:
 	rm -rf $(BUILD)

@@ -44,7 +44,7 @@ endfunction()
 # pair with the peer on the other end.  EXPECT_FAIL: the run must fail with
 # output matching <regex> (a planted bug).
 find_program(COH_HOST_CC NAMES cc gcc clang)
-set(COH_NETPEER ${CMAKE_BINARY_DIR}/netpeer)
+set(COH_NETPEER ${CMAKE_BINARY_DIR}/netpeer-host)
 add_custom_command(OUTPUT ${COH_NETPEER}
   COMMAND ${COH_HOST_CC} -std=gnu11 -O2 -Wall -Wextra -Werror
           -o ${COH_NETPEER} ${COH_ROOT}/tools/netpeer/netpeer.c

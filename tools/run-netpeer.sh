@@ -33,7 +33,7 @@ fi
 ver=$("$qemu" --version 2>/dev/null | sed -n 's/.*version \([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p' | head -n1)
 set -- $ver "$@"
 if [ -z "$ver" ] || [ "$1" -lt 7 ] || { [ "$1" -eq 7 ] && [ "$2" -lt 2 ]; }; then
-	echo "run-netpeer: $name: $qemu is too old (${ver:-unknown version}): -netdev dgram needs QEMU >= 7.2" >&2
+	echo "run-netpeer: $name: $qemu is too old ($(echo "${ver:-unknown version}" | tr ' ' .)): -netdev dgram needs QEMU >= 7.2" >&2
 	exit 1
 fi
 shift 2

@@ -231,6 +231,8 @@ int dwmac_wait(struct dwmac *d, size_t off, uint32_t mask, uint32_t want,
 
 /** The QoS 4.x/5.x variant (dwmac_qos.c). */
 extern const struct dwmac_hw_ops dwmac_qos_ops;
+/** The Allwinner sun8i EMAC variant (dwmac_sun8i.c). */
+extern const struct dwmac_hw_ops dwmac_sun8i_ops;
 
 /* ====================================================================
  * 2. The driver

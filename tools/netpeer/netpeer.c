@@ -141,14 +141,8 @@ static void handle(const uint8_t *f, size_t n)
 	if (v != NP_GOOD) {
 		stats[NP_STAT_RX_BAD]++;
 		bad_by_kind[v & 7]++;
-		static const char *const why[] = {
-			"good", "shorter than the header", "not our EtherType",
-			"length field differs from its size", "CRC mismatch",
-			"payload does not regenerate",
-		};
-
 		fprintf(stderr, "netpeer: bad frame of %zu bytes: %s (op %u, seq %u)\n", n,
-			why[v], n > NP_OFF_OP ? f[NP_OFF_OP] : 0u,
+			np_verdict_name(v), n > NP_OFF_OP ? f[NP_OFF_OP] : 0u,
 			n >= NP_OFF_SEQ + 4 ? np_get32(f + NP_OFF_SEQ) : 0u);
 		return;
 	}

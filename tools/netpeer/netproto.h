@@ -228,6 +228,17 @@ enum np_verdict {
 	NP_BAD_DATA,	/* payload does not regenerate (generated ops only) */
 };
 
+static inline const char *np_verdict_name(enum np_verdict v)
+{
+	static const char *const name[] = {
+		"good", "shorter than the header", "not our EtherType",
+		"length field differs from its size", "CRC mismatch",
+		"payload does not regenerate",
+	};
+
+	return (unsigned int)v < sizeof(name) / sizeof(name[0]) ? name[v] : "?";
+}
+
 static inline int np_generated(unsigned int op)
 {
 	return op == NP_OP_ECHO || op == NP_OP_DATA || op == NP_OP_ECHO_REPLY;
