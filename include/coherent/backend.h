@@ -122,6 +122,7 @@ static inline void coh_arch_maint_begin(void)
 #endif
 
 #ifndef coh_arch_clean_done
+/** @brief Default: the barrier ending a release is coh_arch_maint_done(). */
 static inline void coh_arch_clean_done(void)
 {
 	coh_arch_maint_done();
