@@ -2,6 +2,8 @@
 # Host build: the real x86_64 backend, the generic backend, the recording
 # backend for exact-maintenance tests, and (when present) the simulator.
 
+include(${COH_ROOT}/cmake/sim_instrument.cmake)   # coh_sim_instrument(target)
+
 coh_add_library(coherent_x86_64 ${COH_ROOT}/arch/x86_64)
 coh_add_library(coherent_generic ${COH_ROOT}/arch/generic)
 coh_add_library(coherent_record ${COH_ROOT}/tests/record)

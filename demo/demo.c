@@ -307,11 +307,16 @@ static void dmac_close(struct dmac *d)
 
 static unsigned shown;
 
+static int want_cls = -1, want_shown;
+
+/* the first three reports, and the first of the planted bug's class */
 static void show(const struct sim_report *r, void *ctx)
 {
 	(void)ctx;
-	if (shown++ < 3)
+	if (shown++ < 3 || (r->cls == want_cls && !want_shown))
 		sim_print_report(r, stdout);
+	if (r->cls == want_cls)
+		want_shown = 1;
 }
 
 static int usage(void)
@@ -381,6 +386,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "coh-demo: bad configuration (line must be 32, 64 or 128)\n");
 		return 2;
 	}
+	if (d.inj != INJ_NONE)
+		want_cls = injects[d.inj].cls;
 	sim_set_report_hook(show, NULL);
 	/* the one call: everything below lands in a Chrome trace-event file */
 	if (trace && sim_trace_start(trace)) {

@@ -5,9 +5,10 @@
  * Per line of area 0 the model keeps three copies: the CPU view (what
  * driver code reads and writes with plain C), RAM (what devices reach) and
  * a shadow (the CPU view as it was at the last fill, clean or device
- * update).  A line is dirty when its CPU view differs from its shadow: CPU
- * stores need no instrumentation, dirtiness is computed when a line is
- * looked at.  A line is "valid" when the CPU cache may hold it; a device
+ * update).  A line is dirty when its CPU view differs from its shadow
+ * (computed when a line is looked at, so uninstrumented code works), or
+ * when instrumented code stored to it since (m->stored: a store of the
+ * value memory already held dirties a line on hardware too).  A line is "valid" when the CPU cache may hold it; a device
  * write to an invalid line also updates the CPU view (the CPU would miss
  * and read RAM), to a valid one it reaches RAM only and the CPU copy is
  * stale for those bytes (dstale).  Here: write-back, invalidate, the
@@ -52,9 +53,29 @@ void sim__writeback(size_t i, int evict)
 	memcpy(SHD(i), c, S.line);
 	m->dstale = (bm_t){ { 0, 0 } };
 	m->dirty_at_dev = 0;
+	m->stored = 0;
+	m->stale_loaded = 0;
 	m->invalid = (uint8_t)evict;
 	if (evict)
 		m->spec = 0;
+}
+
+/*
+ * A clean line dropped by the cache: the CPU view becomes RAM.  Only lines
+ * an observed load already read stale are evicted this way (the read was
+ * reported); a stale poll then ends instead of spinning forever.  dnoacq
+ * stays: the bytes are still unacquired.
+ */
+void sim__clean_evict(size_t i)
+{
+	struct sline *m = &S.meta[i];
+
+	memcpy(CPU(i), RAM(i), S.line);
+	memcpy(SHD(i), RAM(i), S.line);
+	m->dstale = (bm_t){ { 0, 0 } };
+	m->stale_loaded = 0;
+	m->invalid = 1;
+	m->spec = 0;
 }
 
 /* Drop the line: CPU writes in it are lost, the CPU view becomes RAM. */
@@ -85,7 +106,10 @@ void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e)
 	m->invalid = 1;
 	m->spec = 0;
 	m->dirty_at_dev = 0;
+	m->stored = 0;
+	m->stale_loaded = 0;
 	m->dstale = (bm_t){ { 0, 0 } };
+	m->dnoacq = (bm_t){ { 0, 0 } };
 	m->rep = 0;
 }
 
@@ -100,6 +124,8 @@ void sim__sched(void)
 		if (dirty(i)) {
 			sim__trace_line("evict (write-back)", i, NULL);
 			sim__writeback(i, 1);
+		} else if (S.meta[i].stale_loaded) {
+			sim__clean_evict(i);
 		}
 	}
 	if (sim__chance(S.cfg.refill_permille)) {

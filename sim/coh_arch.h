@@ -83,6 +83,14 @@ static inline void coh_arch_rmb(void)
 	sim__rorder();
 }
 
+/* orders both the store and the load model, as coh_arch_mb */
+static inline void coh_arch_dma_mb(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sim__order();
+	sim__rorder();
+}
+
 static inline void coh_arch_mb(void)
 {
 	__asm__ volatile("" ::: "memory");

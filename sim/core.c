@@ -30,7 +30,6 @@ int sim__chance(unsigned permille)
 	return permille && sim__rnd() % 1000 < permille;
 }
 
-
 void sim__touch(size_t i)
 {
 	struct sline *m = &S.meta[i];
@@ -75,7 +74,7 @@ void sim_config_default(struct sim_config *cfg)
 static void *zalloc(size_t n)
 {
 	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -84,6 +83,44 @@ static void zfree(void *p, size_t n)
 {
 	if (p)
 		munmap(p, n);
+}
+
+/*
+ * The CPU-visible areas of the last sim_fini stay mapped (fresh zero pages,
+ * no memory kept) until the next sim_init, so a driver's stale pointer into
+ * them is a USE_AFTER_FINI report from the access observer, not a crash.
+ */
+static struct {
+	uintptr_t s[2];
+	size_t n[2];
+} dead;
+
+int sim__dead(uintptr_t a)
+{
+	return a - dead.s[0] < dead.n[0] || a - dead.s[1] < dead.n[1];
+}
+
+static void bury(int k, void *p, size_t n)
+{
+	if (!p)
+		return;
+	if (mmap(p, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) == MAP_FAILED) {
+		munmap(p, n);
+		return;
+	}
+	dead.s[k] = (uintptr_t)p;
+	dead.n[k] = n;
+}
+
+static void unbury(void)
+{
+	for (int k = 0; k < 2; k++) {
+		if (dead.n[k])
+			munmap((void *)dead.s[k], dead.n[k]);
+		dead.s[k] = 0;
+		dead.n[k] = 0;
+	}
 }
 
 int sim_init(const struct sim_config *cfg)
@@ -97,6 +134,7 @@ int sim_init(const struct sim_config *cfg)
 		return -COH_EINVAL;
 	size = (cfg->ram_size + 4095) & ~(size_t)4095;
 	usize = (cfg->uncached_size + 4095) & ~(size_t)4095;
+	unbury();
 	memset(&S, 0, sizeof(S));
 	S.cfg = *cfg;
 	S.line = cfg->line;
@@ -132,11 +170,12 @@ void sim_fini(void)
 			S.wins[k].ops->destroy(S.wins[k].ctx);
 		free(S.wins[k].mem);
 	}
-	zfree(S.cpu, S.size);
+	unbury();
+	bury(0, S.cpu, S.size);
 	zfree(S.ram, S.size);
 	zfree(S.shadow, S.size);
 	zfree(S.meta, S.nlines * sizeof(*S.meta));
-	zfree(S.ucpu, S.usize);
+	bury(1, S.ucpu, S.usize);
 	free(S.tracked);
 	memset(&S, 0, sizeof(S));
 }

@@ -40,6 +40,53 @@ static int dev_map(const struct coh_device *dev, coh_bus_t bus, size_t len,
 	return -COH_EFAULT;
 }
 
+/*
+ * Device-side ownership (area 0, where the library's calls are tracked):
+ * a device may write bytes given FROM_DEVICE/BIDIRECTIONAL, and read bytes
+ * given in any direction; memory shared, or maintained with
+ * release/acquire/flush (the fence layer: the driver keeps ownership by
+ * itself) is the driver's business.
+ */
+static void dev_write_check(const struct coh_device *dev, size_t i, bm_t part)
+{
+	struct sline *m = &S.meta[i];
+	bm_t bad = bm_andnot(part, bm_or(m->devin, m->dok));
+	const char *why;
+	unsigned b;
+
+	if (!bm_any(bad) || (S.cfg.flags & SIM_F_NO_DEVICE_CHECKS))
+		return;
+	b = bm_first(bad);
+	if (m->dfree.w[b >> 6] >> (b & 63) & 1)
+		why = "freed";
+	else if (m->dtaken.w[b >> 6] >> (b & 63) & 1)
+		why = "taken back by the CPU (unmapped)";
+	else if (m->devown.w[b >> 6] >> (b & 63) & 1)
+		why = "given TO_DEVICE only";
+	else
+		why = "never given";
+	sim__report(SIM_DEVICE_WRITE_NOT_OWNED, i, 0, dev,
+		    "device wrote %u byte(s) it does not own (first at +%u: %s)",
+		    bm_count(bad), b, why);
+}
+
+static void dev_read_check(const struct coh_device *dev, size_t i, bm_t part)
+{
+	struct sline *m = &S.meta[i];
+	bm_t bad = bm_andnot(part, bm_or(m->devown, m->dok));
+	unsigned b;
+
+	if (!bm_any(bad) || (sim__dev_flags(dev) & SIM_DEV_READS_ANY) ||
+	    (S.cfg.flags & SIM_F_NO_DEVICE_CHECKS))
+		return;
+	b = bm_first(bad);
+	sim__report(SIM_DEVICE_READ_NOT_GIVEN, i, 0, dev,
+		    "device read %u byte(s) not given to it (first at +%u: %s)",
+		    bm_count(bad), b,
+		    m->dtaken.w[b >> 6] >> (b & 63) & 1 ? "taken back by the CPU"
+		    : m->dfree.w[b >> 6] >> (b & 63) & 1 ? "freed" : "never given");
+}
+
 static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		    size_t len, size_t flag_off, uint32_t flag_mask)
 {
@@ -62,6 +109,8 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		memcpy(dst, (void *)p, len);
 		if (S.npend)
 			sim__pend_view(dev, bus, p, len, out, flag_off, flag_mask);
+		if (flag_mask)
+			sim__desc_fetched(dev, p, len, flag_off, flag_mask, out);
 		return 0;
 	}
 	line_span(p, p + len, &a, &b);
@@ -74,6 +123,7 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		const uint8_t *from;
 
 		sim__touch(i);
+		dev_read_check(dev, i, part);
 		if (dirty(i)) {
 			bm_t d = bm_and(diff_mask(CPU(i), SHD(i), S.line), part);
 			bm_t own = bm_and(d, m->devown);
@@ -96,6 +146,8 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 	/* a snooping device sees CPU stores as they become visible, not at a clean */
 	if (S.npend && coh_device_is_coherent(dev))
 		sim__pend_view(dev, bus, p, len, out, flag_off, flag_mask);
+	if (flag_mask && coh_device_is_coherent(dev))
+		sim__desc_fetched(dev, p, len, flag_off, flag_mask, out);
 	return 0;
 }
 
@@ -125,6 +177,8 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 	if (rc)
 		return rc;
 	sim__trace_dev("device write", dev, p, len);
+	if (coh_device_is_coherent(dev))
+		S.coherent_seen = 1;
 	if (S.npend)
 		sim__pend_drop(p, len);
 	if (!(S.cfg.flags & SIM_F_NO_SANITIZER) &&
@@ -143,9 +197,11 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		size_t lo = s - ls, n = e - s;
 		const uint8_t *v = in + (s - p);
 		uint8_t *c = CPU(i), *r = RAM(i), *sh = SHD(i);
+		bm_t part = bm_range(lo, lo + n);
 
 		sim__touch(i);
 		sim__trace_line("device write", i, dev);
+		dev_write_check(dev, i, part);
 		if (dirty(i)) {
 			bm_t own = bm_and(diff_mask(c, sh, S.line), m->devown);
 
@@ -162,9 +218,11 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 			memcpy(c + lo, v, n);
 			memcpy(sh + lo, v, n);
 			memcpy(r + lo, v, n);
-			m->dstale = bm_andnot(m->dstale, bm_range(lo, lo + n));
+			m->dstale = bm_andnot(m->dstale, part);
 			continue;
 		}
+		/* the CPU must invalidate before it reads these (an acquire or a take) */
+		m->dnoacq = bm_or(m->dnoacq, part);
 		if (m->invalid && sim__chance(S.cfg.refill_permille)) {
 			/* the CPU prefetched the line before this write landed */
 			m->invalid = 0;
@@ -180,5 +238,30 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		for (size_t k = 0; k < n; k++)
 			bm_set(&m->dstale, lo + k, c[lo + k] != v[k]);
 	}
+	return 0;
+}
+
+int sim_dev_set(const struct coh_device *dev, unsigned flags)
+{
+	unsigned k;
+
+	if (!S.up || !dev)
+		return -COH_EINVAL;
+	for (k = 0; k < S.ndev_opt && S.dev_opt[k] != dev; k++)
+		;
+	if (k == S.ndev_opt) {
+		if (k == sizeof(S.dev_opt) / sizeof(S.dev_opt[0]))
+			return -COH_ENOMEM;
+		S.dev_opt[S.ndev_opt++] = dev;
+	}
+	S.dev_optf[k] = flags;
+	return 0;
+}
+
+unsigned sim__dev_flags(const struct coh_device *dev)
+{
+	for (unsigned k = 0; k < S.ndev_opt; k++)
+		if (S.dev_opt[k] == dev)
+			return S.dev_optf[k];
 	return 0;
 }

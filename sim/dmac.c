@@ -65,6 +65,7 @@ static void dmac_write(void *ctx, size_t off, uint64_t v, unsigned size)
 	case DMAC_CTRL:
 		d->ctrl = v32 & (DMAC_CTRL_RING_EN | DMAC_CTRL_IRQ_EN | DMAC_CTRL_POLL);
 		if ((v32 & DMAC_CTRL_START) && !d->active) {
+			sim_dev_doorbell(d->dev);
 			d->active = 1;
 			d->from_ring = 0;
 			d->t_src = d->src;
@@ -89,6 +90,7 @@ static void dmac_write(void *ctx, size_t off, uint64_t v, unsigned size)
 		if (d->ring_size)
 			d->tail = v32 % d->ring_size;
 		d->status &= ~DMAC_ST_RING_STALL;
+		sim_dev_doorbell(d->dev);
 		/* a doorbell: the engine fetches the next descriptor at once,
 		 * as real ones do, not at some later step */
 		if (!d->active && (d->ctrl & DMAC_CTRL_RING_EN) && d->head != d->tail)

@@ -40,7 +40,7 @@ void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		h->seq = S.dseq;
 		h->seen = 0;
 		h->reported = 0;
-		h->seen_at = NULL;
+		h->seen_at = (struct site){ NULL, 0 };
 		h->dev = dev;
 		memcpy(h->prev, (const void *)(p + off), k);
 		memcpy(h->now, in + off, k);
@@ -87,15 +87,30 @@ static int hist_stale(uintptr_t b, uint8_t cur, uint32_t seen_max)
 void coh_arch_load(const void *addr, size_t n, void *val,
 		   const struct coh_where *where)
 {
-	uintptr_t p = (uintptr_t)addr;
-	uint8_t *v = val;
+	struct site at = { where, 0 };
+
+	if (!S.up || !n || (S.cfg.flags & SIM_F_NO_SANITIZER))
+		return;
+	/* instrumented code: the accessor's load was judged a moment ago */
+	if (sim__plain_load_done((uintptr_t)addr, n, val))
+		return;
+	if (S.ndwin)
+		sim__desc_load((uintptr_t)addr, n, val);
+	if (S.nhist)
+		(void)sim__load_check((uintptr_t)addr, n, val, at);
+}
+
+/*
+ * A load of [p, p+n) that got v: mark the device writes it overlaps seen,
+ * or (the missing rmb, on a coin) report it and put the older bytes in v.
+ */
+int sim__load_check(uintptr_t p, size_t n, uint8_t *v, struct site at)
+{
 	uint32_t seen_max = 0;
 	unsigned k;
 	int first = -1;	/* entry of the first stale byte */
 	uintptr_t fb = 0;
 
-	if (!S.up || !S.nhist || !n || (S.cfg.flags & SIM_F_NO_SANITIZER))
-		return;
 	for (k = 0; k < S.nhist; k++)
 		if (S.hist[k].seen && S.hist[k].seq > seen_max)
 			seen_max = S.hist[k].seq;
@@ -146,17 +161,14 @@ void coh_arch_load(const void *addr, size_t n, void *val,
 		la = l ? l->a : fb;
 		base = (fb < la ? fb : la) & ~(uintptr_t)(S.line - 1);
 		memset(&r, 0, sizeof(r));
-		sim__where_str(wl, sizeof(wl), l ? l->seen_at : NULL);
+		sim__site_str(wl, sizeof(wl), l ? l->seen_at : (struct site){ NULL, 0 });
 		r.cls = SIM_UNORDERED_LOADS;
 		r.bus = sim_virt_to_phys((const void *)fb) +
 			(o->dev ? o->dev->bus_offset : 0);
 		if (nm)
 			snprintf(r.buf, sizeof(r.buf), "%s", nm);
-		if (where) {
-			r.file = sim__base_name(where->file);
-			r.line = where->line;
-		}
-		snprintf(r.change, sizeof(r.change), "library load");
+		sim__site_loc(at, &r.file, &r.line);
+		snprintf(r.change, sizeof(r.change), at.w ? "library load" : "CPU load");
 		snprintf(msg, sizeof(msg),
 			 "CPU read +%zu (device wrote it before +%zu, which the CPU already saw at %s) without a coh_dma_rmb() between: it may see the old value",
 			 (size_t)(fb - base), (size_t)(la - base), wl);
@@ -167,10 +179,10 @@ void coh_arch_load(const void *addr, size_t n, void *val,
 
 			if (!undone[k] && !h->seen && h->a < p + n && h->a + h->n > p) {
 				h->seen = 1;
-				h->seen_at = where;
+				h->seen_at = at;
 			}
 		}
-		return;
+		return 1;
 	}
 	/* the value loaded is the current one: the writes it overlaps are seen */
 	for (k = 0; k < S.nhist; k++) {
@@ -178,7 +190,8 @@ void coh_arch_load(const void *addr, size_t n, void *val,
 
 		if (!h->seen && h->a < p + n && h->a + h->n > p) {
 			h->seen = 1;
-			h->seen_at = where;
+			h->seen_at = at;
 		}
 	}
+	return 0;
 }

@@ -14,7 +14,9 @@ static const char *const class_names[SIM_NCLASSES] = {
 	"STALE_DEVICE_READ",   "STALE_CPU_READ",	  "PARTIAL_LINE_LOSS",
 	"EVICT_OVER_DEVICE",   "CPU_WRITE_DEVICE_OWNED", "SPECULATIVE_STALE",
 	"BAD_BUS_ADDRESS",     "FREE_DEVICE_OWNED",	  "UNORDERED_STORES",
-	"UNORDERED_LOADS",
+	"UNORDERED_LOADS",     "CPU_READ_DEVICE_OWNED", "CPU_WRITE_STALE_LINE",
+	"DEVICE_WRITE_NOT_OWNED", "DEVICE_READ_NOT_GIVEN", "UNORDERED_DOORBELL",
+	"LEAK_AT_TEARDOWN",    "OVERLAPPING_MAP",	  "USE_AFTER_FINI",
 };
 
 const char *sim_class_name(int cls)
@@ -127,13 +129,16 @@ void sim__emit(struct sim_report *r, const struct coh_device *dev)
 	}
 }
 
-/* i: line index or SIZE_MAX; dev: the device involved, if known */
-void __attribute__((format(printf, 5, 6)))
-sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
-	    const char *fmt, ...)
+/*
+ * i: line index or SIZE_MAX; dev: the device involved, if known; at: the
+ * access (instrumented code) the report is about, or NULL: the line's last
+ * library call is named instead.
+ */
+static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+		    const struct site *at, const char *fmt, va_list ap)
 {
 	struct sim_report r;
-	va_list ap;
+	char last[96] = "";
 
 	memset(&r, 0, sizeof(r));
 	if (i != SIZE_MAX) {
@@ -161,13 +166,43 @@ sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 			snprintf(r.change, sizeof(r.change), "%s%s", on,
 				 sim__dir_name(m->last_dir));
 		}
+		if (at && on)
+			snprintf(last, sizeof(last), " [last library call on the line: %s%s at %s:%d]",
+				 on, dir_name(m->last_dir), r.file ? r.file : "?", r.line);
+	}
+	if (at) {
+		/* the access itself is the place to look */
+		r.file = NULL;
+		r.line = 0;
+		sim__site_loc(*at, &r.file, &r.line);
+		snprintf(r.change, sizeof(r.change), "%s", "CPU access");
 	}
 	r.cls = cls;
 	r.bus = bus;
-	va_start(ap, fmt);
 	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
-	va_end(ap);
+	if (last[0] && strlen(r.msg) + strlen(last) < sizeof(r.msg))
+		strcat(r.msg, last);
 	sim__emit(&r, dev);
+}
+
+void sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cls, i, bus, dev, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void sim__report_at(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+		    struct site at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cls, i, bus, dev, &at, fmt, ap);
+	va_end(ap);
 }
 
 void sim_set_report_hook(sim_report_fn fn, void *ctx)
@@ -189,4 +224,52 @@ void sim__where_str(char *buf, size_t n, const struct coh_where *w)
 		snprintf(buf, n, "%s:%d", sim__base_name(w->file), w->line);
 	else
 		snprintf(buf, n, "?");
+}
+
+void sim__site_loc(struct site at, const char **file, int *line)
+{
+	if (at.w && at.w->file) {
+		*file = sim__base_name(at.w->file);
+		*line = at.w->line;
+	} else if (!at.pc || sim__symbolize(at.pc, file, line)) {
+		*file = NULL;
+		*line = 0;
+	}
+}
+
+void sim__site_str(char *buf, size_t n, struct site at)
+{
+	const char *f;
+	int l;
+
+	sim__site_loc(at, &f, &l);
+	if (f)
+		snprintf(buf, n, "%s:%d", f, l);
+	else if (at.pc)
+		snprintf(buf, n, "pc=0x%llx", (unsigned long long)at.pc);
+	else
+		snprintf(buf, n, "?");
+}
+
+/*
+ * A report about an access rather than a line (the ordering models): the
+ * buffer named at a, the place is the access's site, change says what kind
+ * of access it was.  msg is cut to fit.
+ */
+void sim__report_access(int cls, const struct coh_device *dev, uint64_t bus,
+			uintptr_t a, struct site at, const char *change,
+			const char *msg)
+{
+	struct sim_report r;
+	const char *nm = sim__name_of(a);
+
+	memset(&r, 0, sizeof(r));
+	r.cls = cls;
+	r.bus = bus;
+	if (nm)
+		snprintf(r.buf, sizeof(r.buf), "%s", nm);
+	sim__site_loc(at, &r.file, &r.line);
+	snprintf(r.change, sizeof(r.change), "%s", change);
+	snprintf(r.msg, sizeof(r.msg), "%s", msg);
+	sim__emit(&r, dev);
 }

@@ -60,6 +60,7 @@ struct sim_config {
 
 /* cfg.flags */
 #define SIM_F_NO_SANITIZER (1u << 0) /**< no cache model, no checks: devices see the CPU view (a baseline) */
+#define SIM_F_NO_DEVICE_CHECKS (1u << 1) /**< device accesses not checked against ownership (a harness driving the cache model with raw device accesses) */
 /**
  * The CPU's cache controller can only clean and invalidate together (the
  * SiFive L2 Flush64 register of the JH7110 and FU740): every clean and every
@@ -124,6 +125,24 @@ int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
 /** @brief A device writes RAM.  Errors as sim_dev_read(). */
 int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		  size_t len);
+/**
+ * @brief Called by a device model when a register write tells it to look at
+ * memory (a tail pointer, a start bit, a queue notify).  Stores the device
+ * reads directly that are still unordered then (a relaxed MMIO doorbell
+ * with no coh_dma_wmb before it) are SIM_UNORDERED_DOORBELL.  Optional: a
+ * model that never calls it just loses that check.
+ */
+void sim_dev_doorbell(const struct coh_device *dev);
+
+/* sim_dev_set() flags */
+#define SIM_DEV_READS_ANY (1u << 0) /**< the device may read memory never given (no SIM_DEVICE_READ_NOT_GIVEN) */
+/**
+ * @brief Options of one device (up to 8 devices; replaces earlier flags).
+ * @retval 0 success
+ * @retval -COH_ENOMEM table full
+ * @retval -COH_EINVAL dev NULL or simulator not initialised
+ */
+int sim_dev_set(const struct coh_device *dev, unsigned flags);
 
 /* ---- MMIO and device models ---- */
 
@@ -167,6 +186,17 @@ enum sim_class {
 	SIM_FREE_DEVICE_OWNED,		/**< memory freed between coh_give and coh_take */
 	SIM_UNORDERED_STORES,		/**< device saw a store without an earlier one: missing coh_dma_wmb */
 	SIM_UNORDERED_LOADS,		/**< CPU saw a device write, then loaded an earlier one's old bytes: missing coh_dma_rmb */
+	/* reported at an access of instrumented code (coh_sim_instrument) */
+	SIM_CPU_READ_DEVICE_OWNED,	/**< CPU loaded bytes given FROM_DEVICE/BIDIRECTIONAL, not taken back */
+	SIM_CPU_WRITE_STALE_LINE,	/**< CPU stored to a line whose device-written copy in RAM is newer */
+	/* device side */
+	SIM_DEVICE_WRITE_NOT_OWNED,	/**< device wrote bytes it does not own: never given, TO_DEVICE only, taken back, freed */
+	SIM_DEVICE_READ_NOT_GIVEN,	/**< device read bytes never given (SIM_DEV_READS_ANY: allowed) */
+	SIM_UNORDERED_DOORBELL,		/**< a doorbell reached the device while stores it may read were unordered */
+	/* library events, reported with COH_DEBUG=0 too */
+	SIM_LEAK_AT_TEARDOWN,		/**< memory still given / shared allocation live at device teardown */
+	SIM_OVERLAPPING_MAP,		/**< a streaming mapping of bytes already given (two live mappings) */
+	SIM_USE_AFTER_FINI,		/**< an instrumented access into the areas of the last sim_fini */
 	SIM_NCLASSES
 };
 

@@ -11,6 +11,8 @@
  *   load_order.c   the load ordering model (coh_arch_load, hist_*)
  *   device.c       device reads and writes (sim_dev_*)
  *   mmio.c         MMIO windows, interrupts, sim_step
+ *   access.c       the observer of instrumented driver code (__asan_* entry points)
+ *   symbol.c       return address -> file:line, for reports at an access
  *   trace.c        the trace (sim_trace_start): Chrome trace-event JSON
  */
 #ifndef COHERENT_SIM_SIM_INTERNAL_H
@@ -39,6 +41,12 @@ typedef struct {
 struct sline {
 	bm_t devown;	/* bytes between coh_give and coh_take */
 	bm_t dstale;	/* device wrote RAM, the CPU copy still has old bytes */
+	bm_t devin;	/* given FROM_DEVICE or BIDIRECTIONAL: the device may write them */
+	bm_t dnoacq;	/* a non-coherent device wrote them since the line was last invalidated */
+	bm_t dok;	/* device access is the driver's business: shared, or maintained with release/acquire/flush */
+	bm_t dshared;	/* shared allocation live (SHARE .. UNSHARE) */
+	bm_t dtaken;	/* given, then taken back (unmapped) */
+	bm_t dfree;	/* freed back to an allocator while not given */
 	const struct coh_where *where;	/* last library call on the line */
 	const struct coh_device *dev;
 	uint32_t rep;	/* classes already reported since the last reset */
@@ -48,6 +56,14 @@ struct sline {
 	uint8_t tracked;
 	uint8_t last_op;
 	int8_t last_dir;
+	uint8_t stored;	/* an observed CPU store since the last fill: dirty whatever the values */
+	uint8_t stale_loaded;	/* an observed load read stale bytes: a clean eviction may drop it */
+};
+
+/* where an access happened: a library call site, or a return address in instrumented code */
+struct site {
+	const struct coh_where *w;
+	uintptr_t pc;
 };
 
 struct win {
@@ -72,7 +88,7 @@ struct pend {
 	uint16_t n;
 	uint8_t seen;		/* shown new once: visible from then on */
 	uint8_t reported;
-	const struct coh_where *where;
+	struct site at;
 	uint8_t prev[PEND_BYTES];	/* the bytes before the store */
 };
 
@@ -86,11 +102,21 @@ struct hist {
 	uint16_t n;
 	uint8_t seen;		/* a hooked load was given the new bytes */
 	uint8_t reported;
-	const struct coh_where *seen_at;	/* that load */
+	struct site seen_at;	/* that load */
 	const struct coh_device *dev;
 	uint8_t prev[HIST_BYTES];	/* the bytes before the write */
 	uint8_t now[HIST_BYTES];	/* the bytes written */
 };
+
+/* a descriptor a device fetched (sim_dev_fetch) in memory it reads directly */
+struct dwin {
+	uintptr_t p;
+	uint16_t len, flag_off;
+	uint32_t mask;
+	uint8_t acted;		/* the device acted on it (flag set) since the CPU last stored or saw the flag clear */
+};
+
+#define DWIN_MAX 64
 
 struct sim_state {
 	int up;
@@ -113,6 +139,7 @@ struct sim_state {
 	int op;
 	uintptr_t op_s, op_e;
 	const struct coh_device *op_dev;
+	int op_dir;
 	/* reports */
 	sim_report_fn hook;
 	void *hook_ctx;
@@ -131,6 +158,20 @@ struct sim_state {
 	struct hist hist[HIST_MAX];
 	unsigned nhist;
 	uint32_t dseq;
+	struct site mmio_at;	/* the MMIO access being dispatched */
+	struct dwin dwin[DWIN_MAX];	/* descriptors seen fetched, round robin */
+	unsigned ndwin, dwin_pos;
+	/* the access observer */
+	int in_access;		/* a report hook running inside an observed access */
+	int coherent_seen;	/* a coherent device was seen: area 0 stores may be pending */
+	uintptr_t lib_st_a;	/* coh_arch_store just announced this store: not a plain one */
+	size_t lib_st_n;
+	uintptr_t ld_a;		/* the last observed plain load, for the coh_arch_load after it */
+	size_t ld_n;
+	int ld_given;		/* the load was reported: coh_arch_load hands out ld_val */
+	uint8_t ld_val[16];
+	const struct coh_device *dev_opt[8];	/* devices with SIM_DEV_* options */
+	unsigned dev_optf[8], ndev_opt;
 };
 
 /* the one simulated SoC: every sim/ file names it S */
@@ -160,6 +201,11 @@ static inline bm_t bm_range(size_t lo, size_t hi)
 static inline bm_t bm_and(bm_t a, bm_t b)
 {
 	return (bm_t){ { a.w[0] & b.w[0], a.w[1] & b.w[1] } };
+}
+
+static inline bm_t bm_or(bm_t a, bm_t b)
+{
+	return (bm_t){ { a.w[0] | b.w[0], a.w[1] | b.w[1] } };
 }
 
 static inline bm_t bm_andnot(bm_t a, bm_t b)
@@ -210,7 +256,7 @@ static inline uint8_t *SHD(size_t i) { return S.shadow + i * S.line; }
 
 static inline int dirty(size_t i)
 {
-	return memcmp(CPU(i), SHD(i), S.line) != 0;
+	return S.meta[i].stored || memcmp(CPU(i), SHD(i), S.line) != 0;
 }
 
 static inline int in_area0(uintptr_t s, uintptr_t e)
@@ -260,27 +306,55 @@ int sim__chance(unsigned permille);
 void sim__touch(size_t i);
 
 /* report.c; i: line index or SIZE_MAX; dev: the device involved, if known */
+void __attribute__((format(printf, 6, 7)))
+sim__report_at(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
+	       struct site at, const char *fmt, ...);
 void __attribute__((format(printf, 5, 6)))
 sim__report(int cls, size_t i, uint64_t bus, const struct coh_device *dev,
 	    const char *fmt, ...);
 void sim__emit(struct sim_report *r, const struct coh_device *dev);
+void sim__report_access(int cls, const struct coh_device *dev, uint64_t bus,
+			uintptr_t a, struct site at, const char *change,
+			const char *msg);
 const char *sim__name_of(uintptr_t p);
 const char *sim__name_range(uintptr_t p, uintptr_t *start);	/* and where the named range starts */
 const char *sim__op_name(int op);	/* "coh_give", ...; NULL if unknown */
 const char *sim__dir_name(int dir);	/* " TO_DEVICE", ...; "" if none */
 const char *sim__base_name(const char *f);
 void sim__where_str(char *buf, size_t n, const struct coh_where *w);
+void sim__site_str(char *buf, size_t n, struct site at);
+/* file and line of a site (file NULL if unknown) */
+void sim__site_loc(struct site at, const char **file, int *line);
+
+/* symbol.c: "file.c", line of the instruction before the return address pc */
+int sim__symbolize(uintptr_t pc, const char **file, int *line);
 
 /* cache.c */
+void sim__clean_evict(size_t i);
 void sim__writeback(size_t i, int evict);
 void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e);
 void sim__sched(void);
 
 /* store_order.c */
+void sim__pend_add(uintptr_t a, size_t n, struct site at);
+void sim__doorbell(const struct coh_device *dev);
+void sim__desc_fetched(const struct coh_device *dev, uintptr_t p, size_t len,
+		       size_t flag_off, uint32_t mask, const uint8_t *view);
+void sim__desc_store(uintptr_t a, size_t n, struct site at);
+void sim__desc_load(uintptr_t a, size_t n, const uint8_t *v);
 void sim__pend_drop(uintptr_t p, size_t len);
 void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		    size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask);
 
+/* access.c: coh_arch_load after an observed plain load of the same bytes: 1, val set */
+int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val);
+/* load_order.c: a load of [p, p+n) that got v (may be replaced); 1 if reported */
+int sim__load_check(uintptr_t p, size_t n, uint8_t *v, struct site at);
+/* mmio.c: one step of every device model (no cache scheduling) */
+void sim__step_devices(void);
+/* core.c: a pointer into the areas of the last sim_fini */
+int sim__dead(uintptr_t a);
+unsigned sim__dev_flags(const struct coh_device *dev);
 /* load_order.c */
 void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		   const uint8_t *in, size_t len);

@@ -562,6 +562,10 @@ int coh_device_leaks(struct coh_device *dev)
 {
 	int n = 0;
 
+	/* the backend (the simulator) checks what is still live, in every build */
+	(void)coh_arch_op(COH_OP_TEARDOWN, dev, NULL, 0, -1, NULL);
+	coh_arch_op_end(COH_OP_TEARDOWN);
+
 #if COH_DEBUG
 	coh__lock(&coh__live_lock);
 	for (size_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {

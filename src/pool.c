@@ -134,9 +134,41 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 		coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
 		return -COH_EINVAL;
 	}
+	/* back to the allocator: the backend (the simulator) checks ownership, in every build */
+	(void)coh_arch_op(COH_OP_UNSHARE, p->chunk.dev, blk, p->block, -1, where);
+	coh_arch_op_end(COH_OP_UNSHARE);
 	p->used[i] = 0;
 	p->stack[p->top++] = (uint32_t)i;
 	coh__unlock(&p->lock);
+	return 0;
+}
+
+int coh_pool_bus_at(const struct coh_pool *p, const void *cpu, coh_bus_t *bus,
+		    const struct coh_where *where)
+{
+	uintptr_t a = (uintptr_t)cpu;
+	size_t lo = 0, hi;
+
+	if (bus)
+		*bus = COH_BUS_ERROR;
+	coh__api_check(p && p->stack && cpu && bus, where, COH_EINVAL,
+		       "coh_pool_bus: NULL or destroyed pool");
+	coh__api_check(a >= p->chunk.cpu_, where, COH_ERANGE,
+		       "coh_pool_bus: not inside a block of this pool");
+	a -= p->chunk.cpu_;
+	/* the last block starting at or below a (offsets are increasing) */
+	hi = p->nblocks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->off[mid] <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	coh__api_check(p->off[lo] <= a && a - p->off[lo] < p->block, where,
+		       COH_ERANGE, "coh_pool_bus: not inside a block of this pool");
+	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + a);
 	return 0;
 }
 

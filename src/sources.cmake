@@ -5,6 +5,7 @@ list(APPEND COH_CORE_SOURCES
   ${COH_ROOT}/src/region.c
   ${COH_ROOT}/src/mem.c
   ${COH_ROOT}/src/pool.c
+  ${COH_ROOT}/src/driver.c
   ${COH_ROOT}/src/ring.c
   ${COH_ROOT}/src/stream.c
   ${COH_ROOT}/src/check.c

@@ -378,6 +378,9 @@ int coh_device_teardown_at(struct coh_device *dev, const struct coh_where *where
 	size_t live = 0;
 
 	coh__api_check(dev, where, COH_EINVAL, "coh_device_teardown: dev is NULL");
+	/* the backend (the simulator) checks what is still given, in every build */
+	(void)coh_arch_op(COH_OP_TEARDOWN, dev, NULL, 0, -1, where);
+	coh_arch_op_end(COH_OP_TEARDOWN);
 	s = dev->bounce;
 	if (!s)
 		return 0;
@@ -550,6 +553,9 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		}
 		coh__stat_add(dev, bounce_bytes, copied);
 	} else if (!skip) {
+		/* a new mapping: the backend (the simulator) checks for overlaps, in every build */
+		(void)coh_arch_op(COH_OP_MAP, dev, ptr, len, dir, where);
+		coh_arch_op_end(COH_OP_MAP);
 		rc = coh_arch_op(COH_OP_GIVE, dev, ptr, len, dir, where);
 		if (!rc) {
 			rc = coh__to_dev(dev, p, len, dir);

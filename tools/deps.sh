@@ -26,6 +26,8 @@ want picolibc-aarch64-linux-gnu /usr/lib/picolibc/aarch64-linux-gnu/picolibc.spe
 want picolibc-arm-none-eabi /usr/lib/picolibc/arm-none-eabi/picolibc.specs
 want picolibc-riscv64-unknown-elf /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
 want python3 python3
+want clang clang               # sanitizer catalogue, Clang build (tests/sanitizer)
+want binutils addr2line        # the simulator names the driver's line in reports
 want valgrind valgrind         # make bench: instruction counts; make test: bench_smoke
 want gnuplot-nox gnuplot       # make bench: docs/bench-cache.png
 # make test runs the host suite with Clang as well (sanitizer runtimes: libclang-rt)

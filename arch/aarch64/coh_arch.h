@@ -66,6 +66,16 @@ static inline void coh_arch_rmb(void)
 	__asm__ volatile("dmb oshld" ::: "memory");
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/*
+	 * every earlier load and store of DMA memory before every later one,
+	 * store->load included, for outer-shareable observers (devices); no
+	 * completion wait, unlike the DSB of coh_arch_mb
+	 */
+	__asm__ volatile("dmb osh" ::: "memory");
+}
+
 static inline void coh_arch_mb(void)
 {
 	/* every earlier access, memory or MMIO, completes before any later one */

@@ -62,6 +62,12 @@ static inline void coh_arch_rmb(void)
 	__asm__ volatile("dmb osh" ::: "memory");
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/* earlier loads and stores of DMA memory before later ones, outer domain */
+	__asm__ volatile("dmb osh" ::: "memory");
+}
+
 static inline void coh_arch_mb(void)
 {
 	/* every earlier access, memory or MMIO, completes before any later one */

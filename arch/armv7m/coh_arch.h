@@ -82,6 +82,12 @@ static inline void coh_arch_rmb(void)
 	__asm__ volatile("dmb sy" ::: "memory");
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/* earlier loads and stores of DMA memory before later ones (M: SY only) */
+	__asm__ volatile("dmb sy" ::: "memory");
+}
+
 static inline void coh_arch_mb(void)
 {
 	/* every earlier access, memory or MMIO, completes before any later one */

@@ -50,6 +50,12 @@ static inline void coh_arch_rmb(void)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/* loads and stores on both sides, store->load included */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 static inline void coh_arch_mb(void)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

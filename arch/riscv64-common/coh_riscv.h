@@ -25,6 +25,12 @@ static inline void coh_arch_rmb(void)
 	__asm__ volatile("fence r, r" ::: "memory");
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/* every earlier memory load and store before every later one (not MMIO) */
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
 static inline void coh_arch_mb(void)
 {
 	/* every earlier memory and MMIO access before every later one */

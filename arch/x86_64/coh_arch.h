@@ -85,6 +85,15 @@ static inline void coh_arch_rmb(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+static inline void coh_arch_dma_mb(void)
+{
+	/*
+	 * TSO lets a later load pass an earlier store; MFENCE orders them (and
+	 * write-combining stores, which a locked instruction would not)
+	 */
+	__asm__ volatile("mfence" ::: "memory");
+}
+
 static inline void coh_arch_mb(void)
 {
 	__asm__ volatile("mfence" ::: "memory");

@@ -39,6 +39,9 @@
  *
  *   void coh_arch_wmb(void)     orders coherent-memory writes (dma_wmb)
  *   void coh_arch_rmb(void)     orders coherent-memory reads (dma_rmb)
+ *   void coh_arch_dma_mb(void)  every earlier load and store of coherent memory
+ *                               before every later one, store->load included
+ *                               (dma_mb / virt_mb); need not order MMIO
  *   void coh_arch_mb(void)      full barrier between memory and MMIO
  *   void coh_arch_io_wmb(void)  earlier memory writes before a later MMIO write
  *   void coh_arch_io_rmb(void)  an MMIO read before later memory reads
@@ -97,7 +100,9 @@ enum {
 	COH_OP_TAKE,		/**< ownership to CPU; dir given */
 	COH_OP_CONSUME,		/**< CPU reads device data (checking point) */
 	COH_OP_SHARE,		/**< memory becomes shared (typed accessors only) */
-	COH_OP_UNSHARE,		/**< shared memory or a box is freed (back to the allocator) */
+	COH_OP_UNSHARE,		/**< shared memory, a box or a pool block is freed (back to the allocator) */
+	COH_OP_TEARDOWN,	/**< device teardown (ptr NULL, len 0): what is still given or live leaks */
+	COH_OP_MAP,		/**< a streaming mapping of [ptr, len) is made (a GIVE follows): a notice */
 	COH_OP_BOUNCE,		/* a streaming map goes through a bounce slot (ptr: the
 				 * caller's buffer); informational, never a scheduling point */
 };

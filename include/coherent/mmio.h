@@ -18,6 +18,10 @@
  *
  * coh_dma_wmb/coh_dma_rmb order accesses to memory the device sees without
  * maintenance (uncached or coherent): e.g. buffer address before OWN bit.
+ * coh_dma_mb orders every earlier load and store of such memory before every
+ * later one, store-to-load included (Linux dma_mb/virt_mb): e.g. a VirtIO
+ * driver writes the avail index, then reads used_event to decide whether to
+ * notify.  It does not order MMIO: that is coh_mb.
  *
  * These are inline and come from the backend the library was built for:
  * compile drivers with the same backend folder on the include path.
@@ -38,6 +42,18 @@ static inline void coh_dma_wmb(void)
 static inline void coh_dma_rmb(void)
 {
 	coh_arch_rmb();
+}
+
+/**
+ * @brief Full DMA barrier: every earlier load and store of DMA-visible
+ * memory (coherent or uncached) before every later one, as observed by the
+ * CPU and the devices.  Cheaper than coh_mb() where the ISA allows
+ * (aarch64/armv7-a "dmb osh", RISC-V "fence rw,rw"); x86 "mfence".
+ * Any context.
+ */
+static inline void coh_dma_mb(void)
+{
+	coh_arch_dma_mb();
 }
 
 /** @brief Full barrier: all earlier memory and MMIO accesses before all later ones. */

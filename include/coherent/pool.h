@@ -73,6 +73,24 @@ void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
  * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where);
 
+/**
+ * @brief Bus address of any byte inside one of the pool's blocks, from its
+ * CPU pointer (a block, or a field inside it): what a driver that kept
+ * only the pointer programs into a descriptor.  Allocated or free blocks
+ * alike (the translation does not depend on it); the padding between
+ * blocks is not a block.
+ * @retval 0 and *bus set
+ * @retval -COH_EINVAL p, cpu or bus is NULL, or the pool is destroyed
+ * @retval -COH_ERANGE cpu is not inside a block of this pool
+ * On error *bus = COH_BUS_ERROR.  Any context: no lock (block offsets
+ * never change while the pool lives).
+ */
+#define coh_pool_bus(p, cpu, bus) coh_pool_bus_at((p), (cpu), (bus), COH_HERE)
+/** @brief coh_pool_bus() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_pool_bus_at(const struct coh_pool *p, const void *cpu, coh_bus_t *bus,
+		    const struct coh_where *where);
+
 /** @brief Blocks currently free. */
 size_t coh_pool_avail(const struct coh_pool *p);
 

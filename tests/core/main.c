@@ -13,5 +13,6 @@ int main(void)
 	suite_fence();
 	suite_mem();
 	suite_stream();
+	suite_driver();
 	return th_finish(COH_TEST_TARGET);
 }

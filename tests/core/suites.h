@@ -6,5 +6,6 @@
 void suite_fence(void);
 void suite_mem(void);
 void suite_stream(void);
+void suite_driver(void);
 
 #endif

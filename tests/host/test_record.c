@@ -196,8 +196,44 @@ static void t_diag_names_call_site(void)
 #endif
 }
 
+/*
+ * Each named barrier is its own backend primitive (a full DMA barrier is
+ * neither the MMIO barrier nor a pair of one-way ones), the device-order
+ * MMIO accessors keep the ordering of the native ones, and every read of a
+ * register poll is an ordered read.
+ */
+static volatile uint32_t reg;
+
+static void t_named_barriers(void)
+{
+	struct coh_poll budget = { .timeout = 3 };
+
+	reset(64);
+	coh_dma_mb();
+	CHECK_EQ(rec_n, 1);
+	CHECK_EQ(rec_log[0].op, 'D');
+	coh_dma_wmb();
+	coh_dma_rmb();
+	coh_mb();
+	CHECK_EQ(rec_n, 4);
+	CHECK(rec_log[1].op == 'w' && rec_log[2].op == 'r' && rec_log[3].op == 'M');
+	rec_n = 0;
+	coh_mmio_write32_le(&reg, 1);
+	coh_mmio_read32_be(&reg);
+	coh_mmio_write16_be_relaxed((volatile uint16_t *)&reg, 1);
+	coh_mmio_read64_le_relaxed(buf);
+	CHECK_EQ(rec_n, 2);
+	CHECK(rec_log[0].op == 'W' && rec_log[1].op == 'R');
+	rec_n = 0;
+	reg = 0;
+	CHECK_EQ(coh_mmio_poll32(&reg, 1, 1, &budget, NULL), -COH_ETIMEDOUT);
+	CHECK_EQ(rec_n, 3);
+	CHECK_EQ(count('R'), 3);
+}
+
 int main(void)
 {
+	RUN(t_named_barriers);
 	RUN(t_acquire_edges_all_misalignments);
 	RUN(t_release_one_barrier);
 	RUN(t_give_take_directions);

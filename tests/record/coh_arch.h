@@ -18,7 +18,8 @@
 
 struct rec_event {
 	char op;		/* 'C'lean 'I'nval 'F'lush, 'B'arrier after maint,
-				   'W' io_wmb, 'R' io_rmb, 'M' mb */
+				   'W' io_wmb, 'R' io_rmb, 'M' mb, 'D' dma_mb,
+				   'w' wmb, 'r' rmb */
 	uintptr_t addr;		/* line address (0 for barriers) */
 };
 
@@ -59,6 +60,7 @@ static inline void coh_arch_flush_lines(uintptr_t s, uintptr_t e, size_t l)
 static inline void coh_arch_maint_done(void) { rec_push('B', 0); }
 static inline void coh_arch_wmb(void) { rec_push('w', 0); }
 static inline void coh_arch_rmb(void) { rec_push('r', 0); }
+static inline void coh_arch_dma_mb(void) { rec_push('D', 0); }
 static inline void coh_arch_mb(void) { rec_push('M', 0); }
 static inline void coh_arch_io_wmb(void) { rec_push('W', 0); }
 static inline void coh_arch_io_rmb(void) { rec_push('R', 0); }

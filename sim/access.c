@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/access.c - the observer of every CPU load and store of instrumented
+ * driver code.
+ *
+ * Code built with coh_sim_instrument() (cmake/sim_instrument.cmake) is
+ * compiled with the kernel address sanitizer's call-based instrumentation:
+ * before every load or store the compiler calls __asan_loadN_noabort(addr)
+ * / __asan_storeN_noabort(addr), and memcpy/memset/memmove are routed to
+ * __asan_memcpy & co. (sim_instrument.h).  No shadow memory and no runtime
+ * library: the simulator defines these entry points and looks at the access
+ * before it happens.  Outside the simulated areas an access costs two
+ * compares (host stack, heap, globals); the library and the simulator are
+ * never instrumented, so only the driver's own accesses arrive here.
+ *
+ * Area 0 (cached):
+ *   store  marks the line dirty whatever the values (dirtiness by store);
+ *          bytes the device owns -> CPU_WRITE_DEVICE_OWNED at the store;
+ *          a line whose RAM copy the device wrote since -> CPU_WRITE_STALE_LINE.
+ *   load   bytes given FROM_DEVICE/BIDIRECTIONAL -> CPU_READ_DEVICE_OWNED;
+ *          bytes a non-coherent device wrote since the line was last
+ *          invalidated -> STALE_CPU_READ at the load (the line may then be
+ *          evicted clean, so a stale poll ends instead of hanging).
+ * Memory a device sees directly (area 1; area 0 once a coherent device
+ * was seen): stores enter the store ordering model as the library's typed
+ * stores do (store_order.c), loads the load ordering model (load_order.c);
+ * a plain load that is reported is not given older bytes (it happened
+ * before this call could choose), the report says it may have been.
+ */
+#include <string.h>
+
+#include "sim_internal.h"
+
+/*
+ * A simulator built under the host's own AddressSanitizer (a test of the
+ * models themselves) leaves these names to that runtime: no observer then.
+ */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !__has_feature(address_sanitizer)
+
+enum { LD, ST };
+
+/* area 0: the cache-side checks of one access */
+static void cached(uintptr_t a, size_t n, int kind, struct site at)
+{
+	size_t i0, i1;
+
+	line_span(a, a + n, &i0, &i1);
+	for (size_t i = i0; i < i1; i++) {
+		struct sline *m = &S.meta[i];
+		bm_t part = line_part(i, a, a + n), x;
+
+		/*
+		 * Not touched (sim__touch): eviction candidates stay the lines the
+		 * library and the devices touched, so an instrumented run draws
+		 * the same evictions as an uninstrumented one.
+		 */
+		if (kind == ST) {
+			x = bm_and(part, m->devown);
+			if (bm_any(x))
+				sim__report_at(SIM_CPU_WRITE_DEVICE_OWNED, i, 0, NULL, at,
+					       "CPU stored %u byte(s) the device owns (first at +%u)",
+					       bm_count(x), bm_first(x));
+			if (bm_any(m->dstale))
+				sim__report_at(SIM_CPU_WRITE_STALE_LINE, i, 0, NULL, at,
+					       "CPU stored to a line whose %u byte(s) from +%u the device wrote in RAM since the CPU's copy: its write-back will undo them",
+					       bm_count(m->dstale), bm_first(m->dstale));
+			m->stored = 1;
+			continue;
+		}
+		x = bm_and(part, m->devin);
+		if (bm_any(x)) {
+			sim__report_at(SIM_CPU_READ_DEVICE_OWNED, i, 0, NULL, at,
+				       "CPU loaded %u byte(s) the device owns (first at +%u): no coh_take since the coh_give",
+				       bm_count(x), bm_first(x));
+			continue;
+		}
+		x = bm_and(part, bm_or(m->dstale, m->dnoacq));
+		if (bm_any(x)) {
+			sim__report_at(m->spec ? SIM_SPECULATIVE_STALE : SIM_STALE_CPU_READ,
+				       i, 0, NULL, at,
+				       "CPU loaded %u byte(s) the device wrote (first at +%u) with no acquire since%s",
+				       bm_count(x), bm_first(x),
+				       bm_any(bm_and(part, m->dstale))
+					       ? ": the cached copy is stale" : "");
+			if (bm_any(bm_and(part, m->dstale)))
+				m->stale_loaded = 1;
+		}
+	}
+}
+
+/* memory a device reads directly: the ordering models */
+static void ordered(uintptr_t a, size_t n, int kind, struct site at)
+{
+	if (kind == ST) {
+		if (a == S.lib_st_a && n == S.lib_st_n) {
+			/* the library's own store, announced by coh_arch_store */
+			S.lib_st_a = 0;
+			return;
+		}
+		if (S.ndwin)
+			sim__desc_store(a, n, at);
+		sim__pend_add(a, n, at);
+		return;
+	}
+	if (S.ndwin && n <= 64) {
+		uint8_t v[64];
+
+		memcpy(v, (const void *)a, n);
+		sim__desc_load(a, n, v);
+	}
+	if (!S.nhist)
+		return;
+	for (size_t off = 0; off < n; off += sizeof(S.ld_val)) {
+		size_t k = n - off < sizeof(S.ld_val) ? n - off : sizeof(S.ld_val);
+		uint8_t v[sizeof(S.ld_val)];
+
+		memcpy(v, (const void *)(a + off), k);
+		if (sim__load_check(a + off, k, v, at) && n <= sizeof(S.ld_val)) {
+			/* a typed accessor's coh_arch_load right after gets what was reported */
+			memcpy(S.ld_val, v, k);
+			S.ld_given = 1;
+		}
+	}
+	S.ld_a = a;
+	S.ld_n = n;
+}
+
+static void observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
+{
+	struct site at = { NULL, pc };
+	int area;
+
+	if (a - (uintptr_t)S.cpu < S.size)
+		area = 0;
+	else if (a - (uintptr_t)S.ucpu < S.usize)
+		area = 1;
+	else {
+		if (sim__dead(a))
+			sim__report_at(SIM_USE_AFTER_FINI, SIZE_MAX, 0, NULL, at,
+				       "CPU %s of %zu byte(s) at %p: the simulator's areas were freed by sim_fini",
+				       kind == ST ? "store" : "load", n, (void *)a);
+		return;	/* host memory: not simulated */
+	}
+	if (!n || S.in_access || (S.cfg.flags & SIM_F_NO_SANITIZER))
+		return;
+	if (kind == ST && (area == 1 || S.coherent_seen) &&
+	    !(a == S.lib_st_a && n == S.lib_st_n))
+		/* a store the device sees directly: it may run just before it */
+		sim__step_devices();
+	S.in_access = 1;
+	S.ld_a = 0;
+	S.ld_given = 0;
+	if (area == 0 && n > S.size - (a - (uintptr_t)S.cpu))
+		n = S.size - (a - (uintptr_t)S.cpu);
+	if (area == 1 && n > S.usize - (a - (uintptr_t)S.ucpu))
+		n = S.usize - (a - (uintptr_t)S.ucpu);
+	if (area == 0)
+		cached(a, n, kind, at);
+	if (area == 1 || S.coherent_seen)
+		ordered(a, n, kind, at);
+	S.in_access = 0;
+}
+
+/* the load coh_arch_load is about to judge was just observed as a plain load */
+int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
+{
+	if (!S.ld_a || a != S.ld_a || n != S.ld_n)
+		return 0;
+	if (S.ld_given)
+		memcpy(val, S.ld_val, n);
+	S.ld_a = 0;
+	S.ld_given = 0;
+	return 1;
+}
+
+#define RET ((uintptr_t)__builtin_return_address(0))
+#define ENTRY(N)                                                               \
+	void __asan_load##N##_noabort(uintptr_t a);                            \
+	void __asan_store##N##_noabort(uintptr_t a);                           \
+	void __asan_load##N##_noabort(uintptr_t a)                             \
+	{                                                                      \
+		observe(a, N, LD, RET);                                         \
+	}                                                                      \
+	void __asan_store##N##_noabort(uintptr_t a)                            \
+	{                                                                      \
+		observe(a, N, ST, RET);                                         \
+	}
+ENTRY(1)
+ENTRY(2)
+ENTRY(4)
+ENTRY(8)
+ENTRY(16)
+
+void __asan_loadN_noabort(uintptr_t a, size_t n);
+void __asan_storeN_noabort(uintptr_t a, size_t n);
+void __asan_loadN_noabort(uintptr_t a, size_t n)
+{
+	observe(a, n, LD, RET);
+}
+
+void __asan_storeN_noabort(uintptr_t a, size_t n)
+{
+	observe(a, n, ST, RET);
+}
+
+/* what the compiler may emit around noreturn calls: nothing to do here */
+void __asan_handle_no_return(void);
+void __asan_handle_no_return(void)
+{
+}
+
+/* memcpy & co. of instrumented code (sim_instrument.h routes them here) */
+void *__asan_memcpy(void *d, const void *s, size_t n);
+void *__asan_memmove(void *d, const void *s, size_t n);
+void *__asan_memset(void *d, int c, size_t n);
+
+void *__asan_memcpy(void *d, const void *s, size_t n)
+{
+	observe((uintptr_t)s, n, LD, RET);
+	observe((uintptr_t)d, n, ST, RET);
+	return memcpy(d, s, n);
+}
+
+void *__asan_memmove(void *d, const void *s, size_t n)
+{
+	observe((uintptr_t)s, n, LD, RET);
+	observe((uintptr_t)d, n, ST, RET);
+	return memmove(d, s, n);
+}
+
+void *__asan_memset(void *d, int c, size_t n)
+{
+	observe((uintptr_t)d, n, ST, RET);
+	return memset(d, c, n);
+}
+
+#else /* host AddressSanitizer: nothing is observed */
+
+int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
+{
+	(void)a;
+	(void)n;
+	(void)val;
+	return 0;
+}
+
+#endif /* no host AddressSanitizer */
