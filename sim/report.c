@@ -168,7 +168,7 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 		}
 		if (at && on)
 			snprintf(last, sizeof(last), " [last library call on the line: %s%s at %s:%d]",
-				 on, dir_name(m->last_dir), r.file ? r.file : "?", r.line);
+				 on, sim__dir_name(m->last_dir), r.file ? r.file : "?", r.line);
 	}
 	if (at) {
 		/* the access itself is the place to look */
