@@ -33,6 +33,8 @@ part instructions python3 "$root/bench/icount.py" $calls \
 
 # 2. maintenance per frame: each driver's bench adds one line here printing
 #    its ROW|per-frame|... rows (built only once the driver can run)
+part ring "$b/bench/ring_bench_count"
+part ring-time "$b/bench/ring_bench"
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"
 fi

@@ -77,6 +77,7 @@ struct dmac {
 	struct coh_ring ring;		/* the descriptors, shared with the device */
 	struct coh_pool pool;		/* the buffers, handed over per transfer */
 	struct dmac_job job[NDESC];	/* indexed by seq % NDESC */
+	uint8_t slot_job[NDESC];	/* ring slot -> job, for teardown */
 	unsigned long done, errors;
 	enum inject inj;		/* the demo's planted bug, INJ_NONE normally */
 };
@@ -94,18 +95,24 @@ static uint8_t pat(uint64_t seq, size_t i)
  * COH_ATTR_UNCACHED for the packed layout of dma_alloc_coherent memory
  * (a coherent device gets the packed layout in either).  The controller
  * has a DESC_STRIDE register (a skip length), so every layout works: the
- * driver programs whatever stride the ring chose.
+ * driver programs whatever stride the ring chose.  The layout states the
+ * hardware's limit: this controller takes any stride from the descriptor
+ * size up, in bytes.  A DWMAC QoS would state { .max_skip = 56,
+ * .skip_unit = 8 } (DSL) and get -COH_ENOTSUP before allocation where the
+ * line size makes the skip too long.
  */
 static int dmac_open(struct dmac *d, struct coh_device *dev, void *regs,
 		     unsigned int ring_attrs)
 {
+	static const struct coh_ring_layout hw = { .max_skip = COH_RING_ANY_SKIP,
+						   .skip_unit = 1 };
 	coh_bus_t base;
 	int rc;
 
 	d->dev = dev;
 	d->regs = regs;
-	rc = coh_ring_create(&d->ring, dev, NDESC, struct dmac_desc, ctrl,
-			     DMAC_DESC_OWN, ring_attrs);
+	rc = coh_ring_create_layout(&d->ring, dev, NDESC, struct dmac_desc, ctrl,
+				    DMAC_DESC_OWN, ring_attrs, &hw);
 	if (rc)
 		return rc;
 	/* line-aligned blocks, so no buffer shares a line with another */
@@ -144,6 +151,8 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 	struct dmac_job *j = &d->job[seq % NDESC];
 	struct dmac_desc desc;
 	uint32_t len = 64 + (uint32_t)(seq * 97u % (BUFSZ - 64));
+	struct coh_span give[2];
+	size_t ngive = 0;
 	int slot;
 
 	/*
@@ -161,19 +170,22 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 
 	/* source: clean, so the device reads what the CPU just wrote */
 	if (d->inj != INJ_NO_RELEASE)
-		coh_give(d->dev, j->src, len, COH_TO_DEVICE);
+		give[ngive++] = (struct coh_span){ j->src, len, COH_TO_DEVICE };
 	/* else BUG (--inject no-release): the fill is still in the CPU cache */
 
 	if (d->inj == INJ_NO_ACQUIRE) {
 		/* BUG (--inject no-acquire): wrong direction, lines stay cached */
-		coh_give(d->dev, j->dst, len, COH_TO_DEVICE);
+		give[ngive++] = (struct coh_span){ j->dst, len, COH_TO_DEVICE };
 	} else if (d->inj == INJ_EVICT) {
 		/* BUG (--inject evict): dirty lines handed over uncleaned */
 		memset(j->dst, 0, len);
 	} else {
 		/* destination: clean+invalidate, nothing dirty left to evict */
-		coh_give(d->dev, j->dst, len, COH_FROM_DEVICE);
+		give[ngive++] = (struct coh_span){ j->dst, len, COH_FROM_DEVICE };
 	}
+	/* both buffers under one barrier */
+	if (coh_give_n(d->dev, give, ngive))
+		return -COH_EIO;
 
 	desc = (struct dmac_desc){
 		.ctrl = len,		/* coh_ring_post adds OWN, last */
@@ -189,6 +201,7 @@ static int dmac_submit(struct dmac *d, uint64_t seq)
 	if (slot < 0)
 		return slot;
 	j->busy = true;
+	d->slot_job[slot] = (uint8_t)(seq % NDESC);
 
 	if (d->inj == INJ_CPU_WRITE && seq % 16 == 3)
 		j->dst[0] = 0xff;	/* BUG (--inject cpu-write): the device owns it */
@@ -210,6 +223,8 @@ static int dmac_reap(struct dmac *d)
 {
 	struct dmac_desc desc;
 	struct dmac_job *j;
+	struct coh_span take[2];
+	size_t ntake = 0;
 	bool bad;
 
 	/* acquire OWN, rmb, acquire the fields: desc is a CPU copy */
@@ -224,15 +239,17 @@ static int dmac_reap(struct dmac *d)
 
 	/* TO_DEVICE: no maintenance, the CPU may write the source again */
 	if (d->inj != INJ_NO_RELEASE)
-		coh_take(d->dev, j->src, j->len, COH_TO_DEVICE);
+		take[ntake++] = (struct coh_span){ j->src, j->len, COH_TO_DEVICE };
 	if (d->inj == INJ_NO_ACQUIRE) {
 		/* BUG (--inject no-acquire): the matching wrong take: no invalidate */
-		coh_take(d->dev, j->dst, j->len, COH_TO_DEVICE);
+		take[ntake++] = (struct coh_span){ j->dst, j->len, COH_TO_DEVICE };
 	} else if (d->inj != INJ_INVAL_BEFORE) {
 		/* invalidate again: lines refilled during the DMA are dropped */
-		coh_take(d->dev, j->dst, j->len, COH_FROM_DEVICE);
+		take[ntake++] = (struct coh_span){ j->dst, j->len, COH_FROM_DEVICE };
 	}
 	/* else BUG (--inject inval-before): the second invalidate is missing */
+	if (coh_take_n(d->dev, take, ntake))
+		d->errors++;
 	j->busy = false;
 
 	/* where a real driver hands the data on (simulator: proves it fresh) */
@@ -273,13 +290,15 @@ static void dmac_halt(struct dmac *d)
 	for (long spins = 0; spins < 100000; spins++)
 		if (!(coh_mmio_read32(d->regs + DMAC_STATUS) & DMAC_ST_BUSY))
 			break;
-	for (size_t k = 0; k < NDESC; k++) {
-		struct dmac_job *j = &d->job[k];
+	/* the slots still out, oldest first: their buffers come back */
+	size_t k, slot;
 
-		if (!j->busy)
-			continue;
-		coh_take(d->dev, j->src, j->len, COH_TO_DEVICE);
-		coh_take(d->dev, j->dst, j->len, COH_FROM_DEVICE);
+	coh_ring_for_each_pending(&d->ring, k, slot) {
+		struct dmac_job *j = &d->job[d->slot_job[slot]];
+		struct coh_span back[2] = { { j->src, j->len, COH_TO_DEVICE },
+					    { j->dst, j->len, COH_FROM_DEVICE } };
+
+		coh_take_n(d->dev, back, 2);
 		j->busy = false;
 	}
 	coh_ring_reset(&d->ring);	/* slots back; the ring restarts at 0 */

@@ -170,6 +170,123 @@ int coh__flush_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	return 0;
 }
 
+/* ---- batches: many ranges, one barrier (src/internal.h) ---------------- */
+
+int coh__batch_begin(struct coh__batch *b, struct coh_device *dev, uintptr_t s,
+		     uintptr_t e)
+{
+	uintptr_t rs, re;
+	size_t line;
+	int rc;
+
+	*b = (struct coh__batch){ .dev = dev };
+	if (!coh__needs_maint(dev))
+		return 0;
+	if (!COH_ARCH_CAN_MAINTAIN)
+		return -COH_ENOTSUP;
+	line = coh__line_size();
+	if (!line)
+		return -COH_ENODEV;
+	if (s < e) {
+		rc = coh__lines(s, e, &rs, &re, &line);
+		if (rc)
+			return rc;
+	}
+	b->line = line;
+	return 0;
+}
+
+int coh__batch_add(struct coh__batch *b, int kind, uintptr_t s, uintptr_t e,
+		   int op, int dir, const struct coh_where *where)
+{
+	size_t line = b->line;
+	uintptr_t m;
+	int rc;
+
+	if (s >= e)
+		return 0;
+	rc = coh_arch_op(op, b->dev, (const void *)s, e - s, dir, where);
+	if (rc)
+		return rc;
+	b->did |= (unsigned int)kind;
+	if (!line) {
+		coh_arch_op_end(op);
+		return 0;
+	}
+	m = (uintptr_t)line - 1;
+	if (!(b->lines[0] | b->lines[1] | b->lines[2]))
+		coh_arch_maint_begin();
+	if (kind == COH__ACQ) {
+		/* Partial edge lines hold CPU data too: write it back, never drop it. */
+		uintptr_t ls = s & ~m, le = ((e - 1) | m) + 1;
+
+		if (s & m) {
+			coh_arch_flush_lines(ls, ls + line, line);
+			ls += line;
+			b->lines[2]++;
+		}
+		if (ls < le && (e & m)) {
+			coh_arch_flush_lines(le - line, le, line);
+			le -= line;
+			b->lines[2]++;
+		}
+		s = ls;
+		e = le;
+		kind = COH__INVAL;
+	} else {
+		s &= ~m;
+		e = ((e - 1) | m) + 1;
+	}
+	if (s < e) {
+		if (kind == COH__CLEAN)
+			coh_arch_clean_lines(s, e, line);
+		else if (kind == COH__INVAL)
+			coh_arch_inval_lines(s, e, line);
+		else
+			coh_arch_flush_lines(s, e, line);
+		b->lines[kind == COH__CLEAN ? 0 : kind == COH__INVAL ? 1 : 2] += (e - s) / line;
+	}
+	coh_arch_op_end(op);
+	return 0;
+}
+
+void coh__batch_barrier(struct coh__batch *b)
+{
+	unsigned int did = b->did;
+
+	if (!did)
+		return;
+	b->did = 0;
+	if (b->line) {
+		/* every line operation of the batch complete before any later
+		 * memory access or MMIO (the next step, or the doorbell); cleans
+		 * only: before every later store, the doorbell's included */
+		if (did == COH__CLEAN)
+			coh_arch_clean_done();
+		else
+			coh_arch_maint_done();
+		coh__stat_add(b->dev, lines_cleaned, b->lines[0]);
+		coh__stat_add(b->dev, lines_invalidated, b->lines[1]);
+		coh__stat_add(b->dev, lines_flushed, b->lines[2]);
+		b->lines[0] = b->lines[1] = b->lines[2] = 0;
+	} else if (did == COH__CLEAN) {
+		/* earlier CPU writes before the MMIO write that starts the DMA */
+		coh_arch_io_wmb();
+	} else if (!(did & (COH__CLEAN | COH__FLUSH))) {
+		/* the status read before any later read of the data */
+		coh_arch_io_rmb();
+	} else {
+		/* both: earlier accesses before later MMIO and memory */
+		coh_arch_mb();
+	}
+	if (did & COH__CLEAN)
+		coh__stat_add(b->dev, release_calls, 1);
+	if (did & (COH__INVAL | COH__ACQ))
+		coh__stat_add(b->dev, acquire_calls, 1);
+	if (did & COH__FLUSH)
+		coh__stat_add(b->dev, flush_calls, 1);
+}
+
 /* check, op hook, body, op end: the shape of every entry point below */
 #define COH__ENTRY(op, dev, ptr, len, dir, where, body)                        \
 	do {                                                                   \
@@ -282,4 +399,85 @@ int coh_consume_at(struct coh_device *dev, const void *ptr, size_t len,
 {
 	/* the check itself is the backend's op hook (the simulator's) */
 	COH__ENTRY(COH_OP_CONSUME, dev, ptr, len, -1, where, coh__consume_body);
+}
+
+/*
+ * Many buffers, one barrier.  Every span is checked before any line is
+ * touched, so an error leaves nothing half given.
+ */
+static int coh__span_kind(enum coh_dir dir, bool give)
+{
+	if (give)
+		return dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH;
+	/* take FROM/BIDI: again, lines may have been refilled during the DMA */
+	return dir == COH_TO_DEVICE ? 0 : COH__ACQ;
+}
+
+static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
+			    size_t n, bool give, const struct coh_where *where)
+{
+	struct coh__batch b;
+	bool any = false;
+	int rc;
+
+	coh__api_check(dev && (sp || !n), where, COH_EINVAL,
+		       give ? "coh_give_n: NULL device or spans" : "coh_take_n: NULL device or spans");
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t end;
+
+		coh__api_check(COH__DIR_OK(sp[i].dir), where, COH_EINVAL,
+			       give ? "coh_give_n: unknown direction" : "coh_take_n: unknown direction");
+		rc = coh__check_range(dev, sp[i].ptr, sp[i].len, &end, where);
+		if (rc)
+			return rc;
+		if (!sp[i].len)
+			continue;
+		rc = coh__batch_begin(&b, dev, (uintptr_t)sp[i].ptr, end);
+		if (rc)
+			return rc;
+		any = true;
+	}
+	if (!any)
+		return 0;
+	(void)coh__batch_begin(&b, dev, 0, 0);	/* cannot fail: checked above */
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t s = (uintptr_t)sp[i].ptr;
+		enum coh_dir d = sp[i].dir;
+		int kind = coh__span_kind(d, give);
+
+		if (!sp[i].len)
+			continue;
+		if (kind)
+			rc = coh__batch_add(&b, kind, s, s + sp[i].len,
+					    give ? COH_OP_GIVE : COH_OP_TAKE, (int)d, where);
+		else if (!(rc = coh_arch_op(COH_OP_TAKE, dev, sp[i].ptr, sp[i].len,
+					    (int)d, where)))
+			coh_arch_op_end(COH_OP_TAKE);
+		if (rc) {
+			coh__batch_barrier(&b);
+			return rc;
+		}
+	}
+	coh__batch_barrier(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (!sp[i].len)
+			continue;
+		if (give)
+			coh__own_give(sp[i].ptr, sp[i].len, where);
+		else
+			coh__own_take(sp[i].ptr, sp[i].len, where);
+	}
+	return 0;
+}
+
+int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
+		  size_t n, const struct coh_where *where)
+{
+	return coh__give_take_n(dev, spans, n, true, where);
+}
+
+int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
+		  size_t n, const struct coh_where *where)
+{
+	return coh__give_take_n(dev, spans, n, false, where);
 }

@@ -70,6 +70,33 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
 				 uintptr_t end);
 
 /*
+ * A maintenance batch (src/fence.c): line operations on several ranges of
+ * one device, completed by one barrier.  The rings, the queues and the
+ * coh_give_n/coh_take_n calls are built on it.  begin() checks, before
+ * anything is touched, that [s, e) can be maintained at all (backend able,
+ * line size known, range accepted), so a later add() on a part of that
+ * range cannot fail for those reasons.  Kinds: COH__CLEAN, COH__INVAL
+ * (whole lines: the caller owns every byte of them), COH__FLUSH, COH__ACQ
+ * (invalidate, partial edge lines flushed, as coh_acquire).
+ */
+enum { COH__CLEAN = 1, COH__INVAL = 2, COH__FLUSH = 4, COH__ACQ = 8 };
+
+struct coh__batch {
+	struct coh_device *dev;
+	size_t line;			/* 0: the device needs no maintenance */
+	unsigned int did;		/* kinds added since the last barrier */
+	unsigned long lines[4];		/* cleaned, invalidated, flushed since then */
+};
+
+COH__HIDDEN int coh__batch_begin(struct coh__batch *b, struct coh_device *dev,
+				 uintptr_t s, uintptr_t e);
+COH__HIDDEN int coh__batch_add(struct coh__batch *b, int kind, uintptr_t s,
+			       uintptr_t e, int op, int dir,
+			       const struct coh_where *where);
+/* the one barrier completing what was added; nothing when nothing was */
+COH__HIDDEN void coh__batch_barrier(struct coh__batch *b);
+
+/*
  * Ownership of coherent allocations (src/mem.c, debug builds): the bytes a
  * driver handed to a device with coh_give() and has not taken back, so
  * that coh_free() refuses while the device owns any of them.  Release

@@ -403,19 +403,38 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 
 int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 			size_t tsize, size_t off, size_t n, size_t esize,
-			size_t align, unsigned int attrs,
-			const struct coh_where *where)
+			size_t align, size_t usize, size_t ualign,
+			unsigned int attrs, const struct coh_where *where)
 {
-	size_t size;
+	size_t size, toff = 0;
+	int rc;
 
 	coh__api_check(m, where, COH_EINVAL, "coherent alloc: NULL handle");
 	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
 	coh__api_check(esize && n <= (SIZE_MAX - off) / esize, where, COH_EOVERFLOW,
 		       "coherent alloc: header + n x element size overflows");
 	size = off + n * esize;
+	if (usize) {
+		/* the trailer right after the array, aligned as a U would be */
+		coh__api_check(coh_is_pow2(ualign) && size <= SIZE_MAX - (ualign - 1) &&
+				       ((size + ualign - 1) & ~(ualign - 1)) <= SIZE_MAX - usize,
+			       where, COH_EOVERFLOW,
+			       "coherent alloc: header + array + trailer overflows");
+		toff = (size + ualign - 1) & ~(ualign - 1);
+		size = toff + usize;
+		if (align < ualign)
+			align = ualign;
+	}
 	if (size < tsize)
 		size = tsize;	/* the struct's own tail padding */
-	return coh__mem_alloc(m, dev, 1, size, align, attrs, COH_MEM_SHARED, where);
+	rc = coh__mem_alloc(m, dev, 1, size, align, attrs, COH_MEM_SHARED, where);
+	if (rc)
+		return rc;
+	m->flex_off = off;
+	m->flex_n = n;
+	m->flex_esize = esize;
+	m->tail_off = toff;
+	return 0;
 }
 
 /* ---- accessors ------------------------------------------------------------ */
@@ -438,7 +457,7 @@ static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 }
 
 #if !defined(COH_TEST_MUTATE)
-#define COH_TEST_MUTATE 0 /* see src/ring.c */
+#define COH_TEST_MUTATE 0 /* see src/ring.c; here also 31: coh_get's acquire, 32: coh_put's release */
 #endif
 
 void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
@@ -482,6 +501,17 @@ int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 	return 0;
 }
 
+int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
+		  const struct coh_where *where)
+{
+	if (m->cpu_ && !m->tail_off) {
+		coh__diag(where, "trailer access on a handle allocated without one (coh_alloc_shared_flex_tail)",
+			  -COH_ERANGE);
+		return 1;
+	}
+	return coh__field_bad(m, a, n, where);
+}
+
 static int coh__elems(const struct coh_mem *m, size_t first, size_t n,
 		      uintptr_t *a, size_t *len)
 {
@@ -492,6 +522,42 @@ static int coh__elems(const struct coh_mem *m, size_t first, size_t n,
 	return 0;
 }
 
+/* [a, a+len) of m, already bounds-checked, acquired and copied out */
+static int coh__mem_copy_out(const struct coh_mem *m, uintptr_t a, size_t len,
+			     void *dst, const struct coh_where *where)
+{
+	int rc;
+
+	if (!len)
+		return 0;
+	if ((m->state & COH_MEM_SYNC) && COH_TEST_MUTATE != 31 &&
+	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
+		return rc;
+	__builtin_memcpy(dst, (const void *)a, len);
+	coh_arch_load((const void *)a, len, dst, where);
+	return 0;
+}
+
+/* copied in, then released (or ordered before the doorbell) */
+static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
+			    const void *src, const struct coh_where *where)
+{
+	int rc = 0;
+
+	if (!len)
+		return 0;
+	coh_arch_store((const void *)a, len, where);
+	__builtin_memcpy((void *)a, src, len);
+	if (m->state & COH_MEM_SYNC) {
+		if (COH_TEST_MUTATE != 32)
+			rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);
+	} else {
+		/* the copy before whatever tells the device to look */
+		coh_arch_io_wmb();
+	}
+	return rc;
+}
+
 int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 		 const struct coh_where *where)
 {
@@ -499,15 +565,10 @@ int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 	size_t len;
 	int rc = coh__elems(m, first, n, &a, &len);
 
+	coh__api_check(!m->flex_esize, where, COH_EINVAL,
+		       "coh_get: a flex handle's element is the whole allocation: use coh_get_flex");
 	coh__api_check(!rc, where, COH_ERANGE, "coh_get: elements out of bounds");
-	if (!len)
-		return 0;
-	if ((m->state & COH_MEM_SYNC) &&
-	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
-		return rc;
-	__builtin_memcpy(dst, (const void *)a, len);
-	coh_arch_load((const void *)a, len, dst, where);
-	return 0;
+	return coh__mem_copy_out(m, a, len, dst, where);
 }
 
 int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *src,
@@ -517,18 +578,52 @@ int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *sr
 	size_t len;
 	int rc = coh__elems(m, first, n, &a, &len);
 
+	coh__api_check(!m->flex_esize, where, COH_EINVAL,
+		       "coh_put: a flex handle's element is the whole allocation: use coh_put_flex");
 	coh__api_check(!rc, where, COH_ERANGE, "coh_put: elements out of bounds");
-	if (!len)
-		return 0;
-	coh_arch_store((const void *)a, len, where);
-	__builtin_memcpy((void *)a, src, len);
-	if (m->state & COH_MEM_SYNC) {
-		rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);
-	} else {
-		/* the copy before whatever tells the device to look */
-		coh_arch_io_wmb();
-	}
-	return rc;
+	return coh__mem_copy_in(m, a, len, src, where);
+}
+
+/* the elements [first, first+n) of a flex handle's array, checked */
+static int coh__flex_elems(const struct coh_mem *m, size_t off, size_t esize,
+			   size_t first, size_t n, uintptr_t *a, size_t *len,
+			   const struct coh_where *where)
+{
+	coh__api_check(m->flex_esize && off == m->flex_off && esize == m->flex_esize,
+		       where, COH_EINVAL,
+		       "coh_get_flex/coh_put_flex: not a flex handle, or not its flexible array member");
+	coh__api_check((m->state & COH_MEM_SHARED) && first <= m->flex_n &&
+			       n <= m->flex_n - first,
+		       where, COH_ERANGE, "coh_get_flex/coh_put_flex: elements out of bounds");
+	*a = m->cpu_ + off + first * esize;
+	*len = n * esize;
+	return 0;
+}
+
+int coh__mem_get_flex(const struct coh_mem *m, size_t off, size_t esize,
+		      size_t first, size_t n, void *dst,
+		      const struct coh_where *where)
+{
+	uintptr_t a;
+	size_t len;
+	int rc;
+
+	coh__api_check(m && dst, where, COH_EINVAL, "coh_get_flex: NULL");
+	rc = coh__flex_elems(m, off, esize, first, n, &a, &len, where);
+	return rc ? rc : coh__mem_copy_out(m, a, len, dst, where);
+}
+
+int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
+		      size_t first, size_t n, const void *src,
+		      const struct coh_where *where)
+{
+	uintptr_t a;
+	size_t len;
+	int rc;
+
+	coh__api_check(m && src, where, COH_EINVAL, "coh_put_flex: NULL");
+	rc = coh__flex_elems(m, off, esize, first, n, &a, &len, where);
+	return rc ? rc : coh__mem_copy_in(m, a, len, src, where);
 }
 
 long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)

@@ -12,6 +12,7 @@
 #include "coherent/lock.h"
 #include "coherent/pool.h"
 #include "coherent/ring.h"
+#include "coherent/queue.h"
 #include "coherent/stream.h"
 #include "coherent/driver.h"
 #include "coherent/version.h"

@@ -126,6 +126,44 @@ int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
 int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
 		const struct coh_where *where);
 
+/** One buffer of a batch: coh_give_n(), coh_take_n(). */
+struct coh_span {
+	void *ptr;		/**< the buffer */
+	size_t len;		/**< its length */
+	enum coh_dir dir;	/**< as coh_give() / coh_take() */
+};
+
+/**
+ * @brief coh_give() of n buffers, each in its own direction, under one
+ * barrier: a refill of n buffers costs the lines of the buffers and one
+ * barrier, not n barriers; a VirtIO request (header TO_DEVICE, data and
+ * status FROM_DEVICE) is one call.
+ *
+ * Ownership: after this call the device owns every span.  Every span is
+ * checked before any line is touched: on error nothing was given.
+ * Interrupt context: yes (no allocation; debug builds take the checker's
+ * lock, as coh_give()).
+ * @retval 0 success (n 0: nothing done)
+ * @retval -COH_EINVAL dev NULL, spans NULL with n > 0, a span NULL with a
+ *         length, or a span's direction unknown; others as coh_give().
+ */
+#define coh_give_n(dev, spans, n) coh_give_n_at((dev), (spans), (n), COH_HERE)
+/** @brief coh_give_n() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
+		  size_t n, const struct coh_where *where);
+
+/**
+ * @brief coh_take() of n buffers under one barrier (TO_DEVICE spans need
+ * none).  Ownership: the CPU owns every span after the call.  Errors,
+ * checking and interrupt context as coh_give_n().
+ */
+#define coh_take_n(dev, spans, n) coh_take_n_at((dev), (spans), (n), COH_HERE)
+/** @brief coh_take_n() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
+		  size_t n, const struct coh_where *where);
+
 /**
  * @brief Declare that the CPU now reads [ptr, ptr+len), which a device wrote.
  *

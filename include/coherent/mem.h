@@ -75,6 +75,11 @@ struct coh_mem {
 	unsigned int state;		/**< COH_MEM_* */
 	unsigned int attrs;		/**< COH_ATTR_* */
 	uint32_t cookie;		/**< debug: checker slot and generation */
+	/* flex allocations (coh_alloc_shared_flex): 0 otherwise */
+	size_t flex_off;		/**< byte offset of the flexible array */
+	size_t flex_n;			/**< its elements */
+	size_t flex_esize;		/**< bytes per element; 0: not a flex handle */
+	size_t tail_off;		/**< byte offset of the trailer; 0: none */
 };
 
 /** A handle to `count` elements of T shared with a device. */
@@ -88,6 +93,27 @@ struct coh_mem {
 	struct name {                                                          \
 		struct coh_mem m_;                                             \
 		T(*t_[0])[];                                                   \
+	}
+/**
+ * A handle to one T whose last member is a flexible array, followed in the
+ * same allocation by one U, the trailer: the layout of a VirtIO split ring,
+ * where used_event follows the available ring's array and avail_event the
+ * used ring's.  Allocate with coh_alloc_shared_flex_tail(); the trailer is
+ * reached only through coh_read_tail()/coh_write_tail() and their checked
+ * forms.
+ */
+#define COH_SHARED_FLEX(T, U)                                                  \
+	struct {                                                               \
+		struct coh_mem m_;                                             \
+		T(*t_[0])[];                                                   \
+		U *u_[0];                                                      \
+	}
+/** Declare a named flex-with-trailer handle type. */
+#define COH_DECLARE_SHARED_FLEX(name, T, U)                                    \
+	struct name {                                                          \
+		struct coh_mem m_;                                             \
+		T(*t_[0])[];                                                   \
+		U *u_[0];                                                      \
 	}
 /** A CPU-owned box of `count` elements of T, becoming shared on coh_box_share(). */
 #define COH_BOX(T) COH_SHARED(T)
@@ -155,11 +181,14 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 		rc__;                                                          \
 	})
 
-/* Internal: bytes of a T whose last member is a flexible array of n elements. */
+/*
+ * Internal: bytes of a T whose last member is a flexible array of n
+ * elements, then (usize > 0) a trailer of usize bytes aligned to ualign.
+ */
 int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 			size_t tsize, size_t off, size_t n, size_t esize,
-			size_t align, unsigned int attrs,
-			const struct coh_where *where);
+			size_t align, size_t usize, size_t ualign,
+			unsigned int attrs, const struct coh_where *where);
 
 /* true at compile time for an array (also a flexible one), false for a pointer */
 #define coh__is_array(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
@@ -182,7 +211,32 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 		coh__mem_alloc_flex(&(h)->m_, (dev), sizeof(*p__),             \
 				    __builtin_offsetof(__typeof__(*p__), member), \
 				    (n), sizeof(p__->member[0]),               \
-				    _Alignof(__typeof__(*p__)), (attrs), COH_HERE); \
+				    _Alignof(__typeof__(*p__)), 0, 1, (attrs), \
+				    COH_HERE);                                 \
+	})
+
+/**
+ * @brief As coh_alloc_shared_flex(), then one zeroed trailer U (the handle
+ * is a COH_SHARED_FLEX(T, U)) placed right after the n elements, at the
+ * first offset aligned for U (VirtIO: used_event at 4 + 2n, avail_event
+ * at 4 + 8n, no gap).  The trailer moves with n, so it is not a member of
+ * T: reach it with coh_read_tail(h, .field) / coh_write_tail(h, .field, v).
+ * @retval 0 success
+ * @retval -COH_EOVERFLOW the size of n elements plus the trailer overflows
+ * @retval -COH_EINVAL, -COH_ERANGE, -COH_ENOMEM as coh_alloc_shared()
+ */
+#define coh_alloc_shared_flex_tail(h, dev, member, n, attrs)                   \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *p__ = 0;                         \
+		_Static_assert(coh__is_array(p__->member),                     \
+			       "coh_alloc_shared_flex_tail: member must be an array"); \
+		coh__mem_alloc_flex(&(h)->m_, (dev), sizeof(*p__),             \
+				    __builtin_offsetof(__typeof__(*p__), member), \
+				    (n), sizeof(p__->member[0]),               \
+				    _Alignof(__typeof__(*p__)),                \
+				    sizeof(*(h)->u_[0]),                       \
+				    _Alignof(__typeof__(*(h)->u_[0])), (attrs), \
+				    COH_HERE);                                 \
 	})
 
 /**
@@ -370,24 +424,169 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		rc__;                                                          \
 	})
 
+/*
+ * The trailer of a COH_SHARED_FLEX(T, U) handle: the address of `path`
+ * inside the U at tail_off.  A handle allocated without a trailer has
+ * tail_off 0, which every tail accessor refuses (offset 0 is the header,
+ * not a trailer).
+ */
+#define coh__tail(h, path)                                                     \
+	(&(*(__typeof__(*(h)->u_[0]) *)((h)->m_.cpu_ + (h)->m_.tail_off)) path)
+int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
+		  const struct coh_where *where);
+#define coh__tail_ok(m, a, n) ((m)->tail_off && coh__field_in((m), (a), (n)))
+
+/**
+ * @brief Read a field of the trailer: coh_read_tail(h, .avail_event), as
+ * coh_read() (acquired first on cached non-coherent memory).  Checked in
+ * every build: a handle without a trailer, freed, or a path outside the
+ * allocation is reported (file:line) and reads as 0, touching nothing.
+ */
+#define coh_read_tail(h, path)                                                 \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
+		__typeof__(*a__) v__;                                          \
+		if ((!coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__)) ||       \
+		     coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__))) &&      \
+		    coh__tail_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
+			__builtin_memset(&v__, 0, sizeof(v__));                \
+		else                                                           \
+			v__ = coh__read_tail(m__, a__);                        \
+		v__;                                                           \
+	})
+#define coh__read_tail(m__, a__)                                               \
+	({                                                                     \
+		__typeof__(*a__) r__;                                          \
+		if (coh__needs_sync(m__))                                      \
+			coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
+		r__ = *(volatile __typeof__(*a__) *)a__;                       \
+		coh_arch_load(a__, sizeof(*a__), &r__, COH_HERE);              \
+		r__;                                                           \
+	})
+
+/**
+ * @brief Write a field of the trailer: coh_write_tail(h, .used_event, v),
+ * as coh_write() (released after on cached non-coherent memory).  Checked
+ * as coh_read_tail(): a bad access is reported and writes nothing.
+ */
+#define coh_write_tail(h, path, v)                                             \
+	do {                                                                   \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
+		if ((!coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__)) ||       \
+		     coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__))) &&      \
+		    coh__tail_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
+			break;                                                 \
+		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
+		*(volatile __typeof__(*a__) *)a__ = (v);                       \
+		if (coh__needs_sync(m__))                                      \
+			coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+	} while (0)
+
+/** @brief Checked trailer read: 0 and *out set, or -COH_ERANGE (nothing read, no report). */
+#define coh_try_read_tail(h, path, out)                                        \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
+		int rc__ = -COH_ERANGE;                                        \
+		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
+			*(out) = coh__read_tail(m__, a__);                    \
+			rc__ = 0;                                              \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/** @brief Checked trailer write: 0, or -COH_ERANGE (nothing written, no report). */
+#define coh_try_write_tail(h, path, v)                                         \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
+		int rc__ = -COH_ERANGE;                                        \
+		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
+			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
+			*(volatile __typeof__(*a__) *)a__ = (v);               \
+			if (coh__needs_sync(m__))                              \
+				coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+			rc__ = 0;                                              \
+		}                                                              \
+		rc__;                                                          \
+	})
+
 /* Bulk: whole elements. */
 int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 		 const struct coh_where *where);
 int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *src,
 		 const struct coh_where *where);
 
-/** @brief Copy elements [first, first+n) out, acquired.  0 or -COH_ERANGE. */
+/*
+ * Bulk copies of a flex handle's array elements: off and esize name the
+ * member the caller's macro was given, checked against the allocation's.
+ */
+int coh__mem_get_flex(const struct coh_mem *m, size_t off, size_t esize,
+		      size_t first, size_t n, void *dst,
+		      const struct coh_where *where);
+int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
+		      size_t first, size_t n, const void *src,
+		      const struct coh_where *where);
+
+/**
+ * @brief Copy elements [first, first+n) out, acquired.
+ * @retval 0 success
+ * @retval -COH_ERANGE elements out of bounds, or not shared memory
+ * @retval -COH_EINVAL a flex handle (coh_alloc_shared_flex): its one
+ *         "element" is the whole allocation, not a T; use coh_get_flex()
+ * @retval others: the acquire's (coherent/fence.h); nothing copied
+ */
 #define coh_get(h, first, n, dst)                                              \
 	({                                                                     \
 		__typeof__((*(h)->t_[0])[0]) *d__ = (dst);                     \
 		coh__mem_get(&(h)->m_, (first), (n), d__, COH_HERE);           \
 	})
 
-/** @brief Copy elements in and release them.  0 or -COH_ERANGE. */
+/**
+ * @brief Copy elements in and release them.  Errors as coh_get(); on a
+ * maintenance error the bytes are copied but not released (not visible
+ * to the device): retrying is safe.
+ */
 #define coh_put(h, first, n, src)                                              \
 	({                                                                     \
 		const __typeof__((*(h)->t_[0])[0]) *s__ = (src);               \
 		coh__mem_put(&(h)->m_, (first), (n), s__, COH_HERE);           \
+	})
+
+/**
+ * @brief Copy elements [first, first+n) of a flex handle's array `member`
+ * out, acquired: coh_get_flex(h, ring, 0, 4, dst) with dst an array of the
+ * member's element type.
+ * @retval 0 success
+ * @retval -COH_ERANGE [first, first+n) not within the n elements allocated
+ * @retval -COH_EINVAL not a flex handle, or `member` is not its flexible array
+ * @retval others: the acquire's; nothing copied
+ */
+#define coh_get_flex(h, member, first, n, dst)                                 \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *p__ = 0;                         \
+		_Static_assert(coh__is_array(p__->member),                     \
+			       "coh_get_flex: member must be the flexible array"); \
+		__typeof__(&p__->member[0]) d__ = (dst);                       \
+		coh__mem_get_flex(&(h)->m_,                                    \
+				  __builtin_offsetof(__typeof__(*p__), member), \
+				  sizeof(p__->member[0]), (first), (n), d__,   \
+				  COH_HERE);                                   \
+	})
+
+/** @brief Copy elements of a flex handle's array in and release them.  Errors as coh_get_flex(). */
+#define coh_put_flex(h, member, first, n, src)                                 \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *p__ = 0;                         \
+		_Static_assert(coh__is_array(p__->member),                     \
+			       "coh_put_flex: member must be the flexible array"); \
+		const __typeof__(p__->member[0]) *s__ = (src);                 \
+		coh__mem_put_flex(&(h)->m_,                                    \
+				  __builtin_offsetof(__typeof__(*p__), member), \
+				  sizeof(p__->member[0]), (first), (n), s__,   \
+				  COH_HERE);                                   \
 	})
 
 /**

@@ -558,7 +558,7 @@ static void t_ring_protocol(void)
 
 	CHECK_EQ(setup(), 0);
 	CHECK_EQ(coh_ring_create(&r, &dev, 4, struct desc, d3, 0x80000000u, 0), 0);
-	CHECK_EQ(r.stride, COH_MAX_LINE);	/* cached: a line per descriptor */
+	CHECK_EQ(r.stride, coh_cache_line_size());	/* cached: a line (in force) per descriptor */
 	CHECK_EQ(coh_ring_reap(&r, &out), -COH_EAGAIN);
 	for (int i = 0; i < 4; i++) {
 		d.d0 = (uint32_t)i;
@@ -666,8 +666,112 @@ static void t_flex(void)
 	CHECK_EQ(coh_free(&b), 0);
 	CHECK_EQ(coh_alloc_shared_flex(&b, &dev, ring, SIZE_MAX / 2, 0), -COH_EOVERFLOW);
 	CHECK_EQ(coh_bus(&b), COH_BUS_ERROR);
+	/* bulk copies: per array element, never the whole allocation as one T */
+	{
+		struct avail hdr;
+		uint16_t el[4] = { 1, 2, 3, 4 }, back[4] = { 0 };
+
+		CHECK_EQ(coh_get(&a, 0, 1, &hdr), -COH_EINVAL);
+		CHECK_EQ(coh_put(&a, 0, 1, &hdr), -COH_EINVAL);
+		CHECK_EQ(coh_put_flex(&a, ring, 252, 4, el), 0);
+		CHECK_EQ(coh_read(&a, [0].ring[252]), 1);
+		CHECK_EQ(coh_read(&a, [0].ring[255]), 4);
+		CHECK_EQ(coh_get_flex(&a, ring, 252, 4, back), 0);
+		CHECK(!memcmp(el, back, sizeof(el)));
+		CHECK_EQ(coh_get_flex(&a, ring, 253, 4, back), -COH_ERANGE);
+		CHECK_EQ(coh_put_flex(&a, ring, SIZE_MAX, 2, el), -COH_ERANGE);
+		CHECK_EQ(coh_get_flex(&a, ring, 256, 0, back), 0);
+	}
 	CHECK_EQ(coh_free(&a), 0);
 	CHECK_EQ(coh_region_free_bytes(&reg), before);
+	CHECK_EQ(coh_device_leaks(&dev), 0);
+	teardown();
+}
+
+/* VirtIO split rings: the event index after the array, as a declared trailer. */
+struct used_elem {
+	uint32_t id, len;
+};
+struct used {
+	uint16_t flags, idx;
+	struct used_elem ring[];
+};
+struct used_tail {
+	uint16_t avail_event;
+};
+struct avail_tail {
+	uint16_t used_event;
+};
+
+static void t_flex_tail(void)
+{
+	COH_SHARED_FLEX(struct avail, struct avail_tail) av;
+	COH_SHARED_FLEX(struct used, struct used_tail) us, bad;
+	COH_SHARED(struct avail) plain;
+	struct used_elem e[2] = { { 1, 100 }, { 2, 200 } }, back[2];
+	uint16_t v = 0;
+
+	CHECK_EQ(setup(), 0);
+	CHECK_EQ(coh_alloc_shared_flex_tail(&av, &dev, ring, 8, 0), 0);
+	CHECK_EQ(coh_size(&av), 4 + 2 * 8 + 2);	/* used_event at 4 + 2n */
+	CHECK_EQ(coh_alloc_shared_flex_tail(&us, &dev, ring, 8, 0), 0);
+	CHECK_EQ(coh_size(&us), 4 + 8 * 8 + 2);	/* avail_event at 4 + 8n */
+	coh_write_tail(&av, .used_event, 0x1234);
+	coh_write_tail(&us, .avail_event, 7);
+	CHECK_EQ(coh_read_tail(&av, .used_event), 0x1234);
+	CHECK_EQ(coh_read_tail(&us, .avail_event), 7);
+	/* the trailer is where the device looks for it */
+	{
+		uint16_t raw;
+
+		memcpy(&raw, (const char *)coh_raw(&av) + 4 + 2 * 8, 2);
+		CHECK_EQ(raw, 0x1234);
+		memcpy(&raw, (const char *)coh_raw(&us) + 4 + 8 * 8, 2);
+		CHECK_EQ(raw, 7);
+	}
+	/* the array's last element and the trailer do not overlap */
+	coh_write(&us, [0].ring[7].len, 0xffffffffu);
+	CHECK_EQ(coh_read_tail(&us, .avail_event), 7);
+	CHECK_EQ(coh_put_flex(&us, ring, 6, 2, e), 0);
+	CHECK_EQ(coh_get_flex(&us, ring, 6, 2, back), 0);
+	CHECK(back[1].id == 2 && back[1].len == 200);
+	CHECK_EQ(coh_read_tail(&us, .avail_event), 7);
+	CHECK_EQ(coh_try_read_tail(&us, .avail_event, &v), 0);
+	CHECK_EQ(v, 7);
+	CHECK_EQ(coh_try_write_tail(&av, .used_event, 9), 0);
+	CHECK_EQ(coh_read_tail(&av, .used_event), 9);
+	/* n = 0: the trailer right after the header */
+	CHECK_EQ(coh_alloc_shared_flex_tail(&bad, &dev, ring, 0, 0), 0);
+	CHECK_EQ(coh_size(&bad), 6);
+	coh_write_tail(&bad, .avail_event, 3);
+	CHECK_EQ(coh_read_tail(&bad, .avail_event), 3);
+	CHECK_EQ(coh_free(&bad), 0);
+	/* a flex-with-trailer handle allocated without one: refused, reported */
+	diags = 0;
+	CHECK_EQ(coh_alloc_shared_flex(&bad, &dev, ring, 8, 0), 0);
+	CHECK_EQ(coh_try_read_tail(&bad, .avail_event, &v), -COH_ERANGE);
+	CHECK_EQ(coh_try_write_tail(&bad, .avail_event, 1), -COH_ERANGE);
+	CHECK_EQ(diags, 0);
+	CHECK_EQ(coh_read_tail(&bad, .avail_event), 0);
+	coh_write_tail(&bad, .avail_event, 5);
+	CHECK_EQ(diags, 2);
+	CHECK_EQ(coh_read(&bad, [0].flags), 0);	/* offset 0 was not written */
+	CHECK_EQ(coh_free(&bad), 0);
+	/* through a freed handle: reported, nothing touched */
+	CHECK_EQ(coh_read_tail(&bad, .avail_event), 0);
+	CHECK_EQ(diags, 3);
+	CHECK_EQ(coh_try_read_tail(&bad, .avail_event, &v), -COH_ERANGE);
+	/* coh_get_flex on a handle that is not flex, or the wrong member */
+	CHECK_EQ(coh_alloc_shared(&plain, &dev, 2, 0), 0);
+	CHECK_EQ(coh_get_flex(&plain, ring, 0, 1, &v), -COH_EINVAL);
+	CHECK_EQ(coh_free(&plain), 0);
+	/* a member that is not an array does not compile (_Static_assert) */
+	CHECK_EQ(coh_free(&av), 0);
+	CHECK_EQ(coh_free(&us), 0);
+	/* the array fits, the trailer after it does not */
+	CHECK_EQ(coh_alloc_shared_flex_tail(&av, &dev, ring, (SIZE_MAX - 4) / 2, 0),
+		 -COH_EOVERFLOW);
+	CHECK_EQ(coh_alloc_shared_flex_tail(&av, &dev, ring, SIZE_MAX / 2, 0), -COH_EOVERFLOW);
 	CHECK_EQ(coh_device_leaks(&dev), 0);
 	teardown();
 }
@@ -678,6 +782,7 @@ void suite_mem(void)
 	RUN(t_shared_accessors);
 	RUN(t_checked_forms);
 	RUN(t_flex);
+	RUN(t_flex_tail);
 	RUN(t_align_above_size);
 	RUN(t_coherent_no_maintenance);
 	RUN(t_bad_sizes);

@@ -7,8 +7,11 @@
  * against a model: a reap returns only the oldest posted slot, only once
  * its OWN is clear, with the bytes that slot holds; pending and space
  * always add up; posting a full ring and reaping an empty one fail with
- * -COH_EAGAIN; destroy is refused while slots are out; reset takes them
- * all back; nothing outside the ring is written.
+ * -COH_EAGAIN; batches and chains (coh_ring_post_n, coh_ring_post_chain)
+ * of up to count + 1 are all or nothing (-COH_EINVAL above count,
+ * -COH_EAGAIN above the free space, the ring's bytes untouched); destroy
+ * is refused while slots are out; reset takes them all back; nothing
+ * outside the ring is written.
  *
  * usage: ring_fuzz [seeds] [steps]
  */
@@ -31,6 +34,7 @@ static unsigned char mem[RSZ] __attribute__((aligned(4096)));
 static struct coh_region reg;
 static struct coh_device dev;
 static unsigned long n_posts, n_reaps, n_runs;
+static unsigned char snap[32 * COH_MAX_LINE];
 
 struct desc {
 	uint32_t a, b, c, ctrl;
@@ -83,7 +87,35 @@ static int run(uint64_t seed, int steps)
 	for (step = 0; step < steps; step++) {
 		uint32_t op = rnd(100);
 
-		if (op < 35) {
+		if (op < 12) {
+			/* a batch or a chain of up to count + 1: all or nothing */
+			struct desc ds[33];
+			size_t n = 1 + rnd((uint32_t)count + 1), room = count - posted;
+			bool chain = rnd(2);
+			int rc;
+
+			for (size_t k = 0; k < n; k++)
+				ds[k] = (struct desc){ (uint32_t)k, rnd(1u << 31), 7, rnd(4096) | (rnd(2) ? OWN : 0) };
+			memcpy(snap, base, count * coh_ring_stride(&r));
+			rc = chain ? coh_ring_post_chain(&r, ds, n) : coh_ring_post_n(&r, ds, n);
+			if (n > count || n > room) {
+				FUZZ_EXPECT(rc == (n > count ? -COH_EINVAL : -COH_EAGAIN),
+					    "an oversized batch or chain: wrong code");
+				FUZZ_EXPECT(!memcmp(snap, base, count * coh_ring_stride(&r)),
+					    "a refused batch or chain wrote the ring");
+			} else {
+				FUZZ_EXPECT(rc == (int)head, "batch or chain returned the wrong slot");
+				for (size_t k = 0; k < n; k++) {
+					struct desc *p = (struct desc *)(base + ((head + k) % count) * coh_ring_stride(&r));
+
+					FUZZ_EXPECT((p->ctrl & OWN) && p->a == (uint32_t)k && p->b == ds[k].b,
+						    "a batch or chain slot without OWN or its fields");
+				}
+				head = (head + n) % count;
+				posted += n;
+				n_posts += n;
+			}
+		} else if (op < 35) {
 			struct desc d = { (uint32_t)step, rnd(1u << 31), 7, rnd(4096) | (rnd(2) ? OWN : 0) };
 			int rc = coh_ring_post(&r, &d);
 

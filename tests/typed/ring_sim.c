@@ -3,7 +3,7 @@
  * The descriptor ring and the field accessors, driven end to end by the
  * simulated DMA controller in descriptor-ring mode, under the sanitizer.
  *
- *   ring_sim <ring|accessor|accessor-nowmb|accessor-normb> <cached|uncached>
+ *   ring_sim <ring|accessor|accessor-nowmb|accessor-normb|bulk> <cached|uncached>
  *            <noncoherent|coherent> <seeds>
  *            <clean|caught|unordered=PCT|unordered-loads=PCT> [poll]
  *
@@ -252,18 +252,76 @@ static int run_accessor(struct rig *g, int uncached, int wmb, int rmb, uint32_t 
 	return errors;
 }
 
+/*
+ * Mode "bulk": coh_put() fills a shared source buffer, the controller copies
+ * it (single-transfer registers) into a shared destination, coh_get() reads
+ * that back.  The device reads what coh_put wrote and writes what coh_get
+ * reads, so a coh_put without its release (device reads stale RAM) or a
+ * coh_get without its acquire (CPU reads its stale cached copy) shows.
+ */
+static void bulk_relax(void *ctx)
+{
+	(void)ctx;
+	sim_step();
+}
+
+static int run_bulk(struct rig *g, int uncached, uint32_t *s)
+{
+	COH_SHARED(uint8_t) src, dst;
+	struct coh_poll done = { .relax = bulk_relax, .timeout = 5000,
+				 .order = COH_POLL_LE };
+	uint8_t in[512], out[512];
+	int errors = 0;
+	unsigned int attrs = uncached ? COH_ATTR_UNCACHED : 0;
+
+	if (coh_alloc_shared(&src, &g->dev, sizeof(in), attrs))
+		return 1000;
+	if (coh_alloc_shared(&dst, &g->dev, sizeof(out), attrs)) {
+		coh_free(&src);
+		return 1000;
+	}
+	for (uint32_t t = 0; t < TRANSFERS && !errors; t++) {
+		uint32_t len = 1 + rnd(s) % 500, off = rnd(s) % (512 - len + 1), tag = rnd(s);
+
+		for (uint32_t i = 0; i < len; i++)
+			in[i] = (uint8_t)(tag + i * 13);
+		/* the CPU reads the destination first, so its lines are cached */
+		errors += coh_get(&dst, off, len, out) != 0;
+		errors += coh_put(&src, off, len, in) != 0;
+		coh_mmio_write32_le(g->regs + DMAC_SRC_LO, coh_lo32(coh_bus(&src) + off));
+		coh_mmio_write32_le(g->regs + DMAC_SRC_HI, coh_hi32(coh_bus(&src) + off));
+		coh_mmio_write32_le(g->regs + DMAC_DST_LO, coh_lo32(coh_bus(&dst) + off));
+		coh_mmio_write32_le(g->regs + DMAC_DST_HI, coh_hi32(coh_bus(&dst) + off));
+		coh_mmio_write32_le(g->regs + DMAC_LEN, len);
+		coh_mmio_write32_le(g->regs + DMAC_CTRL, DMAC_CTRL_START);
+		if (coh_mmio_poll32(g->regs + DMAC_STATUS, DMAC_ST_DONE | DMAC_ST_ERR,
+				    DMAC_ST_DONE, &done, NULL)) {
+			errors++;
+			break;
+		}
+		coh_mmio_write32_le(g->regs + DMAC_STATUS, DMAC_ST_DONE);
+		errors += coh_get(&dst, off, len, out) != 0;
+		errors += memcmp(in, out, len) != 0;
+	}
+	coh_mmio_write32(g->regs + DMAC_CTRL, 0);
+	coh_free(&dst);
+	coh_free(&src);
+	return errors;
+}
+
 int main(int argc, char **argv)
 {
 	static const size_t lines[] = { 32, 64, 128 };
-	int accessor, wmb, rmb, uncached, coherent, want_clean, rate_pct = -1;
+	int accessor, bulk, wmb, rmb, uncached, coherent, want_clean, rate_pct = -1;
 	int rate_cls = SIM_UNORDERED_STORES;
 	unsigned long seeds, runs = 0, bad_runs = 0, unordered_runs = 0;
 
 	if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "poll"))) {
-		fprintf(stderr, "usage: %s ring|accessor|accessor-nowmb|accessor-normb cached|uncached noncoherent|coherent seeds clean|caught|unordered=PCT|unordered-loads=PCT [poll]\n", argv[0]);
+		fprintf(stderr, "usage: %s ring|accessor|accessor-nowmb|accessor-normb|bulk cached|uncached noncoherent|coherent seeds clean|caught|unordered=PCT|unordered-loads=PCT [poll]\n", argv[0]);
 		return 2;
 	}
 	accessor = !strncmp(argv[1], "accessor", 8);
+	bulk = !strcmp(argv[1], "bulk");
 	wmb = strcmp(argv[1], "accessor-nowmb") != 0;
 	rmb = strcmp(argv[1], "accessor-normb") != 0;
 	uncached = !strcmp(argv[2], "uncached");
@@ -290,8 +348,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "rig setup failed\n");
 				return 1;
 			}
-			errors = accessor ? run_accessor(&g, uncached, wmb, rmb, &s)
-					  : run_ring(&g, uncached, &s);
+			errors = bulk ? run_bulk(&g, uncached, &s)
+				 : accessor ? run_accessor(&g, uncached, wmb, rmb, &s)
+					    : run_ring(&g, uncached, &s);
 			unordered_runs += sim_reports(rate_cls) != 0;
 			rig_down(&g);
 			runs++;
