@@ -106,7 +106,7 @@ static int run(uint64_t seed, int steps)
 			} else {
 				FUZZ_EXPECT(rc == (int)head, "batch or chain returned the wrong slot");
 				for (size_t k = 0; k < n; k++) {
-					struct desc *p = (struct desc *)(base + ((head + k) % count) * coh_ring_stride(&r));
+					struct desc *p = slot(&r, base, (head + k) % count);
 
 					FUZZ_EXPECT((p->ctrl & OWN) && p->a == (uint32_t)k && p->b == ds[k].b,
 						    "a batch or chain slot without OWN or its fields");
