@@ -18,7 +18,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs qemu-dwmac clean \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs qemu-dwmac clean qemu-virtio-blk fuzz \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -74,6 +74,26 @@ qemu-dwmac: deps
 	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/orangepi-pc/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/orangepi-pc -j$(JOBS) --target sun8i-emac netpeer
 	ctest --test-dir $(BUILD)/orangepi-pc -R '^sun8i-emac$$' -V
+
+# make qemu-virtio-blk IMAGE=disk.img: the bare-metal virtio-blk driver reads
+# the whole image under QEMU and prints its sha256 (checked against sha256sum)
+qemu-virtio-blk: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-virtio-blk IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/aarch64-virt -DCOH_TARGET=aarch64-virt \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-virtio-blk >/dev/null
+	@sh tools/virtio-blk.sh read $(BUILD)/aarch64-virt/qemu-virtio-blk.elf $(IMAGE)
+
+# make fuzz: the virtio drivers under libFuzzer (clang, ASan + UBSan) against a
+# device whose every byte comes from the fuzzer; FUZZ_RUNS executions
+FUZZ_RUNS ?= 1000000
+fuzz:
+	@sh tools/deps.sh fuzz
+	@cmake -S . -B $(BUILD)/fuzz -DCMAKE_C_COMPILER=clang -DCOH_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/fuzz -j$(JOBS) --target fuzz_virtio >/dev/null
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/tests/virtio/fuzz_virtio -runs=$(FUZZ_RUNS) -seed=1 -max_len=600 \
+	  -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
 clean:
 	rm -rf $(BUILD)

@@ -22,6 +22,7 @@ SECTIONS = {
     "cache": "3. The real cache on this CPU (interleaved samples, interquartile mean)",
     "stream": "4. Streaming and bounce copies (interleaved samples, interquartile mean)",
     "sim": "4. Simulator throughput (interleaved rounds, median)",
+    "stats": "4b. Statistics on a coherent device's fence calls (interleaved runs, median)",
     "isa": "5. Cross backends: instructions per line and barriers per call (objdump)",
 }
 BEGIN, END = "<!-- bench-headline:begin -->", "<!-- bench-headline:end -->"

@@ -16,9 +16,9 @@ rows=$out/rows.txt
 : >"$rows"
 export COH_BENCH_OUT="$out"
 if [ "$smoke" = --smoke ]; then
-	calls=10 cache=1 stream=1 sim=1 isa="aarch64 riscv64-sifive-ccache"
+	calls=10 cache=1 stream=1 sim=1 frames=200 isa="aarch64 riscv64-sifive-ccache" stats="1 1000"
 else
-	calls=1000 cache=4001 stream=20001 sim=7 isa=""
+	calls=1000 cache=4001 stream=20001 sim=11 frames=10000 isa="" stats="31 500000"
 fi
 part() { # part <name> <command...>: its ROW lines, or a failure
 	name=$1
@@ -35,6 +35,12 @@ part instructions python3 "$root/bench/icount.py" $calls \
 #    its ROW|per-frame|... rows (built only once the driver can run)
 part ring "$b/bench/ring_bench_count"
 part ring-time "$b/bench/ring_bench"
+#    against the documented minimum, from the demos' own summary lines
+if [ -x "$b/demo/coh-dwmac-demo" ]; then
+	part dwmac-demo python3 "$root/bench/per_frame.py" "dwmac demo (sim)" \
+		"$b/demo/coh-dwmac-demo" --layout all --frames $frames
+fi
+#    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"
 fi
@@ -46,6 +52,11 @@ part cache "$b/bench/cache_bench" $cache "$out/cache.dat"
 #    "instrumented" configuration is one more entry in bench/sim_dma.c)
 part stream "$b/bench/stream/stream_bench" $stream
 part sim "$b/bench/coh-bench" $sim
+
+# 4b. statistics on a coherent device's fence calls, shipped vs compiled out
+# shellcheck disable=SC2086
+part stats python3 "$root/bench/stats_rows.py" "$b/bench/stats_bench_shipped" \
+	"$b/bench/stats_bench_nostats" "$b/bench/stats_bench_stats2" $stats
 
 # 5. every cross backend's loop, from the cross objdump
 # shellcheck disable=SC2086

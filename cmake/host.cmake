@@ -49,6 +49,7 @@ foreach(sub
     bench
     tests/encoding
     tests/policy
+    tests/virtio
     tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)

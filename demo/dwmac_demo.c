@@ -35,11 +35,18 @@
 
 #define TX_SLOTS 64
 #define RX_SLOTS 64
-#define RX_BUF 512		/* frames above it span several RX descriptors */
+#define RX_BUF 512		/* default: frames above it span several RX descriptors */
 #define PIECE 1536		/* a TX piece's pool block */
 #define PIECES (TX_SLOTS * 2)
 #define INFLIGHT 8		/* frames per direction on the wire at once */
 #define ETHERTYPE 0x88b5	/* IEEE local experimental */
+
+/* classes of the simulator's access observer, where it has one (sim.h) */
+#if defined(SIM_DEV_READS_ANY)
+#define DW_NOT_OWNED SIM_DEVICE_WRITE_NOT_OWNED
+#else
+#define DW_NOT_OWNED SIM_EVICT_OVER_DEVICE
+#endif
 
 static const struct {
 	const char *name;
@@ -48,8 +55,9 @@ static const struct {
 	const char *what;
 	int cls2;		/* or this one (0: none) */
 } injects[] = {
-	{ "rx-no-give", DWMAC_INJ_RX_NO_GIVE, SIM_EVICT_OVER_DEVICE,
-	  "RX buffer re-armed without coh_give: lines the CPU dirtied meanwhile stay dirty", 0 },
+	{ "rx-no-give", DWMAC_INJ_RX_NO_GIVE, DW_NOT_OWNED,
+	  "RX buffer re-armed without giving back the bytes taken: the device writes memory "
+	  "the CPU owns", 0 },
 	{ "rx-read-before-take", DWMAC_INJ_RX_READ_BEFORE_TAKE, SIM_SPECULATIVE_STALE,
 	  "RX bytes copied out before coh_take invalidated them", SIM_STALE_CPU_READ },
 	{ "tx-write-after-give", DWMAC_INJ_TX_WRITE_AFTER_GIVE, SIM_CPU_WRITE_DEVICE_OWNED,
@@ -58,8 +66,9 @@ static const struct {
 	  "TX descriptor OWN stored (and the slot published) before its buffer address", 0 },
 	{ "kick-before-release", DWMAC_INJ_KICK_BEFORE_RELEASE, SIM_STALE_DEVICE_READ,
 	  "TX doorbell rung before the descriptors were released", 0 },
-	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, SIM_STALE_CPU_READ,
-	  "RX length from the device trusted beyond the buffer", 0 },
+	{ "rx-trust-len", DWMAC_INJ_RX_TRUST_LEN, DW_NOT_OWNED,
+	  "RX length from a lying device trusted beyond the buffer: bytes past it taken and "
+	  "given back as if the driver's", SIM_CPU_WRITE_DEVICE_OWNED },
 };
 
 enum layout_id { L_CACHED, L_UNCACHED, L_BATCHED, L_COUNT };
@@ -72,6 +81,7 @@ struct opts {
 	unsigned long frames;
 	uint64_t seed;
 	size_t line;
+	size_t rx_buf;		/* bytes per RX buffer */
 	int inject;		/* index into injects[], -1 none */
 	bool flush_only, irq, loopback, quiet;
 };
@@ -251,8 +261,8 @@ static void check_rx(struct run *r, int port, size_t len)
 			port, seq, len, want, "differs");
 	r->errors += bad;
 	/* RX: each fragment's received lines invalidated at take, one reap each */
-	for (size_t off = 0; off < len; off += RX_BUF) {
-		size_t n = len - off < RX_BUF ? len - off : RX_BUF;
+	for (size_t off = 0; off < len; off += r->o.rx_buf) {
+		size_t n = len - off < r->o.rx_buf ? len - off : r->o.rx_buf;
 
 		r->ymin += (n + r->line - 1) / r->line + desc_lines(r);
 		/* and when its slot is re-armed, the same bytes given back */
@@ -295,7 +305,7 @@ static int port_open(struct run *r, int i, void *ram_cpu, uint64_t ram_phys, siz
 	struct dwmac_config cfg = {
 		.ops = &dwmac_qos_ops,
 		.layout = layout_vals[r->lay],
-		.tx_count = TX_SLOTS, .rx_count = RX_SLOTS, .rx_buf_size = RX_BUF,
+		.tx_count = TX_SLOTS, .rx_count = RX_SLOTS, .rx_buf_size = r->o.rx_buf,
 		.rx_batch = 8, .phy_addr = SIM_DWMAC_PHY_ADDR, .irq = r->o.irq,
 		.tx_done = tx_done, .tx_done_ctx = p,
 	};
@@ -341,9 +351,12 @@ static int port_open(struct run *r, int i, void *ram_cpu, uint64_t ram_phys, siz
 		sim_name((void *)p->pieces.chunk.cpu_, p->pieces.chunk.size, nm);
 		for (size_t k = 0; k < RX_SLOTS; k++) {
 			snprintf(nm, sizeof(nm), "%s.rx[%zu]", p->dev.name, k);
-			sim_name(p->d.rxs[k].buf, RX_BUF, nm);
+			sim_name(p->d.rxs[k].buf, r->o.rx_buf, nm);
 		}
 	}
+	/* the planted length bug needs a device that lies about lengths (within the MTU) */
+	if (r->o.inject >= 0 && injects[r->o.inject].bug == DWMAC_INJ_RX_TRUST_LEN)
+		sim_dwmac_fault(p->regs, SIM_DWMAC_F_RX_LEN_OVER, 50);
 	sim_dwmac_set_link(p->regs, true);
 	if (r->o.loopback)
 		return dwmac_set_loopback(&p->d, true);
@@ -425,7 +438,7 @@ static int run_layout(struct opts *o, enum layout_id lay)
 	for (int i = 0; i < ports; i++) {
 		rc = port_open(&r, i, cpu, phys, bounce);
 		if (rc) {
-			printf("dwmac-qos: layout %s: open: %s\n", layout_names[lay], coh_strerror(rc));
+			printf("dwmac-demo: layout %s: open: %s\n", layout_names[lay], coh_strerror(rc));
 			for (int k = 0; k <= i; k++)
 				port_close(&r, k);
 			coh_region_remove(&unc);
@@ -556,7 +569,7 @@ static int run_layout(struct opts *o, enum layout_id lay)
 	if (r.errors || reports)
 		return 1;
 	if (x != r.ymin) {
-		printf("dwmac-qos: line ops %lu, documented minimum %lu: differ\n", x, r.ymin);
+		printf("dwmac-demo: line ops %lu, documented minimum %lu: differ\n", x, r.ymin);
 		return 1;
 	}
 	return 0;
@@ -567,7 +580,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: coh-dwmac-demo [--layout cached|uncached|batched|all] [--frames N]\n"
 		"                      [--seed N] [--line 32|64|128] [--flush-only] [--irq]\n"
-		"                      [--loopback] [--inject BUG] [--trace FILE]\n"
+		"                      [--loopback] [--rx-buf BYTES] [--inject BUG] [--trace FILE]\n"
 		"bugs:");
 	for (size_t i = 0; i < sizeof(injects) / sizeof(injects[0]); i++)
 		fprintf(stderr, " %s", injects[i].name);
@@ -577,7 +590,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .frames = 10000, .seed = 1, .line = 64, .inject = -1 };
+	struct opts o = { .frames = 10000, .seed = 1, .line = 64, .rx_buf = RX_BUF, .inject = -1 };
 	int which = -1, rc = 0;
 
 	for (int k = 1; k < argc; k++) {
@@ -587,6 +600,8 @@ int main(int argc, char **argv)
 			o.seed = strtoull(argv[++k], NULL, 0);
 		else if (!strcmp(argv[k], "--line") && k + 1 < argc)
 			o.line = strtoul(argv[++k], NULL, 0);
+		else if (!strcmp(argv[k], "--rx-buf") && k + 1 < argc)
+			o.rx_buf = strtoul(argv[++k], NULL, 0);
 		else if (!strcmp(argv[k], "--flush-only"))
 			o.flush_only = true;
 		else if (!strcmp(argv[k], "--irq"))

@@ -45,7 +45,21 @@ enum { LD, ST };
 /* area 0: the cache-side checks of one access */
 static void cached(uintptr_t a, size_t n, int kind, struct site at)
 {
-	size_t i0, i1;
+	size_t i0, i1, off = a - (uintptr_t)S.cpu;
+
+	/* the common case: one line, nothing the device owns or wrote in it */
+	i0 = off / S.line;
+	if ((off + n - 1) / S.line == i0) {
+		struct sline *m = &S.meta[i0];
+
+		if (kind == ST && !bm_any(bm_or(m->devown, m->dstale))) {
+			m->stored = 1;
+			return;
+		}
+		if (kind == LD &&
+		    !bm_any(bm_or(bm_or(m->devin, m->dstale), m->dnoacq)))
+			return;
+	}
 
 	line_span(a, a + n, &i0, &i1);
 	for (size_t i = i0; i < i1; i++) {

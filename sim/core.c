@@ -177,7 +177,13 @@ void sim_fini(void)
 	zfree(S.meta, S.nlines * sizeof(*S.meta));
 	bury(1, S.ucpu, S.usize);
 	free(S.tracked);
-	memset(&S, 0, sizeof(S));
+	{
+		/* a report after the end (USE_AFTER_FINI) still names the run's seed */
+		uint64_t seed = S.cfg.seed;
+
+		memset(&S, 0, sizeof(S));
+		S.cfg.seed = seed;
+	}
 }
 
 /* ---------------------------------------------------------- addressing */

@@ -146,6 +146,13 @@ int sim_dev_set(const struct coh_device *dev, unsigned flags);
 
 /* ---- MMIO and device models ---- */
 
+/** @brief Write the low (hi = 0) or high half of a 64-bit register from a 32-bit access. */
+static inline void sim_reg_half(uint64_t *r, int hi, uint32_t v)
+{
+	*r = hi ? (*r & 0xffffffffu) | (uint64_t)v << 32
+		: (*r & ~(uint64_t)0xffffffffu) | v;
+}
+
 /** A device model's register window: what a coh_mmio_* access inside it calls. */
 struct sim_mmio_ops {
 	uint64_t (*read)(void *ctx, size_t off, unsigned size);	/**< a register read of size bytes at off */

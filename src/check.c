@@ -159,7 +159,7 @@ void coh__chk_map(struct coh_device *dev, const struct coh_map_rec *r)
 	struct coh__chk_ent other = { 0 };
 	bool share = false, full;
 
-	coh__lock(&coh__chk_lock);
+	unsigned long irq_1 = coh__lock(&coh__chk_lock);
 	for (i = 0; i < COH_CHECK_MAPS; i++) {
 		struct coh__chk_ent *c = &coh__chk_tab[i];
 
@@ -185,7 +185,7 @@ void coh__chk_map(struct coh_device *dev, const struct coh_map_rec *r)
 		};
 		coh__chk_live++;
 	}
-	coh__unlock(&coh__chk_lock);
+	coh__unlock(&coh__chk_lock, irq_1);
 	if (share)
 		coh__chk_report(dev, r->where, -COH_EINVAL,
 				"%D mapping %x+%z (mapped at %W) shares a cache line with %D mapping %x+%z of %s mapped at %W",
@@ -202,7 +202,7 @@ void coh__chk_map(struct coh_device *dev, const struct coh_map_rec *r)
 
 void coh__chk_unmap(struct coh_device *dev, const struct coh_map_rec *r)
 {
-	coh__lock(&coh__chk_lock);
+	unsigned long irq_2 = coh__lock(&coh__chk_lock);
 	for (size_t i = 0; i < COH_CHECK_MAPS; i++) {
 		struct coh__chk_ent *c = &coh__chk_tab[i];
 
@@ -213,7 +213,7 @@ void coh__chk_unmap(struct coh_device *dev, const struct coh_map_rec *r)
 			break;
 		}
 	}
-	coh__unlock(&coh__chk_lock);
+	coh__unlock(&coh__chk_lock, irq_2);
 }
 
 void coh__chk_mapping_error(struct coh_device *dev, coh_bus_t bus)

@@ -94,12 +94,9 @@ int coh__release_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	size_t line;
 	int rc;
 
+	if (!coh__needs_maint(dev))
+		return coh__coherent_release(dev);
 	coh__stat_add(dev, release_calls, 1);
-	if (!coh__needs_maint(dev)) {
-		/* earlier CPU writes before the MMIO write that starts the DMA */
-		coh_arch_io_wmb();
-		return 0;
-	}
 	rc = coh__lines(start, end, &s, &e, &line);
 	if (rc)
 		return rc;
@@ -117,12 +114,9 @@ int coh__acquire_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	size_t line, flushed = 0;
 	int rc;
 
+	if (!coh__needs_maint(dev))
+		return coh__coherent_acquire(dev);
 	coh__stat_add(dev, acquire_calls, 1);
-	if (!coh__needs_maint(dev)) {
-		/* the status read before any later read of the data */
-		coh_arch_io_rmb();
-		return 0;
-	}
 	rc = coh__lines(start, end, &s, &e, &line);
 	if (rc)
 		return rc;
@@ -153,12 +147,9 @@ int coh__flush_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	size_t line;
 	int rc;
 
+	if (!coh__needs_maint(dev))
+		return coh__coherent_flush(dev);
 	coh__stat_add(dev, flush_calls, 1);
-	if (!coh__needs_maint(dev)) {
-		/* a full barrier: earlier accesses before later MMIO and memory */
-		coh_arch_mb();
-		return 0;
-	}
 	rc = coh__lines(start, end, &s, &e, &line);
 	if (rc)
 		return rc;

@@ -42,8 +42,44 @@ COH__HIDDEN void coh__diag(const struct coh_where *where, const char *msg,
 	__atomic_fetch_add(&(dev)->stats.field, (unsigned long)(n),            \
 			   __ATOMIC_RELAXED)
 #else
-#define coh__stat_add(dev, field, n) ((void)0)
+/* evaluated and dropped: a count computed only for the statistics stays "used" */
+#define coh__stat_add(dev, field, n) ((void)(dev), (void)(n))
 #endif
+
+/* counters of the barrier-only calls of coherent devices: COH_STATS >= 2 only */
+#if COH_STATS >= 2
+#define coh__stat_fast(dev, field, n) coh__stat_add(dev, field, n)
+#else
+#define coh__stat_fast(dev, field, n) ((void)(dev))
+#endif
+
+/*
+ * The whole of a fence call for a coherent device, inline so that
+ * tests/host/codegen.sh can show it is the barrier alone.
+ */
+static inline int coh__coherent_release(struct coh_device *dev)
+{
+	coh__stat_fast(dev, release_calls, 1);
+	/* earlier CPU writes before the MMIO write that starts the DMA */
+	coh_arch_io_wmb();
+	return 0;
+}
+
+static inline int coh__coherent_acquire(struct coh_device *dev)
+{
+	coh__stat_fast(dev, acquire_calls, 1);
+	/* the status read before any later read of the data */
+	coh_arch_io_rmb();
+	return 0;
+}
+
+static inline int coh__coherent_flush(struct coh_device *dev)
+{
+	coh__stat_fast(dev, flush_calls, 1);
+	/* a full barrier: earlier accesses before later MMIO and memory */
+	coh_arch_mb();
+	return 0;
+}
 
 /* Validates dev/ptr/len and computes end; 0 or a negative code. */
 static inline int coh__check_range(const struct coh_device *dev,
@@ -132,9 +168,9 @@ static inline void coh__own_take(const void *ptr, size_t len,
 
 #endif /* COHERENT_SRC_INTERNAL_H */
 
-/* src/lock.c */
-COH__HIDDEN void coh__lock(int *word);
-COH__HIDDEN void coh__unlock(int *word);
+/* src/lock.c: flags are what coh__unlock restores (IRQ-save lock ops), else 0 */
+COH__HIDDEN unsigned long coh__lock(int *word);
+COH__HIDDEN void coh__unlock(int *word, unsigned long flags);
 
 /* src/region.c: granule-level allocation inside one region */
 struct coh_region;

@@ -49,7 +49,7 @@ static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *
 {
 	uint32_t cookie = 0;
 
-	coh__lock(&coh__live_lock);
+	unsigned long irq_3 = coh__lock(&coh__live_lock);
 	for (uint32_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
 		struct coh__live *e = &coh__live_tab[i];
 
@@ -66,7 +66,7 @@ static uint32_t coh__check_add(const struct coh_mem *m, const struct coh_where *
 			coh__live_hi = i + 1;
 		break;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_3);
 	if (!cookie)
 		coh__diag(w, "checker: allocation table full (raise COH_CHECK_MAX_ALLOCS); this allocation is unchecked", 0);
 	return cookie;
@@ -135,7 +135,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 
 	if (!len)
 		return;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_4 = coh__lock(&coh__live_lock);
 	for (slot = 0; slot < coh__live_hi; slot++) {
 		a = &coh__live_tab[slot];
 		if (a->live && s - a->cpu < a->size)
@@ -143,7 +143,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 	}
 	if (slot == coh__live_hi) {
 		/* not a coherent allocation (a stream buffer, static memory) */
-		coh__unlock(&coh__live_lock);
+		coh__unlock(&coh__live_lock, irq_4);
 		return;
 	}
 	e = len < a->cpu + a->size - s ? s + len : a->cpu + a->size;
@@ -173,7 +173,7 @@ void coh__own_give(const void *ptr, size_t len, const struct coh_where *where)
 	} else {
 		full = true;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_4);
 	if (full)
 		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes given here are not tracked, coh_free will not refuse for them",
 			   (size_t)COH_CHECK_GIVES);
@@ -186,9 +186,9 @@ void coh__own_take(const void *ptr, size_t len, const struct coh_where *where)
 
 	if (!len)
 		return;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_5 = coh__lock(&coh__live_lock);
 	ok = coh__given_cut(s, s + len);
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_5);
 	if (!ok)
 		coh__diagf(where, 0, "checker: give table full (COH_CHECK_GIVES = %z): bytes after the range taken here are no longer tracked",
 			   (size_t)COH_CHECK_GIVES);
@@ -199,14 +199,14 @@ const struct coh_where *coh__own_given(uintptr_t s, uintptr_t e, bool *given)
 	const struct coh_where *w = NULL;
 
 	*given = false;
-	coh__lock(&coh__live_lock);
+	unsigned long irq_6 = coh__lock(&coh__live_lock);
 	for (size_t k = 0; k < coh__given_n; k++)
 		if (coh__given_tab[k].s < e && s < coh__given_tab[k].e) {
 			*given = true;
 			w = coh__given_tab[k].where;
 			break;
 		}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_6);
 	return w;
 }
 
@@ -221,7 +221,7 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 	struct coh__given held = { 0 };
 	size_t n = 0;
 
-	coh__lock(&coh__live_lock);
+	unsigned long irq_7 = coh__lock(&coh__live_lock);
 	e = coh__check_find(m->cookie, &site);
 	if (e) {
 		uint32_t slot = (m->cookie & 0xfff) - 1;
@@ -232,7 +232,7 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 		if (!n)
 			e->live = false;
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_7);
 	if (m->cookie && !e) {
 		coh__diag(where, "free: double free of a coherent allocation", -COH_EINVAL);
 		coh__diag(site, "free: ... allocated here", -COH_EINVAL);
@@ -260,6 +260,9 @@ static bool coh__region_prefers(const struct coh_region *r, unsigned int attrs)
 		return r->flags & (COH_REGION_WC | COH_REGION_UNCACHED);
 	return !(r->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
 }
+
+static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
+			     const struct coh_where *where);
 
 int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
@@ -331,16 +334,24 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 
 	__builtin_memset((void *)cpu, 0, size);
 	if (state & COH_MEM_SHARED)
-		return coh__mem_share(m, where);
-	if (state & COH_MEM_DEVONLY) {
+		rc = coh__mem_share(m, where);
+	else if (state & COH_MEM_DEVONLY) {
 		m->bus = coh_phys_to_bus(dev, phys);
 		rc = coh_arch_op(COH_OP_GIVE, dev, (void *)cpu, size, COH_BIDIRECTIONAL, where);
 		if (!rc && (m->state & COH_MEM_SYNC))
 			rc = coh__flush_range(dev, cpu, cpu + size);
 		coh_arch_op_end(COH_OP_GIVE);
-		return rc;
+	} else {
+		return 0;
 	}
-	return 0;
+	if (rc) {
+		/* the device would not see the zeros: nothing is handed out */
+		coh__maint_failed(m, rc, NULL, where);
+		m->state &= ~(unsigned int)COH_MEM_DEVONLY;
+		coh__mem_free(m, where);
+		*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	}
+	return rc;
 }
 
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
@@ -386,8 +397,10 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where)
 		/* the device gives it back: drop any line refilled meanwhile */
 		rc = coh_arch_op(COH_OP_TAKE, m->dev, (void *)m->cpu_, m->size,
 				 COH_FROM_DEVICE, where);
-		if (!rc && (m->state & COH_MEM_SYNC))
-			coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size);
+		if (!rc && (m->state & COH_MEM_SYNC) &&
+		    (rc = coh__acquire_range(m->dev, m->cpu_, m->cpu_ + m->size)))
+			/* freed all the same: the device is done with it */
+			coh__maint_failed(m, rc, "free: dropping the device-only memory's lines failed", where);
 		coh_arch_op_end(COH_OP_TAKE);
 	} else {
 		/* shared or box: back to the allocator (the simulator checks ownership) */
@@ -460,17 +473,60 @@ static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 #define COH_TEST_MUTATE 0 /* see src/ring.c; here also 31: coh_get's acquire, 32: coh_put's release */
 #endif
 
+/*
+ * A maintenance failure inside a call: counted on the device (whatever
+ * COH_STATS: it is the error path) and, where the call has no return code
+ * to carry it, reported with the caller's file:line.
+ */
+static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
+			     const struct coh_where *where)
+{
+	if (m->dev)
+		__atomic_fetch_add(&m->dev->stats.maint_errors, 1ul, __ATOMIC_RELAXED);
+	if (msg)
+		coh__diag(where, msg, rc);
+	return rc;
+}
+
+int coh__field_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
+		    const struct coh_where *where)
+{
+	int rc;
+
+	if ((op == COH_OP_ACQUIRE && COH_TEST_MUTATE == 4) ||
+	    (op == COH_OP_RELEASE && COH_TEST_MUTATE == 3))
+		return 0;
+	rc = coh__mem_sync(m, op, a, n, where);
+	return rc ? coh__maint_failed(m, rc, NULL, where) : 0;
+}
+
+void *coh__field_acquire_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			    const struct coh_where *where)
+{
+	int rc = coh__field_sync(m, COH_OP_ACQUIRE, a, n, where);
+
+	if (rc)
+		coh__diag(where, "coh_read: the acquire of the field failed: the value read may be stale", rc);
+	return (void *)a;
+}
+
+void coh__field_release_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			   const struct coh_where *where)
+{
+	int rc = coh__field_sync(m, COH_OP_RELEASE, a, n, where);
+
+	if (rc)
+		coh__diag(where, "coh_write: the release of the field failed: the device may not see it", rc);
+}
+
 void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE != 4)
-		(void)coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
-	return (void *)a;
+	return coh__field_acquire_at(m, a, n, NULL);
 }
 
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
 {
-	if (COH_TEST_MUTATE != 3)
-		(void)coh__mem_sync(m, COH_OP_RELEASE, a, n, NULL);
+	coh__field_release_at(m, a, n, NULL);
 }
 
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
@@ -482,9 +538,9 @@ int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 
 	if (m->cookie) {
 		/* the table changes under other threads' alloc and free */
-		coh__lock(&coh__live_lock);
+		unsigned long irq_8 = coh__lock(&coh__live_lock);
 		freed = !coh__check_find(m->cookie, &site);
-		coh__unlock(&coh__live_lock);
+		coh__unlock(&coh__live_lock, irq_8);
 	}
 	if (freed) {
 		coh__diag(where, "access through a freed coherent handle", -COH_EINVAL);
@@ -532,7 +588,7 @@ static int coh__mem_copy_out(const struct coh_mem *m, uintptr_t a, size_t len,
 		return 0;
 	if ((m->state & COH_MEM_SYNC) && COH_TEST_MUTATE != 31 &&
 	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
-		return rc;
+		return coh__maint_failed(m, rc, NULL, where);
 	__builtin_memcpy(dst, (const void *)a, len);
 	coh_arch_load((const void *)a, len, dst, where);
 	return 0;
@@ -549,8 +605,9 @@ static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
 	coh_arch_store((const void *)a, len, where);
 	__builtin_memcpy((void *)a, src, len);
 	if (m->state & COH_MEM_SYNC) {
-		if (COH_TEST_MUTATE != 32)
-			rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where);
+		if (COH_TEST_MUTATE != 32 &&
+		    (rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where)))
+			coh__maint_failed(m, rc, NULL, where);
 	} else {
 		/* the copy before whatever tells the device to look */
 		coh_arch_io_wmb();
@@ -647,7 +704,7 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
 		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
 
 		if (rc)
-			return rc;
+			return coh__maint_failed(m, rc, NULL, NULL);
 	}
 	__builtin_memcpy(buf, (const void *)a, n);
 	return (long)n;
@@ -662,7 +719,7 @@ int coh_device_leaks(struct coh_device *dev)
 	coh_arch_op_end(COH_OP_TEARDOWN);
 
 #if COH_DEBUG
-	coh__lock(&coh__live_lock);
+	unsigned long irq_9 = coh__lock(&coh__live_lock);
 	for (size_t i = 0; i < COH_CHECK_MAX_ALLOCS; i++) {
 		struct coh__live *e = &coh__live_tab[i];
 
@@ -672,7 +729,7 @@ int coh_device_leaks(struct coh_device *dev)
 			n++;
 		}
 	}
-	coh__unlock(&coh__live_lock);
+	coh__unlock(&coh__live_lock, irq_9);
 	if (n)
 		coh__stat_add(dev, reports, n);
 #else

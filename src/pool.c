@@ -74,14 +74,14 @@ void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus)
 		*bus = COH_BUS_ERROR;
 	if (!p || !bus || !p->stack)
 		return NULL;
-	coh__lock(&p->lock);
+	unsigned long irq_10 = coh__lock(&p->lock);
 	if (!p->top) {
-		coh__unlock(&p->lock);
+		coh__unlock(&p->lock, irq_10);
 		return NULL;
 	}
 	i = p->stack[--p->top];
 	p->used[i] = 1;
-	coh__unlock(&p->lock);
+	coh__unlock(&p->lock, irq_10);
 	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + p->off[i]);
 	return (void *)(p->chunk.cpu_ + p->off[i]);
 }
@@ -128,9 +128,9 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 		}
 	}
 #endif
-	coh__lock(&p->lock);
+	unsigned long irq_11 = coh__lock(&p->lock);
 	if (!p->used[i]) {
-		coh__unlock(&p->lock);
+		coh__unlock(&p->lock, irq_11);
 		coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
 		return -COH_EINVAL;
 	}
@@ -139,7 +139,7 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 	coh_arch_op_end(COH_OP_UNSHARE);
 	p->used[i] = 0;
 	p->stack[p->top++] = (uint32_t)i;
-	coh__unlock(&p->lock);
+	coh__unlock(&p->lock, irq_11);
 	return 0;
 }
 

@@ -314,3 +314,84 @@ int coh_queue_pop_at(struct coh_queue *q, void *entry, const struct coh_where *w
 	q->cons = coh__qadd(q, q->cons, 1);
 	return (int)slot;
 }
+
+/* a field outside entries and index: 0 or the negative code */
+static int coh__qfield(const struct coh_queue *q, int role, size_t off, size_t size,
+		       const struct coh_where *where)
+{
+	size_t eend, iend;
+
+	coh__api_check(q && q->role == role && (size == 2 || size == 4) && off % size == 0,
+		       where, COH_EINVAL, "queue field: NULL, wrong side, or size/alignment");
+	eend = q->l.entries_off + q->l.count * q->l.entry_size;
+	iend = q->l.idx_off == COH_QUEUE_IDX_NONE ? 0 : q->l.idx_off + q->l.idx_size;
+	coh__api_check(off <= q->l.size - size &&
+			       (off + size <= q->l.entries_off || off >= eend) &&
+			       (!iend || off + size <= q->l.idx_off || off >= iend),
+		       where, COH_ERANGE, "queue field: outside the queue, or on its entries or index");
+	return 0;
+}
+
+int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
+			     uint32_t v, const struct coh_where *where)
+{
+	struct coh__batch b;
+	uintptr_t a;
+	int rc = coh__qfield(q, COH_QUEUE_CPU_PRODUCES, off, size, where);
+
+	if (!rc)
+		rc = coh__qbegin(q, &b, where);
+	if (rc)
+		return rc;
+	a = q->mem.cpu_ + off;
+	coh_arch_store((const void *)a, size, COH_HERE);
+	if (size == 2)
+		*(volatile uint16_t *)a = (uint16_t)v;
+	else
+		*(volatile uint32_t *)a = v;
+	if (q->line) {
+		rc = coh__batch_add(&b, COH__CLEAN, a, a + size, COH_OP_RELEASE, -1, where);
+		/* the field visible before any later access, loads included */
+		coh_arch_maint_done();
+		b.did = 0;
+	} else {
+		/* the store before any later load (VirtIO: the used index again) */
+		coh_mb();
+	}
+	return rc;
+}
+
+int coh_queue_field_read_at(struct coh_queue *q, size_t off, size_t size,
+			    uint32_t *v, const struct coh_where *where)
+{
+	struct coh__batch b;
+	uintptr_t a, l;
+	int rc = coh__qfield(q, COH_QUEUE_DEVICE_PRODUCES, off, size, where);
+
+	coh__api_check(rc || v, where, COH_EINVAL, "coh_queue_field_read: NULL value");
+	if (!rc)
+		rc = coh__qbegin(q, &b, where);
+	if (rc)
+		return rc;
+	a = q->mem.cpu_ + off;
+	if (q->line) {
+		/* only the device writes this memory: invalidate, never flush */
+		l = a & ~((uintptr_t)q->line - 1);
+		rc = coh__batch_add(&b, COH__INVAL, l, l + q->line, COH_OP_ACQUIRE, -1, where);
+		coh__batch_barrier(&b);
+		if (rc)
+			return rc;
+	} else {
+		coh_dma_rmb();	/* an earlier status read before this one */
+	}
+	if (size == 2) {
+		uint16_t x = *(volatile uint16_t *)a;
+
+		coh_arch_load((const void *)a, 2, &x, COH_HERE);
+		*v = x;
+	} else {
+		*v = *(volatile uint32_t *)a;
+		coh_arch_load((const void *)a, 4, v, COH_HERE);
+	}
+	return 0;
+}

@@ -145,10 +145,10 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 	}
 	r->free_gran = r->ngran;
 
-	coh__lock(&coh__regions_lock);
+	unsigned long irq_12 = coh__lock(&coh__regions_lock);
 	r->next = coh__regions;
 	__atomic_store_n(&coh__regions, r, __ATOMIC_RELEASE);
-	coh__unlock(&coh__regions_lock);
+	coh__unlock(&coh__regions_lock, irq_12);
 	return 0;
 }
 
@@ -158,7 +158,7 @@ int coh_region_remove(struct coh_region *r)
 	int rc = -COH_EINVAL;
 
 	coh__api_check(r, COH_HERE, COH_EINVAL, "coh_region_remove: NULL");
-	coh__lock(&coh__regions_lock);
+	unsigned long irq_13 = coh__lock(&coh__regions_lock);
 	for (pp = &coh__regions; *pp; pp = &(*pp)->next) {
 		if (*pp != r)
 			continue;
@@ -170,7 +170,7 @@ int coh_region_remove(struct coh_region *r)
 		}
 		break;
 	}
-	coh__unlock(&coh__regions_lock);
+	coh__unlock(&coh__regions_lock, irq_13);
 	if (rc)
 		coh__diag(COH_HERE, rc == -COH_EBUSY ?
 			  "coh_region_remove: allocations still live" :
@@ -239,7 +239,7 @@ int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
 	if (k > r->max_order)
 		return -COH_ENOMEM;
 
-	coh__lock(&r->lock);
+	unsigned long irq_14 = coh__lock(&r->lock);
 	/* best fit first; if that block is out of reach, the lowest address */
 	for (j = k; j <= r->max_order; j++) {
 		size_t i = coh__first(r, j);
@@ -258,7 +258,7 @@ int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
 	}
 	if (idx == SIZE_MAX) {
 		if (best == SIZE_MAX || !coh__fits(r, k, best >> k, size, align, dev)) {
-			coh__unlock(&r->lock);
+			coh__unlock(&r->lock, irq_14);
 			return -COH_ENOMEM;
 		}
 		idx = best >> found;
@@ -272,7 +272,7 @@ int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
 	}
 	r->free_gran -= (size_t)1 << k;
 	r->live++;
-	coh__unlock(&r->lock);
+	coh__unlock(&r->lock, irq_14);
 
 	*cpu = r->heap + (idx << k) * G;
 	*phys = r->phys + (*cpu - r->cpu);
@@ -292,11 +292,11 @@ int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size)
 	if (idx >= r->ngran || (idx & (((size_t)1 << k) - 1)))
 		return -COH_EINVAL;
 	idx >>= k;
-	coh__lock(&r->lock);
+	unsigned long irq_15 = coh__lock(&r->lock);
 	/* already free: this block or one containing it has its bit set */
 	for (unsigned int j = k; j <= r->max_order; j++) {
 		if ((idx >> (j - k)) < coh__blocks(r->ngran, j) && coh__test(r, j, idx >> (j - k))) {
-			coh__unlock(&r->lock);
+			coh__unlock(&r->lock, irq_15);
 			return -COH_EINVAL;
 		}
 	}
@@ -308,6 +308,6 @@ int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t size)
 		k++;
 	}
 	coh__set(r, k, idx);
-	coh__unlock(&r->lock);
+	coh__unlock(&r->lock, irq_15);
 	return 0;
 }

@@ -503,9 +503,9 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 	r.flags = rflags;
 	r.bus = bus;
 	if (bounce) {
-		coh__lock(&s->lock);
+		unsigned long irq_16 = coh__lock(&s->lock);
 		rc = coh__bounce_alloc(s, dev, len, &r.slot, &r.ngran);
-		coh__unlock(&s->lock);
+		coh__unlock(&s->lock, irq_16);
 		if (!rc)
 			r.bus = coh__slot_bus(s, dev, r.slot);
 	}
@@ -514,9 +514,9 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		if (ri < 0) {
 			rc = -COH_ENOMEM;
 			if (bounce) {
-				coh__lock(&s->lock);
+				unsigned long irq_17 = coh__lock(&s->lock);
 				coh__bounce_free(s, r.slot, r.ngran);
-				coh__unlock(&s->lock);
+				coh__unlock(&s->lock, irq_17);
 			}
 		}
 	}
@@ -569,9 +569,9 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		coh_arch_op_end(COH_OP_TAKE);
 		coh__rec_free(s, (size_t)ri);
 		if (r.slot) {
-			coh__lock(&s->lock);
+			unsigned long irq_18 = coh__lock(&s->lock);
 			coh__bounce_free(s, r.slot, r.ngran);
-			coh__unlock(&s->lock);
+			coh__unlock(&s->lock, irq_18);
 		}
 		coh__diag(where, "streaming map: maintenance failed", rc);
 		return rc;
@@ -707,9 +707,9 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 		}
 		if (!rc)
 			coh_arch_op_end(COH_OP_TAKE);
-		coh__lock(&s->lock);
+		unsigned long irq_19 = coh__lock(&s->lock);
 		coh__bounce_free(s, r.slot, r.ngran);
-		coh__unlock(&s->lock);
+		coh__unlock(&s->lock, irq_19);
 	} else {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.cpu, r.len, r.dir, where);
 		if (!rc) {

@@ -34,6 +34,11 @@ want gnuplot-nox gnuplot       # make bench: docs/bench-cache.png
 want clang clang
 want doxygen doxygen
 want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
+# make fuzz only (tools/deps.sh fuzz): clang and its libFuzzer runtime
+if [ "${1:-}" = fuzz ]; then
+	want clang clang
+	want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+fi
 
 [ -z "$need" ] && exit 0
 # de-duplicate

@@ -10,6 +10,8 @@
 # it got).  With --expect-fail REGEX it passes only when the run fails and
 # the output matches REGEX: a planted bug must fail the run, and say why.
 # Output streams as it comes (make qemu-dwmac runs this interactively).
+# NETPEER_NIC replaces the "-net nic,netdev=n0" that attaches the board's
+# NIC (e.g. "-device virtio-net-device,netdev=n0" on aarch64 virt).
 set -u
 expect=""
 if [ "${1:-}" = "--expect-fail" ]; then
@@ -63,7 +65,7 @@ t0=$(date +%s)
 {
 	timeout --foreground -k 5 "$secs" "$qemu" \
 		-netdev "dgram,id=n0,local.type=unix,local.path=$dir/qemu.sock,remote.type=unix,remote.path=$dir/peer.sock" \
-		-net nic,netdev=n0 "$@" </dev/null 2>&1
+		${NETPEER_NIC:--net nic,netdev=n0} "$@" </dev/null 2>&1
 	echo $? >"$dir/rc"
 } | tr -d '\r' | tee "$out"
 rc=$(cat "$dir/rc")

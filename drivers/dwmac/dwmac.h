@@ -67,7 +67,7 @@ struct dwmac_desc {
 	uint32_t des0, des1, des2, des3;
 };
 
-#include "dwmac_compat.h"	/* until issue 9 lands: ring batching, driver helpers */
+#include "coherent/driver.h"
 
 /** One TX buffer descriptor to encode (a frame is one or more of these). */
 struct dwmac_tx_seg {

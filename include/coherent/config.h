@@ -41,9 +41,25 @@
 #define COH_DEFAULT_LINE 64
 #endif
 
-/** Per-device statistics counters (coh_device.stats). */
+/**
+ * Per-device statistics counters (coh_device.stats):
+ *   0  none: every counter stays 0.
+ *   1  (default of release builds) everything except the fence calls for
+ *      a coherent device: those are a barrier alone (or nothing, on x86),
+ *      and a shared counter would cost more than the call - on two CPUs
+ *      using one device, several times more (make bench, "stats" rows).
+ *      Calls that maintain caches count as before: their counters ride on
+ *      work that costs far more than a relaxed atomic.
+ *   2  (default of debug builds) also those calls: release_calls,
+ *      acquire_calls and flush_calls of a coherent device, one shared
+ *      relaxed atomic each.
+ */
 #if !defined(COH_STATS)
+#if COH_DEBUG
+#define COH_STATS 2
+#else
 #define COH_STATS 1
+#endif
 #endif
 
 /**

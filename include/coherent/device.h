@@ -41,6 +41,9 @@ struct coh_stats {
 	unsigned long bounce_bytes;	/**< bytes copied to or from bounce buffers */
 	unsigned long allocs;		/**< coherent allocations made */
 	unsigned long reports;		/**< checker reports raised for this device */
+	unsigned long maint_errors;	/**< maintenance that failed inside an accessor, a bulk
+					   copy or an allocation (counted whatever COH_STATS;
+					   each also returned or reported with file:line) */
 };
 
 /**

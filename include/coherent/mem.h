@@ -330,6 +330,18 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
  */
 void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n);
 void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n);
+/*
+ * The same with the caller's site: a maintenance failure is counted
+ * (stats.maint_errors) and reported through the diagnostic handler with
+ * the caller's file:line, since coh_read/coh_write have no return code.
+ */
+void *coh__field_acquire_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			    const struct coh_where *where);
+void coh__field_release_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			   const struct coh_where *where);
+/* op COH_OP_ACQUIRE or COH_OP_RELEASE: 0 or the failure, counted, not reported */
+int coh__field_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
+		    const struct coh_where *where);
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		   const struct coh_where *where);
 
@@ -355,7 +367,11 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * @brief Read a field: coh_read(h, [i].status).  Volatile; the lines the
  * field spans are acquired first (non-coherent, cached memory only).
  * Unchecked: debug builds report an out-of-bounds or freed access with the
- * caller's file:line and return 0 without touching memory.
+ * caller's file:line and return 0 without touching memory.  A failed
+ * acquire (a backend that cannot maintain: -COH_ENODEV, -COH_EFAULT) is
+ * counted in stats.maint_errors and reported with the caller's file:line
+ * in every build; the value is read all the same and may be stale.
+ * Interrupt context: yes (no lock).
  */
 #define coh_read(h, path)                                                      \
 	({                                                                     \
@@ -367,7 +383,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 			__builtin_memset(&v__, 0, sizeof(v__));                \
 		} else {                                                       \
 			if (coh__needs_sync(m__))                              \
-				a__ = (__typeof__(a__))coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
+				a__ = (__typeof__(a__))coh__field_acquire_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 			v__ = *(volatile __typeof__(*a__) *)a__;               \
 			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
 		}                                                              \
@@ -376,7 +392,9 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 
 /**
  * @brief Write a field: coh_write(h, [i].addr, v).  Volatile store, then
- * the lines the field spans are released (non-coherent, cached only).
+ * the lines the field spans are released (non-coherent, cached only).  A
+ * failed release is counted and reported as for coh_read().  Interrupt
+ * context: yes (no lock).
  */
 #define coh_write(h, path, v)                                                  \
 	do {                                                                   \
@@ -388,27 +406,37 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
 		*(volatile __typeof__(*a__) *)a__ = (v);                       \
 		if (coh__needs_sync(m__))                                      \
-			coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 	} while (0)
 
-/** @brief Checked read: 0 and *out set, or -COH_ERANGE (nothing read). */
+/**
+ * @brief Checked read: 0 and *out set; -COH_ERANGE (nothing read); or the
+ * acquire's error (coherent/fence.h: -COH_ENODEV, -COH_EFAULT...), *out
+ * untouched.
+ */
 #define coh_try_read(h, path, out)                                             \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
 		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
 		int rc__ = -COH_ERANGE;                                        \
 		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
-			if (coh__needs_sync(m__))                              \
-				a__ = (__typeof__(a__))coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
-			__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
-			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
-			*(out) = v__;                                          \
-			rc__ = 0;                                              \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_ACQUIRE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
+			if (!rc__) {                                           \
+				__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
+				coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE); \
+				*(out) = v__;                                  \
+			}                                                      \
 		}                                                              \
 		rc__;                                                          \
 	})
 
-/** @brief Checked write: 0, or -COH_ERANGE (nothing written). */
+/**
+ * @brief Checked write: 0; -COH_ERANGE (nothing written); or the release's
+ * error: the field was written but may not be visible to the device.
+ */
 #define coh_try_write(h, path, v)                                              \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
@@ -417,9 +445,10 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
 			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
 			*(volatile __typeof__(*a__) *)a__ = (v);               \
-			if (coh__needs_sync(m__))                              \
-				coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
-			rc__ = 0;                                              \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_RELEASE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
 		}                                                              \
 		rc__;                                                          \
 	})
@@ -459,7 +488,7 @@ int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 	({                                                                     \
 		__typeof__(*a__) r__;                                          \
 		if (coh__needs_sync(m__))                                      \
-			coh__field_acquire(m__, (uintptr_t)a__, sizeof(*a__)); \
+			coh__field_acquire_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 		r__ = *(volatile __typeof__(*a__) *)a__;                       \
 		coh_arch_load(a__, sizeof(*a__), &r__, COH_HERE);              \
 		r__;                                                           \
@@ -481,23 +510,30 @@ int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
 		*(volatile __typeof__(*a__) *)a__ = (v);                       \
 		if (coh__needs_sync(m__))                                      \
-			coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
+			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 	} while (0)
 
-/** @brief Checked trailer read: 0 and *out set, or -COH_ERANGE (nothing read, no report). */
+/** @brief Checked trailer read: as coh_try_read(), -COH_ERANGE without a trailer (no report). */
 #define coh_try_read_tail(h, path, out)                                        \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
 		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
 		int rc__ = -COH_ERANGE;                                        \
 		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
-			*(out) = coh__read_tail(m__, a__);                    \
-			rc__ = 0;                                              \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_ACQUIRE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
+			if (!rc__) {                                           \
+				__typeof__(*a__) t__ = *(volatile __typeof__(*a__) *)a__; \
+				coh_arch_load(a__, sizeof(*a__), &t__, COH_HERE); \
+				*(out) = t__;                                  \
+			}                                                      \
 		}                                                              \
 		rc__;                                                          \
 	})
 
-/** @brief Checked trailer write: 0, or -COH_ERANGE (nothing written, no report). */
+/** @brief Checked trailer write: as coh_try_write(), -COH_ERANGE without a trailer (no report). */
 #define coh_try_write_tail(h, path, v)                                         \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
@@ -506,9 +542,10 @@ int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
 			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
 			*(volatile __typeof__(*a__) *)a__ = (v);               \
-			if (coh__needs_sync(m__))                              \
-				coh__field_release(m__, (uintptr_t)a__, sizeof(*a__)); \
-			rc__ = 0;                                              \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_RELEASE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
 		}                                                              \
 		rc__;                                                          \
 	})

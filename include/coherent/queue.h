@@ -175,6 +175,36 @@ int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where);
 int coh_queue_pop_at(struct coh_queue *q, void *entry,
 		     const struct coh_where *where);
 
+/**
+ * @brief Producer: write a field of the queue's memory outside the entries
+ * and the index (VirtIO: used_event after the available ring), made
+ * visible at once; ends with a full barrier, so the write is ordered
+ * before later loads too (VirtIO: write used_event, then poll the used
+ * ring again, or an interrupt may be missed).  Interrupt context: yes.
+ * @retval 0; -COH_EINVAL NULL, consumer queue, size not 2 or 4, off not a
+ *         multiple of size; -COH_ERANGE the field is outside size or
+ *         overlaps the entries or the index; a maintenance error.
+ */
+#define coh_queue_field_write(q, off, size, v)                                 \
+	coh_queue_field_write_at((q), (off), (size), (v), COH_HERE)
+/** @brief coh_queue_field_write() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
+			     uint32_t v, const struct coh_where *where);
+
+/**
+ * @brief Consumer: read a field the device writes outside the entries and
+ * the index (VirtIO: avail_event after the used ring), acquired first.
+ * Errors as coh_queue_field_write() (a producer queue: -COH_EINVAL).
+ * Untrusted: the value is the device's.  Interrupt context: yes.
+ */
+#define coh_queue_field_read(q, off, size, v)                                  \
+	coh_queue_field_read_at((q), (off), (size), (v), COH_HERE)
+/** @brief coh_queue_field_read() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_queue_field_read_at(struct coh_queue *q, size_t off, size_t size,
+			    uint32_t *v, const struct coh_where *where);
+
 /** @brief Bus address of the queue's memory (program it into the device). */
 static inline coh_bus_t coh_queue_bus(const struct coh_queue *q)
 {

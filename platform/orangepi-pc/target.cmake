@@ -35,3 +35,5 @@ sun8i_run(sun8i-emac-no-doorbell EXPECT_FAIL "poll demand \\(doorbell\\) missing
   DEFS SUN8I_BROKEN=1)
 sun8i_run(sun8i-emac-own-before-addr EXPECT_FAIL "netpeer: bad frame"
   DEFS SUN8I_BROKEN=2)
+sun8i_run(sun8i-emac-no-rx-doorbell EXPECT_FAIL "RX poll demand \\(doorbell\\) missing"
+  DEFS SUN8I_BROKEN=3)

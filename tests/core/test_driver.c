@@ -271,8 +271,80 @@ static void t_poll(void)
 	coh_set_diag_handler(NULL);
 }
 
+/* IRQ-save lock ops: every lock the library takes is paired with its restore */
+static int lk_plain, lk_save, lk_restore, lk_depth, lk_bad;
+static unsigned long lk_token;
+
+static void lk_lock(int *w)
+{
+	(void)w;
+	lk_plain++;
+}
+
+static void lk_unlock(int *w)
+{
+	(void)w;
+	lk_plain++;
+}
+
+static unsigned long lk_lock_irqsave(int *w)
+{
+	while (__atomic_exchange_n(w, 1, __ATOMIC_ACQUIRE))
+		;
+	lk_save++;
+	lk_depth++;
+	return ++lk_token * 0x100 + 0x5a;	/* a distinct "saved state" each time */
+}
+
+static void lk_unlock_irqrestore(int *w, unsigned long flags)
+{
+	lk_restore++;
+	lk_depth--;
+	if (flags != lk_token * 0x100 + 0x5a)	/* not nested: the latest save */
+		lk_bad++;
+	__atomic_store_n(w, 0, __ATOMIC_RELEASE);
+}
+
+static void t_lock_irqsave(void)
+{
+	static const struct coh_lock_ops plain_only = { lk_lock, lk_unlock, NULL, NULL };
+	static const struct coh_lock_ops half = { lk_lock, lk_unlock, lk_lock_irqsave, NULL };
+	static const struct coh_lock_ops none = { NULL, lk_unlock, NULL, NULL };
+	static const struct coh_lock_ops irq = { lk_lock, lk_unlock, lk_lock_irqsave,
+						 lk_unlock_irqrestore };
+	struct coh_pool p;
+	coh_bus_t bus;
+	void *b;
+
+	CHECK_EQ(dsetup(), 0);
+	CHECK_EQ(coh_set_lock_ops(&half), -COH_EINVAL);
+	CHECK_EQ(coh_set_lock_ops(&none), -COH_EINVAL);
+	CHECK_EQ(ddiags, 2);
+	CHECK_EQ(coh_pool_create(&p, &ddev, "irq", 64, 64, 0, 4), 0);
+	lk_plain = lk_save = lk_restore = lk_depth = lk_bad = 0;
+	CHECK_EQ(coh_set_lock_ops(&irq), 0);
+	b = coh_pool_alloc(&p, &bus);
+	CHECK(b != NULL);
+	CHECK_EQ(coh_pool_free(&p, b), 0);
+	CHECK_EQ(coh_set_lock_ops(NULL), 0);
+	CHECK(lk_save >= 2);
+	CHECK_EQ(lk_save, lk_restore);
+	CHECK_EQ(lk_depth, 0);
+	CHECK_EQ(lk_bad, 0);
+	CHECK_EQ(lk_plain, 0);	/* the plain ops are not used when irqsave is set */
+	/* without irqsave: the plain ops, in pairs */
+	CHECK_EQ(coh_set_lock_ops(&plain_only), 0);
+	b = coh_pool_alloc(&p, &bus);
+	CHECK_EQ(coh_set_lock_ops(NULL), 0);
+	CHECK(lk_plain >= 2 && lk_plain % 2 == 0);
+	CHECK_EQ(coh_pool_free(&p, b), 0);	/* built-in spinlock again */
+	CHECK_EQ(coh_pool_destroy(&p), 0);
+	dteardown();
+}
+
 void suite_driver(void)
 {
+	RUN(t_lock_irqsave);
 	RUN(t_words);
 	RUN(t_byte_order);
 	RUN(t_mmio_order);

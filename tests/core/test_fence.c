@@ -173,9 +173,16 @@ static void t_coherent_skips(void)
 	CHECK_EQ(coh_release(&cdev, buf + 5, 1000), 0);
 	CHECK_EQ(coh_acquire(&cdev, buf + 5, 1000), 0);
 	CHECK_EQ(coh_flush(&cdev, buf + 5, 1000), 0);
+#if COH_STATS >= 2
 	CHECK_EQ(cdev.stats.release_calls, 1);
 	CHECK_EQ(cdev.stats.acquire_calls, 1);
 	CHECK_EQ(cdev.stats.flush_calls, 1);
+#else
+	/* the shipped release default: barrier-only calls are not counted */
+	CHECK_EQ(cdev.stats.release_calls + cdev.stats.acquire_calls +
+			 cdev.stats.flush_calls,
+		 0);
+#endif
 	CHECK_EQ(cdev.stats.lines_cleaned + cdev.stats.lines_invalidated +
 			 cdev.stats.lines_flushed,
 		 0);

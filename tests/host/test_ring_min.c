@@ -443,6 +443,25 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_space(&avail), 8);
 	/* per request: 4 ring lines + 19 buffer lines, 5 barriers, 1 rmb (docs) */
 
+	/* event indices after the rings (VIRTIO_F_EVENT_IDX) */
+	rec_n = 0;
+	CHECK_EQ(coh_queue_field_write(&avail, 20, 2, 5), 0);	/* used_event */
+	CHECK_OPS("CB");
+	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 20), 5);
+	*(volatile uint16_t *)(um + 68) = 9;			/* avail_event */
+	rec_n = 0;
+	CHECK_EQ(coh_queue_field_read(&used, 68, 2, &idx), 0);
+	CHECK_OPS("IB");
+	CHECK_EQ(idx, 9);
+	CHECK_EQ(coh_queue_field_write(&avail, 4, 2, 1), -COH_ERANGE);	/* an entry */
+	CHECK_EQ(coh_queue_field_write(&avail, 2, 2, 1), -COH_ERANGE);	/* the index */
+	CHECK_EQ(coh_queue_field_write(&avail, 22, 2, 1), -COH_ERANGE);	/* past size */
+	CHECK_EQ(coh_queue_field_write(&avail, 21, 2, 1), -COH_EINVAL);	/* misaligned */
+	CHECK_EQ(coh_queue_field_write(&used, 68, 2, 1), -COH_EINVAL);	/* the device's */
+	CHECK_EQ(coh_queue_field_read(&avail, 20, 2, &idx), -COH_EINVAL);
+	CHECK_EQ(coh_queue_field_read(&used, 68, 2, NULL), -COH_EINVAL);
+	CHECK_EQ(rec_n, 2);
+
 	/* a hostile device: index more than the queue ahead, or going back */
 	*(volatile uint16_t *)(volatile void *)(um + 2) = 10;
 	diags = 0;

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-blk.  Facts: VirtIO 1.x section 5.2 (feature bits, configuration
+ * layout: capacity at 0, size_max at 8, seg_max at 12, blk_size at 20;
+ * request header {type, reserved, sector}, trailing status byte).
+ */
+#include "virtio_blk.h"
+#include "virtio_compat.h"
+
+/* Test builds delete one sync to show a test fails (tests/virtio). */
+#if !defined(VIRTIO_MUTATE)
+#define VIRTIO_MUTATE 0
+#endif
+
+#define STATUS_UNWRITTEN 0xffu
+
+static int setup(struct virtio_blk *b, uint64_t want)
+{
+	uint64_t v;
+	int rc = virtio_mmio_negotiate(&b->vm, want);
+
+	if (rc)
+		return rc;
+	rc = virtio_mmio_config(&b->vm, 0, 8, &v);
+	if (rc)
+		return rc;
+	b->capacity = v;
+	b->seg_max = VIRTIO_BLK_MAX_SEGS;
+	if (virtio_has(&b->vm, VIRTIO_BLK_F_SEG_MAX)) {
+		rc = virtio_mmio_config(&b->vm, 12, 4, &v);
+		if (rc)
+			return rc;
+		if (v == 0)	/* a device that takes no segment is unusable */
+			return -COH_EPROTO;
+		if (v < b->seg_max)
+			b->seg_max = (uint32_t)v;
+	}
+	b->size_max = 0;
+	if (virtio_has(&b->vm, VIRTIO_BLK_F_SIZE_MAX)) {
+		rc = virtio_mmio_config(&b->vm, 8, 4, &v);
+		if (rc)
+			return rc;
+		if (v && v < VIRTIO_BLK_SECTOR)
+			return -COH_EPROTO;
+		b->size_max = (uint32_t)v;
+	}
+	b->can_flush = virtio_has(&b->vm, VIRTIO_BLK_F_FLUSH);
+	b->read_only = virtio_has(&b->vm, VIRTIO_BLK_F_RO);
+	return 0;
+}
+
+int virtio_blk_init(struct virtio_blk *b, void *mmio, struct coh_device *dev,
+		    uint64_t want_mask, unsigned int ring_attrs, uint32_t budget)
+{
+	int rc;
+
+	if (!b || !mmio || !dev)
+		return -COH_EINVAL;
+	*b = (struct virtio_blk){ .ring_attrs = ring_attrs };
+	rc = virtio_mmio_probe(&b->vm, mmio, dev, budget);
+	if (rc)
+		return rc;
+	if (b->vm.device_id != VIRTIO_ID_BLOCK)
+		return -COH_ENODEV;
+	rc = setup(b, want_mask);
+	if (!rc)
+		rc = coh_alloc_shared(&b->hdr, dev, 1, ring_attrs);
+	if (!rc)
+		rc = coh_alloc_shared(&b->st, dev, 1, ring_attrs);
+	if (!rc)
+		rc = virtq_init(&b->vq, &b->vm, 0, VIRTQ_MAX, ring_attrs);
+	if (rc) {
+		virtio_mmio_fail(&b->vm);
+		if (b->hdr.m_.cpu_)
+			coh_free(&b->hdr);
+		if (b->st.m_.cpu_)
+			coh_free(&b->st);
+		return rc;
+	}
+	virtio_mmio_driver_ok(&b->vm);
+	return 0;
+}
+
+static void unmap_all(struct virtio_blk *b)
+{
+	for (unsigned i = 0; i < b->nmap; i++)
+		(void)coh_unmap_single_attrs(b->vm.dev, b->map_bus[i], b->map_len[i],
+					     b->map_dir,
+					     VIRTIO_MUTATE == 4 ? COH_ATTR_SKIP_CPU_SYNC : 0);
+	b->nmap = 0;
+}
+
+static void reclaim(void *token, void *ctx)
+{
+	(void)ctx;
+	unmap_all(token);
+}
+
+int virtio_blk_recover(struct virtio_blk *b)
+{
+	int rc;
+
+	b->vm.cnt.resets++;
+	rc = virtio_mmio_reset(&b->vm);
+	if (!rc)
+		rc = virtq_recover(&b->vq, reclaim, NULL);
+	if (!rc)
+		rc = virtio_mmio_negotiate(&b->vm, b->vm.features);
+	if (!rc)
+		rc = virtq_program(&b->vq);
+	if (rc == -COH_EINVAL)	/* the device shrank its queue across the reset */
+		rc = -COH_EPROTO;
+	if (rc) {
+		b->dead = true;
+		virtio_mmio_fail(&b->vm);
+		return rc;
+	}
+	b->dead = false;
+	virtio_mmio_driver_ok(&b->vm);
+	return 0;
+}
+
+/*
+ * One request: header, nseg data segments, status.  Everything is checked
+ * and mapped before the first descriptor is written.
+ */
+static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
+		   const struct virtio_blk_seg *seg, unsigned nseg)
+{
+	struct virtq_seg vs[VIRTIO_BLK_MAX_SEGS + 2];
+	enum coh_dir dir = type == VIRTIO_BLK_T_IN ? COH_FROM_DEVICE : COH_TO_DEVICE;
+	struct virtio_blk_hdr h = { .type = coh_cpu_to_le32(type),
+				    .sector = coh_cpu_to_le64(sector) };
+	void *tok;
+	uint32_t len;
+	uint8_t st;
+	int rc;
+
+	if (b->dead)
+		return -COH_EPROTO;
+	b->map_dir = dir;
+	b->nmap = 0;
+	vs[0] = (struct virtq_seg){ .bus = coh_bus(&b->hdr), .len = sizeof(h) };
+	for (unsigned i = 0; i < nseg; i++) {
+		coh_bus_t bus = coh_map_single_attrs(b->vm.dev, seg[i].buf, seg[i].len, dir,
+						     VIRTIO_MUTATE == 5 ? COH_ATTR_SKIP_CPU_SYNC : 0);
+
+		if (coh_mapping_error(b->vm.dev, bus)) {
+			unmap_all(b);
+			return -COH_ENOMEM;
+		}
+		b->map_bus[i] = bus;
+		b->map_len[i] = seg[i].len;
+		b->nmap = i + 1;
+		vs[1 + i] = (struct virtq_seg){ .bus = bus, .len = (uint32_t)seg[i].len,
+						.write = dir == COH_FROM_DEVICE };
+	}
+	vs[1 + nseg] = (struct virtq_seg){ .bus = coh_bus(&b->st), .len = 1,
+					   .write = true };
+	coh_put(&b->hdr, 0, 1, &h);
+	/* the sentinel: a completion without a status write is refused */
+	coh_write(&b->st, [0].status, STATUS_UNWRITTEN);
+
+	rc = virtq_add(&b->vq, vs, nseg + 2, b);
+	if (rc) {
+		unmap_all(b);
+		return rc;
+	}
+	rc = virtq_kick(&b->vq);
+	if (rc >= 0)
+		rc = virtq_wait(&b->vq, &tok, &len);
+	if (rc == 0 && tok != b)
+		rc = -COH_EPROTO;	/* cannot happen: one request in flight */
+	if (rc) {
+		/* the device still holds the buffers: reset takes them back */
+		(void)virtio_blk_recover(b);
+		return rc == -COH_EAGAIN ? -COH_EPROTO : rc;
+	}
+	unmap_all(b);
+	st = coh_read(&b->st, [0].status);
+	switch (st) {
+	case VIRTIO_BLK_S_OK:
+		return 0;
+	case VIRTIO_BLK_S_IOERR:
+		return -COH_EIO;
+	case VIRTIO_BLK_S_UNSUPP:
+		return -COH_ENOTSUP;
+	default:
+		virtio_count(&b->vm, &b->vm.cnt.bad_status);
+		return -COH_EPROTO;
+	}
+}
+
+int virtio_blk_rw(struct virtio_blk *b, bool write, uint64_t sector,
+		  const struct virtio_blk_seg *seg, unsigned nseg)
+{
+	uint64_t total = 0;
+	unsigned limit;
+
+	if (!b || !seg || nseg == 0)
+		return -COH_EINVAL;
+	/* header + segments + status must fit the descriptors or one table */
+	limit = b->vq.indirect ? VIRTQ_IND_MAX : b->vq.size;
+	if (nseg > b->seg_max || nseg > VIRTIO_BLK_MAX_SEGS || nseg + 2 > limit)
+		return -COH_EINVAL;
+	for (unsigned i = 0; i < nseg; i++) {
+		if (!seg[i].buf || seg[i].len == 0 ||
+		    seg[i].len % VIRTIO_BLK_SECTOR || seg[i].len > UINT32_MAX ||
+		    (b->size_max && seg[i].len > b->size_max))
+			return -COH_EINVAL;
+		total += seg[i].len;
+	}
+	total /= VIRTIO_BLK_SECTOR;
+	if (sector > b->capacity || total > b->capacity - sector)
+		return -COH_ERANGE;
+	if (write && b->read_only)
+		return -COH_ENOTSUP;
+	return request(b, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector,
+		       seg, nseg);
+}
+
+int virtio_blk_read(struct virtio_blk *b, uint64_t sector, void *buf,
+		    size_t nsect)
+{
+	struct virtio_blk_seg s = { buf, nsect * VIRTIO_BLK_SECTOR };
+
+	if (nsect > SIZE_MAX / VIRTIO_BLK_SECTOR)
+		return -COH_EINVAL;
+	return virtio_blk_rw(b, false, sector, &s, 1);
+}
+
+int virtio_blk_write(struct virtio_blk *b, uint64_t sector, const void *buf,
+		     size_t nsect)
+{
+	struct virtio_blk_seg s = { (void *)(uintptr_t)buf, nsect * VIRTIO_BLK_SECTOR };
+
+	if (nsect > SIZE_MAX / VIRTIO_BLK_SECTOR)
+		return -COH_EINVAL;
+	return virtio_blk_rw(b, true, sector, &s, 1);
+}
+
+int virtio_blk_flush(struct virtio_blk *b)
+{
+	if (!b)
+		return -COH_EINVAL;
+	if (!b->can_flush)
+		return -COH_ENOTSUP;
+	return request(b, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+}
+
+int virtio_blk_destroy(struct virtio_blk *b)
+{
+	int rc;
+
+	if (!b)
+		return -COH_EINVAL;
+	/* the device stops first; whatever it still held comes back unmapped */
+	rc = virtio_mmio_reset(&b->vm);
+	if (rc)
+		return rc;
+	(void)virtq_recover(&b->vq, reclaim, NULL);
+	rc = virtq_destroy(&b->vq);
+
+	if (rc)
+		return rc;
+	coh_free(&b->hdr);
+	coh_free(&b->st);
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drivers/virtio/virtio_net.h - virtio-net (VirtIO 1.x section 5.1): one
+ * receive and one transmit queue, no offloads, no mergeable buffers.
+ *
+ * Buffers: the driver owns VIRTIO_NET_RX_BUFS receive and VIRTIO_NET_TX_BUFS
+ * transmit buffers inside struct virtio_net (the caller provides its
+ * storage; each buffer starts on a COH_MAX_LINE boundary and is a whole
+ * number of such lines, so streaming maps never bounce them).  Each holds
+ * the 12-byte virtio-net header followed by one frame, in one descriptor.
+ * Receive buffers are mapped FROM_DEVICE while posted and unmapped before
+ * the frame is copied out; transmit buffers are filled, mapped TO_DEVICE
+ * and unmapped when the device returns them.
+ *
+ * Errors:
+ *   virtio_net_send: -COH_EINVAL frame shorter than an Ethernet header or
+ *     longer than the MTU + 14 (nothing queued); -COH_EAGAIN every
+ *     transmit buffer is in flight (retry after the device returns one);
+ *   virtio_net_recv: -COH_EAGAIN nothing received; -COH_EINVAL the caller's
+ *     buffer holds less than VIRTIO_NET_MAX_FRAME (nothing is taken);
+ *     -COH_ERANGE the device delivered a frame above MTU + 14 bytes (it fits
+ *     the driver's buffer, not the caller's): dropped, counted in rx_dropped;
+ *   both: -COH_EPROTO the device broke the protocol (a used-ring value
+ *     refused, a receive length shorter than the header): counted; the
+ *     device was reset and set up again (cnt.resets), a frame may be lost.
+ * Not for interrupt context.
+ */
+#ifndef COHERENT_DRIVERS_VIRTIO_NET_H
+#define COHERENT_DRIVERS_VIRTIO_NET_H
+
+#include "virtqueue.h"
+
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_S_LINK_UP	1
+
+#define VIRTIO_NET_HDR_LEN	12	/* VERSION_1: num_buffers included */
+#define VIRTIO_NET_MTU		1500
+#define VIRTIO_NET_MAX_FRAME	(VIRTIO_NET_MTU + 14)
+#define VIRTIO_NET_BUF		1536	/* header + frame, whole 128-byte lines */
+#define VIRTIO_NET_RX_BUFS	64
+#define VIRTIO_NET_TX_BUFS	32
+
+struct virtio_net_buf {
+	uint8_t b[VIRTIO_NET_BUF];
+} __attribute__((aligned(COH_MAX_LINE)));
+
+struct virtio_net {
+	struct virtio_net_buf rx[VIRTIO_NET_RX_BUFS];
+	struct virtio_net_buf tx[VIRTIO_NET_TX_BUFS];
+	struct virtio_mmio vm;
+	struct virtq rxq, txq;
+	unsigned int ring_attrs;
+	uint8_t mac[6];
+	bool has_mac, has_status, dead;
+	coh_bus_t rx_bus[VIRTIO_NET_RX_BUFS];	/* COH_BUS_ERROR: not posted */
+	coh_bus_t tx_bus[VIRTIO_NET_TX_BUFS];	/* COH_BUS_ERROR: free */
+	size_t tx_len[VIRTIO_NET_TX_BUFS];
+	unsigned long rx_frames, tx_frames, rx_dropped;
+};
+
+/** @brief Default features: MAC, STATUS, INDIRECT_DESC, EVENT_IDX. */
+#define VIRTIO_NET_WANT                                                       \
+	(VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) |     \
+	 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
+
+/**
+ * @brief Bring the device at `mmio` up: negotiate, read the MAC (when
+ * offered; else n->mac is zero and has_mac false), set up both queues with
+ * rings allocated with ring_attrs, post every receive buffer, DRIVER_OK.
+ * @retval 0; errors of virtio_blk_init()'s kind (probe, negotiate, queues)
+ */
+int virtio_net_init(struct virtio_net *n, void *mmio, struct coh_device *dev,
+		    uint64_t want, unsigned int ring_attrs, uint32_t budget);
+
+/** @brief Queue one frame (copied: the caller's buffer is free on return). */
+int virtio_net_send(struct virtio_net *n, const void *frame, size_t len);
+
+/** @brief Take one received frame into buf (cap bytes); *len its length. */
+int virtio_net_recv(struct virtio_net *n, void *buf, size_t cap, size_t *len);
+
+/** @brief Reclaim transmit buffers the device returned; returns how many (or -COH_EPROTO). */
+int virtio_net_tx_reap(struct virtio_net *n);
+
+/**
+ * @brief Link state from config space: 1 up, 0 down (1 when STATUS is not
+ * offered: the link is then assumed up, section 5.1.4); -COH_EPROTO unstable.
+ */
+int virtio_net_link(struct virtio_net *n);
+
+/** @brief Reset, take every buffer back, set up again (after -COH_EPROTO). */
+int virtio_net_recover(struct virtio_net *n);
+
+/** @brief Reset the device, unmap everything, free the rings. */
+int virtio_net_destroy(struct virtio_net *n);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/aarch64-virt/mmu.h - the memory map every aarch64-virt ELF runs
+ * with: MMU and data/instruction caches on (enabled by a constructor in
+ * mmu.c before main), stage-1 identity map at EL1.
+ *
+ *   0x00000000 - 0x3fffffff  Device-nGnRE, never executable (UART, GIC,
+ *                            virtio-mmio transports at 0x0a000000, ...)
+ *   0x40000000 - 0x7fffffff  RAM: Normal write-back, read/write-allocate,
+ *                            inner shareable; except the last 2 MiB of the
+ *                            128 MiB QEMU gives (PLAT_UNCACHED_BASE), which
+ *                            is Normal non-cacheable: DMA memory that needs
+ *                            no maintenance (a coh_region with
+ *                            COH_REGION_UNCACHED).
+ * Everything above 2 GiB is unmapped.
+ */
+#ifndef COHERENT_PLATFORM_AARCH64_VIRT_MMU_H
+#define COHERENT_PLATFORM_AARCH64_VIRT_MMU_H
+
+#include <stdint.h>
+
+#define PLAT_RAM_BASE		0x40000000u
+#define PLAT_RAM_SIZE		0x08000000u	/* -m 128M */
+#define PLAT_UNCACHED_SIZE	0x00200000u	/* one 2 MiB block */
+#define PLAT_UNCACHED_BASE	(PLAT_RAM_BASE + PLAT_RAM_SIZE - PLAT_UNCACHED_SIZE)
+
+/* SCTLR_EL1 as left by plat_mmu_enable() (M, C and I set once it has run). */
+uint64_t plat_sctlr(void);
+
+/* Enable the MMU and caches (idempotent; run by a constructor). */
+void plat_mmu_enable(void);
+
+#endif
