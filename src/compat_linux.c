@@ -15,9 +15,9 @@ static int coh__linux_lock;
 
 static void coh__linux_release(struct coh_mem *m)
 {
-	coh__lock(&coh__linux_lock);
+	unsigned long irq = coh__lock(&coh__linux_lock);
 	coh__linux_used[m - coh__linux_mem] = false;
-	coh__unlock(&coh__linux_lock);
+	coh__unlock(&coh__linux_lock, irq);
 }
 
 static void coh__linux_report(struct coh_device *dev, const struct coh_where *where,
@@ -41,13 +41,13 @@ void *coh_linux_alloc_coherent(struct coh_device *dev, size_t size,
 				  -COH_EINVAL);
 		return NULL;
 	}
-	coh__lock(&coh__linux_lock);
+	unsigned long irq = coh__lock(&coh__linux_lock);
 	for (size_t i = 0; i < COH_LINUX_COHERENT_MAX && !m; i++)
 		if (!coh__linux_used[i]) {
 			coh__linux_used[i] = true;
 			m = &coh__linux_mem[i];
 		}
-	coh__unlock(&coh__linux_lock);
+	coh__unlock(&coh__linux_lock, irq);
 	if (!m) {
 		coh__linux_report(dev, where, "dma_alloc_coherent: COH_LINUX_COHERENT_MAX allocations live",
 				  -COH_ENOMEM);
@@ -78,11 +78,11 @@ void coh_linux_free_coherent(struct coh_device *dev, size_t size, void *cpu,
 
 	if (!cpu)
 		return; /* as Linux: nothing to free */
-	coh__lock(&coh__linux_lock);
+	unsigned long irq = coh__lock(&coh__linux_lock);
 	for (size_t i = 0; i < COH_LINUX_COHERENT_MAX && !m; i++)
 		if (coh__linux_used[i] && coh__linux_mem[i].cpu_ == (uintptr_t)cpu)
 			m = &coh__linux_mem[i];
-	coh__unlock(&coh__linux_lock);
+	coh__unlock(&coh__linux_lock, irq);
 	if (!m) {
 		coh__linux_report(dev, where, "dma_free_coherent: not memory dma_alloc_coherent returned (or freed twice)",
 				  -COH_EINVAL);

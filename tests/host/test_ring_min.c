@@ -448,7 +448,7 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_field_write(&avail, 20, 2, 5), 0);	/* used_event */
 	CHECK_OPS("CB");
 	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 20), 5);
-	*(volatile uint16_t *)(um + 68) = 9;			/* avail_event */
+	*(volatile uint16_t *)(volatile void *)(um + 68) = 9;			/* avail_event */
 	rec_n = 0;
 	CHECK_EQ(coh_queue_field_read(&used, 68, 2, &idx), 0);
 	CHECK_OPS("IB");
