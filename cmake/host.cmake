@@ -7,6 +7,10 @@ include(${COH_ROOT}/cmake/sim_instrument.cmake)   # coh_sim_instrument(target)
 coh_add_library(coherent_x86_64 ${COH_ROOT}/arch/x86_64)
 coh_add_library(coherent_generic ${COH_ROOT}/arch/generic)
 coh_add_library(coherent_record ${COH_ROOT}/tests/record)
+if(NOT COH_TESTS) # a subproject (add_subdirectory): the libraries only
+  add_subdirectory(${COH_ROOT}/sim ${CMAKE_CURRENT_BINARY_DIR}/sim)
+  return()
+endif()
 
 file(GLOB COH_CORE_TESTS ${COH_ROOT}/tests/core/*.c)
 coh_add_test(core_x86_64 LABELS core
@@ -34,6 +38,11 @@ foreach(sub
     tests/dwmac
     tests/sanitizer
     tests/host
+    tests/install
+    tests/compat
+    tests/trace
+    tests/api
+    tests/tutorial
     tests/typed
     tests/stream
     demo

@@ -19,6 +19,8 @@
  *
  * --inject <bug> runs the driver built with one planted bug
  * (drivers/dwmac/dwmac_inject.h) and shows the simulator's report.
+ * --trace FILE records the run as Chrome trace-event JSON (docs/trace.md);
+ * with --frames 8 --layout uncached it stays small.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -578,7 +580,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: coh-dwmac-demo [--layout cached|uncached|batched|all] [--frames N]\n"
 		"                      [--seed N] [--line 32|64|128] [--flush-only] [--irq]\n"
-		"                      [--loopback] [--rx-buf BYTES] [--inject BUG]\n"
+		"                      [--loopback] [--rx-buf BYTES] [--inject BUG] [--trace FILE]\n"
 		"bugs:");
 	for (size_t i = 0; i < sizeof(injects) / sizeof(injects[0]); i++)
 		fprintf(stderr, " %s", injects[i].name);
@@ -606,6 +608,13 @@ int main(int argc, char **argv)
 			o.irq = true;
 		else if (!strcmp(argv[k], "--loopback"))
 			o.loopback = true;
+		else if (!strcmp(argv[k], "--trace") && k + 1 < argc) {
+			/* the one call: the run lands in a Chrome trace-event file */
+			if (sim_trace_start(argv[++k])) {
+				fprintf(stderr, "coh-dwmac-demo: cannot write %s\n", argv[k]);
+				return 2;
+			}
+		}
 		else if (!strcmp(argv[k], "--layout") && k + 1 < argc) {
 			const char *l = argv[++k];
 

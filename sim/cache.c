@@ -121,14 +121,17 @@ void sim__sched(void)
 		return;
 	if (sim__chance(S.cfg.evict_permille)) {
 		i = S.recent[sim__rnd() % S.nrecent];
-		if (dirty(i))
+		if (dirty(i)) {
+			sim__trace_line("evict (write-back)", i, NULL);
 			sim__writeback(i, 1);
-		else if (S.meta[i].stale_loaded)
+		} else if (S.meta[i].stale_loaded) {
 			sim__clean_evict(i);
+		}
 	}
 	if (sim__chance(S.cfg.refill_permille)) {
 		i = S.recent[sim__rnd() % S.nrecent];
 		if (S.meta[i].invalid && !dirty(i)) {
+			sim__trace_line("speculative refill", i, NULL);
 			S.meta[i].invalid = 0;
 			S.meta[i].spec = 1;
 		}
@@ -162,6 +165,7 @@ void sim__clean_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("clean", i, S.op_dev);
 		sim__writeback(i, 0);
 	}
 }
@@ -179,6 +183,7 @@ void sim__inval_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("invalidate", i, S.op_dev);
 		sim__invalidate(i, ranged ? S.op_s : s, ranged ? S.op_e : e);
 	}
 }
@@ -191,6 +196,7 @@ void sim__flush_lines(uintptr_t s, uintptr_t e)
 		return;
 	for (size_t i = a; i < b; i++) {
 		sim__touch(i);
+		sim__trace_line("flush", i, S.op_dev);
 		sim__writeback(i, 0);
 		sim__invalidate(i, s, e);
 	}

@@ -100,6 +100,7 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 	rc = dev_map(dev, bus, len, "read", &area, &p);
 	if (rc)
 		return rc;
+	sim__trace_dev(flag_mask ? "device fetch" : "device read", dev, p, len);
 	if (S.cfg.flags & SIM_F_NO_SANITIZER) {
 		memcpy(dst, (void *)p, len);
 		return 0;
@@ -175,6 +176,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 	rc = dev_map(dev, bus, len, "write", &area, &p);
 	if (rc)
 		return rc;
+	sim__trace_dev("device write", dev, p, len);
 	if (coh_device_is_coherent(dev))
 		S.coherent_seen = 1;
 	if (S.npend)
@@ -198,6 +200,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		bm_t part = bm_range(lo, lo + n);
 
 		sim__touch(i);
+		sim__trace_line("device write", i, dev);
 		dev_write_check(dev, i, part);
 		if (dirty(i)) {
 			bm_t own = bm_and(diff_mask(c, sh, S.line), m->devown);

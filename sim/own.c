@@ -78,6 +78,9 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 
 	if (!S.up)
 		return -COH_EFAULT;
+	sim__trace_op(op, dev, s, len, dir, where);
+	if (op == COH_OP_BOUNCE)
+		return 0; /* for the trace only: no scheduling point, no state */
 	if (op == COH_OP_TEARDOWN) {
 		if (!(S.cfg.flags & SIM_F_NO_SANITIZER))
 			teardown(dev, where);

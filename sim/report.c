@@ -24,7 +24,7 @@ const char *sim_class_name(int cls)
 	return cls >= 0 && cls < SIM_NCLASSES ? class_names[cls] : "?";
 }
 
-static const char *op_name(int op)
+const char *sim__op_name(int op)
 {
 	switch (op) {
 	case COH_OP_RELEASE: return "coh_release";
@@ -35,11 +35,12 @@ static const char *op_name(int op)
 	case COH_OP_CONSUME: return "coh_consume";
 	case COH_OP_SHARE: return "coh_share";
 	case COH_OP_UNSHARE: return "coh_unshare";
+	case COH_OP_BOUNCE: return "bounce";
 	default: return NULL;
 	}
 }
 
-static const char *dir_name(int dir)
+const char *sim__dir_name(int dir)
 {
 	switch (dir) {
 	case COH_TO_DEVICE: return " TO_DEVICE";
@@ -49,12 +50,20 @@ static const char *dir_name(int dir)
 	}
 }
 
-const char *sim__name_of(uintptr_t p)
+const char *sim__name_range(uintptr_t p, uintptr_t *start)
 {
 	for (unsigned k = S.nnames; k-- > 0;)
-		if (p >= S.names[k].s && p < S.names[k].e)
+		if (p >= S.names[k].s && p < S.names[k].e) {
+			if (start)
+				*start = S.names[k].s;
 			return S.names[k].name;
+		}
 	return NULL;
+}
+
+const char *sim__name_of(uintptr_t p)
+{
+	return sim__name_range(p, NULL);
 }
 
 void sim_name(const void *p, size_t len, const char *name)
@@ -110,6 +119,7 @@ void sim__emit(struct sim_report *r, const struct coh_device *dev)
 	if (dev)
 		__atomic_fetch_add(&((struct coh_device *)(uintptr_t)dev)->stats.reports,
 				   1ul, __ATOMIC_RELAXED);
+	sim__trace_report(r);
 	if (S.hook) {
 		S.hook(r, S.hook_ctx);
 	} else if (S.printed++ < PRINT_MAX) {
@@ -133,7 +143,7 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 	memset(&r, 0, sizeof(r));
 	if (i != SIZE_MAX) {
 		struct sline *m = &S.meta[i];
-		const char *on = op_name(m->last_op);
+		const char *on = sim__op_name(m->last_op);
 
 		if (m->rep & (1u << cls))
 			return; /* once per class per line until its state is reset */
@@ -154,11 +164,11 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 		}
 		if (on) {
 			snprintf(r.change, sizeof(r.change), "%s%s", on,
-				 dir_name(m->last_dir));
+				 sim__dir_name(m->last_dir));
 		}
 		if (at && on)
 			snprintf(last, sizeof(last), " [last library call on the line: %s%s at %s:%d]",
-				 on, dir_name(m->last_dir), r.file ? r.file : "?", r.line);
+				 on, sim__dir_name(m->last_dir), r.file ? r.file : "?", r.line);
 	}
 	if (at) {
 		/* the access itself is the place to look */

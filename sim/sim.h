@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * sim/sim.h - the simulated non-coherent SoC and its sanitizer (host only).
+ *
+ * Context: host programs, one thread (see the last paragraph); device
+ * models run inside the MMIO access or sim_step() that advances them.
  *
  * For tests, the demo and device models.  Drivers use only the public
  * coherent/ API; they touch this header for setup alone (sim_init,
@@ -42,21 +46,22 @@
 
 #include "coherent/coherent.h"
 
+/** The simulated SoC: sim_config_default() then adjust. */
 struct sim_config {
-	size_t ram_size;	/* cached area, bytes (rounded up to 4 KiB) */
-	uint64_t ram_phys;	/* physical base of area 0 */
-	size_t uncached_size;	/* area 1, bytes (0: none) */
-	size_t line;		/* cache line: 32, 64 or 128 */
-	uint64_t seed;		/* PRNG seed, printed in every report */
-	unsigned evict_permille;  /* chance per scheduling point of evicting a dirty line */
-	unsigned refill_permille; /* chance of a speculative refill (per point, per device write to an invalid line) */
-	unsigned flags;		/* SIM_F_* */
+	size_t ram_size;	/**< cached area, bytes (rounded up to 4 KiB) */
+	uint64_t ram_phys;	/**< physical base of area 0 */
+	size_t uncached_size;	/**< area 1, bytes (0: none) */
+	size_t line;		/**< cache line: 32, 64 or 128 */
+	uint64_t seed;		/**< PRNG seed, printed in every report */
+	unsigned evict_permille;  /**< chance per scheduling point of evicting a dirty line */
+	unsigned refill_permille; /**< chance of a speculative refill (per point, per device write to an invalid line) */
+	unsigned flags;		/**< SIM_F_* */
 };
 
 /* cfg.flags */
-#define SIM_F_NO_SANITIZER (1u << 0) /* no cache model, no checks: devices see the CPU view (a baseline) */
-#define SIM_F_NO_DEVICE_CHECKS (1u << 1) /* device accesses not checked against ownership (a harness driving the cache model with raw device accesses) */
-/*
+#define SIM_F_NO_SANITIZER (1u << 0) /**< no cache model, no checks: devices see the CPU view (a baseline) */
+#define SIM_F_NO_DEVICE_CHECKS (1u << 1) /**< device accesses not checked against ownership (a harness driving the cache model with raw device accesses) */
+/**
  * The CPU's cache controller can only clean and invalidate together (the
  * SiFive L2 Flush64 register of the JH7110 and FU740): every clean and every
  * invalidate request flushes.  A line the CPU dirtied is then written back
@@ -78,7 +83,11 @@ int sim_init(const struct sim_config *cfg);
 /** @brief Free everything, including device models and MMIO windows. */
 void sim_fini(void);
 
-/** @brief Area idx (0 cached, 1 uncached): CPU pointer, physical base, size. -COH_ERANGE if absent. */
+/**
+ * @brief Area idx (0 cached, 1 uncached): CPU pointer, physical base, size.
+ * @retval 0 success
+ * @retval -COH_ERANGE no such area (or before sim_init)
+ */
 int sim_area(int idx, void **cpu, uint64_t *phys, size_t *size);
 /** @brief Physical address of a CPU pointer into an area; ~0 if outside. */
 uint64_t sim_virt_to_phys(const void *p);
@@ -109,6 +118,7 @@ int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
  * flag_mask set (OWN).  Stores the device sees out of program order
  * (SIM_UNORDERED_STORES) are reported only then: a device that ignores a
  * descriptor it does not own cannot be hurt by its half-written fields.
+ * Errors as sim_dev_read().
  */
 int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		  size_t len, size_t flag_off, uint32_t flag_mask);
@@ -125,7 +135,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 void sim_dev_doorbell(const struct coh_device *dev);
 
 /* sim_dev_set() flags */
-#define SIM_DEV_READS_ANY (1u << 0) /* the device may read memory never given (no SIM_DEVICE_READ_NOT_GIVEN) */
+#define SIM_DEV_READS_ANY (1u << 0) /**< the device may read memory never given (no SIM_DEVICE_READ_NOT_GIVEN) */
 /**
  * @brief Options of one device (up to 8 devices; replaces earlier flags).
  * @retval 0 success
@@ -143,11 +153,12 @@ static inline void sim_reg_half(uint64_t *r, int hi, uint32_t v)
 		: (*r & ~(uint64_t)0xffffffffu) | v;
 }
 
+/** A device model's register window: what a coh_mmio_* access inside it calls. */
 struct sim_mmio_ops {
-	uint64_t (*read)(void *ctx, size_t off, unsigned size);
-	void (*write)(void *ctx, size_t off, uint64_t val, unsigned size);
-	void (*step)(void *ctx);	/* optional: advance the model */
-	void (*destroy)(void *ctx);	/* optional: called by sim_fini */
+	uint64_t (*read)(void *ctx, size_t off, unsigned size);	/**< a register read of size bytes at off */
+	void (*write)(void *ctx, size_t off, uint64_t val, unsigned size);	/**< a register write */
+	void (*step)(void *ctx);	/**< optional: advance the model */
+	void (*destroy)(void *ctx);	/**< optional: called by sim_fini */
 };
 
 /**
@@ -157,7 +168,11 @@ struct sim_mmio_ops {
  * volatile accesses.
  */
 void *sim_mmio_map(size_t size, const struct sim_mmio_ops *ops, void *ctx);
-/** @brief Connect the interrupt of the window at regs to fn(arg). */
+/**
+ * @brief Connect the interrupt of the window at regs to fn(arg).
+ * @retval 0 success
+ * @retval -COH_EINVAL regs is no window
+ */
 int sim_irq_connect(void *regs, void (*fn)(void *arg), void *arg);
 /** @brief Called by a device model: raise its interrupt (fn runs at once). */
 void sim_irq_raise(void *regs);
@@ -166,43 +181,46 @@ void sim_step(void);
 
 /* ---- sanitizer reports ---- */
 
+/** The sanitizer's report classes. */
 enum sim_class {
-	SIM_STALE_DEVICE_READ = 0,	/* (a) device read a line with uncleaned CPU writes */
-	SIM_STALE_CPU_READ,		/* (b) CPU consumed / wrote back a stale copy of device data */
-	SIM_PARTIAL_LINE_LOSS,		/* (c) invalidate discarded CPU writes outside its range */
-	SIM_EVICT_OVER_DEVICE,		/* (d) a line dirty before the DMA was written back over device data */
-	SIM_CPU_WRITE_DEVICE_OWNED,	/* (e) CPU wrote bytes between coh_give and coh_take */
-	SIM_SPECULATIVE_STALE,		/* (f) refill after an early invalidate left stale data that was used */
-	SIM_BAD_BUS_ADDRESS,		/* device access outside RAM or above its DMA mask */
-	SIM_FREE_DEVICE_OWNED,		/* memory freed between coh_give and coh_take */
-	SIM_UNORDERED_STORES,		/* device saw a store without an earlier one: missing coh_dma_wmb */
-	SIM_UNORDERED_LOADS,		/* CPU saw a device write, then loaded an earlier one's old bytes: missing coh_dma_rmb */
+	SIM_STALE_DEVICE_READ = 0,	/**< (a) device read a line with uncleaned CPU writes */
+	SIM_STALE_CPU_READ,		/**< (b) CPU consumed / wrote back a stale copy of device data */
+	SIM_PARTIAL_LINE_LOSS,		/**< (c) invalidate discarded CPU writes outside its range */
+	SIM_EVICT_OVER_DEVICE,		/**< (d) a line dirty before the DMA was written back over device data */
+	SIM_CPU_WRITE_DEVICE_OWNED,	/**< (e) CPU wrote bytes between coh_give and coh_take */
+	SIM_SPECULATIVE_STALE,		/**< (f) refill after an early invalidate left stale data that was used */
+	SIM_BAD_BUS_ADDRESS,		/**< device access outside RAM or above its DMA mask */
+	SIM_FREE_DEVICE_OWNED,		/**< memory freed between coh_give and coh_take */
+	SIM_UNORDERED_STORES,		/**< device saw a store without an earlier one: missing coh_dma_wmb */
+	SIM_UNORDERED_LOADS,		/**< CPU saw a device write, then loaded an earlier one's old bytes: missing coh_dma_rmb */
 	/* reported at an access of instrumented code (coh_sim_instrument) */
-	SIM_CPU_READ_DEVICE_OWNED,	/* CPU loaded bytes given FROM_DEVICE/BIDIRECTIONAL, not taken back */
-	SIM_CPU_WRITE_STALE_LINE,	/* CPU stored to a line whose device-written copy in RAM is newer */
+	SIM_CPU_READ_DEVICE_OWNED,	/**< CPU loaded bytes given FROM_DEVICE/BIDIRECTIONAL, not taken back */
+	SIM_CPU_WRITE_STALE_LINE,	/**< CPU stored to a line whose device-written copy in RAM is newer */
 	/* device side */
-	SIM_DEVICE_WRITE_NOT_OWNED,	/* device wrote bytes it does not own: never given, TO_DEVICE only, taken back, freed */
-	SIM_DEVICE_READ_NOT_GIVEN,	/* device read bytes never given (SIM_DEV_READS_ANY: allowed) */
-	SIM_UNORDERED_DOORBELL,		/* a doorbell reached the device while stores it may read were unordered */
+	SIM_DEVICE_WRITE_NOT_OWNED,	/**< device wrote bytes it does not own: never given, TO_DEVICE only, taken back, freed */
+	SIM_DEVICE_READ_NOT_GIVEN,	/**< device read bytes never given (SIM_DEV_READS_ANY: allowed) */
+	SIM_UNORDERED_DOORBELL,		/**< a doorbell reached the device while stores it may read were unordered */
 	/* library events, reported with COH_DEBUG=0 too */
-	SIM_LEAK_AT_TEARDOWN,		/* memory still given / shared allocation live at device teardown */
-	SIM_OVERLAPPING_MAP,		/* a streaming mapping of bytes already given (two live mappings) */
-	SIM_USE_AFTER_FINI,		/* an instrumented access into the areas of the last sim_fini */
+	SIM_LEAK_AT_TEARDOWN,		/**< memory still given / shared allocation live at device teardown */
+	SIM_OVERLAPPING_MAP,		/**< a streaming mapping of bytes already given (two live mappings) */
+	SIM_USE_AFTER_FINI,		/**< an instrumented access into the areas of the last sim_fini */
 	SIM_NCLASSES
 };
 
+/** One sanitizer report, as the report hook receives it. */
 struct sim_report {
-	int cls;			/* enum sim_class */
-	uint64_t bus;			/* bus address of the line (or of the access) */
-	char buf[32];			/* sim_name() of the memory, "" if unknown */
-	uint64_t seed;
-	const char *file;		/* last ownership change / maintenance call, or NULL */
-	int line;
-	char change[48];		/* "coh_give FROM_DEVICE", ... "" if none */
-	const char *dev;		/* device name, or NULL */
-	char msg[224];
+	int cls;			/**< enum sim_class */
+	uint64_t bus;			/**< bus address of the line (or of the access) */
+	char buf[32];			/**< sim_name() of the memory, "" if unknown */
+	uint64_t seed;			/**< the run's seed: the same seed replays it */
+	const char *file;		/**< last ownership change / maintenance call, or NULL */
+	int line;			/**< line of file */
+	char change[48];		/**< "coh_give FROM_DEVICE", ... "" if none */
+	const char *dev;		/**< device name, or NULL */
+	char msg[224];			/**< what happened, in words */
 };
 
+/** A report hook (sim_set_report_hook()). */
 typedef void (*sim_report_fn)(const struct sim_report *r, void *ctx);
 
 /** @brief Install a report hook (NULL: the default, one line on stderr). */
@@ -211,7 +229,7 @@ void sim_set_report_hook(sim_report_fn fn, void *ctx);
 void sim_print_report(const struct sim_report *r, void *file);
 /** @brief Reports of class cls so far, or all of them for cls = -1. */
 unsigned long sim_reports(int cls);
-/** @brief "STALE_DEVICE_READ", ...; "?" for an unknown class. */
+/** @brief "STALE_DEVICE_READ", ...; "?" for an unknown class (never fails). */
 const char *sim_class_name(int cls);
 
 /**
@@ -227,5 +245,25 @@ unsigned long sim_quiesce(void);
  * library never does this.
  */
 void sim_raw_invalidate(const void *p, size_t len);
+
+/* ---- trace ---- */
+
+/**
+ * @brief The one call that records a trace: from now on every ownership
+ * change and library call per buffer, every cache-line event (clean,
+ * invalidate, flush, eviction, speculative refill, device write), every
+ * bounce, device access and sanitizer report is written to `path` as Chrome
+ * trace-event JSON (chrome://tracing, ui.perfetto.dev, docs/trace/viewer.html).
+ * Timestamps are the simulator's event clock (1 us per event), so a seed
+ * replays to the same trace.  The file is completed by sim_trace_stop() or
+ * at exit; it spans sim_init()/sim_fini() cycles.
+ * @retval 0 tracing
+ * @retval -COH_EINVAL path is NULL
+ * @retval -COH_EBUSY a trace is already being written
+ * @retval -COH_EIO the file cannot be created
+ */
+int sim_trace_start(const char *path);
+/** @brief Complete and close the trace file (0, or -COH_EIO on a write error; 0 if none). */
+int sim_trace_stop(void);
 
 #endif /* COHERENT_SIM_SIM_H */

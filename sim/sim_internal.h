@@ -13,6 +13,7 @@
  *   mmio.c         MMIO windows, interrupts, sim_step
  *   access.c       the observer of instrumented driver code (__asan_* entry points)
  *   symbol.c       return address -> file:line, for reports at an access
+ *   trace.c        the trace (sim_trace_start): Chrome trace-event JSON
  */
 #ifndef COHERENT_SIM_SIM_INTERNAL_H
 #define COHERENT_SIM_SIM_INTERNAL_H
@@ -316,6 +317,9 @@ void sim__report_access(int cls, const struct coh_device *dev, uint64_t bus,
 			uintptr_t a, struct site at, const char *change,
 			const char *msg);
 const char *sim__name_of(uintptr_t p);
+const char *sim__name_range(uintptr_t p, uintptr_t *start);	/* and where the named range starts */
+const char *sim__op_name(int op);	/* "coh_give", ...; NULL if unknown */
+const char *sim__dir_name(int dir);	/* " TO_DEVICE", ...; "" if none */
 const char *sim__base_name(const char *f);
 void sim__where_str(char *buf, size_t n, const struct coh_where *w);
 void sim__site_str(char *buf, size_t n, struct site at);
@@ -354,5 +358,13 @@ unsigned sim__dev_flags(const struct coh_device *dev);
 /* load_order.c */
 void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		   const uint8_t *in, size_t len);
+
+/* trace.c: each returns at once unless sim_trace_start() is on */
+void sim__trace_op(int op, const struct coh_device *dev, uintptr_t p, size_t len,
+		   int dir, const struct coh_where *where);
+void sim__trace_line(const char *what, size_t i, const struct coh_device *dev);
+void sim__trace_dev(const char *what, const struct coh_device *dev, uintptr_t p,
+		    size_t len);
+void sim__trace_report(const struct sim_report *r);
 
 #endif /* COHERENT_SIM_SIM_INTERNAL_H */

@@ -11,19 +11,28 @@
 
 size_t coh__line;
 
-size_t coh_cache_line_size(void)
+/*
+ * Out of line and cold: the once-only probe (on the M7 a CSSELR write and
+ * its own barrier before the CCSIDR read) stays off the maintenance paths
+ * whatever the compiler inlines; Clang inlined it into every range call.
+ */
+static __attribute__((noinline, cold)) size_t coh__probe_line(void)
 {
-	size_t l = __atomic_load_n(&coh__line, __ATOMIC_RELAXED);
+	size_t l = coh_arch_line_size_hw();
 
-	if (__builtin_expect(l != 0, 1))
-		return l;
-	l = coh_arch_line_size_hw();
 	if (!l)
 		l = COH_DEFAULT_LINE;
 	if (l && !coh_is_pow2(l))
 		l = 0; /* a broken report is treated as unknown, never trusted */
 	__atomic_store_n(&coh__line, l, __ATOMIC_RELAXED);
 	return l;
+}
+
+size_t coh_cache_line_size(void)
+{
+	size_t l = __atomic_load_n(&coh__line, __ATOMIC_RELAXED);
+
+	return __builtin_expect(l != 0, 1) ? l : coh__probe_line();
 }
 
 int coh_set_cache_line_size(size_t bytes)

@@ -533,6 +533,10 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 		uintptr_t lines_end = ((r.slot + len - 1) | lm) + 1;
 		size_t copied = 0;
 
+		/* tells the simulator's trace; no backend acts on it */
+		(void)coh_arch_op(COH_OP_BOUNCE, dev, ptr, len, dir, where);
+		coh_arch_op_end(COH_OP_BOUNCE);
+
 		/* the device sees only the buffer's bytes and zeros, never an older mapping's */
 		if (dir == COH_FROM_DEVICE) {
 			__builtin_memset((void *)r.slot, 0, lines_end - r.slot);

@@ -30,6 +30,10 @@ want clang clang               # sanitizer catalogue, Clang build (tests/sanitiz
 want binutils addr2line        # the simulator names the driver's line in reports
 want valgrind valgrind         # make bench: instruction counts; make test: bench_smoke
 want gnuplot-nox gnuplot       # make bench: docs/bench-cache.png
+# make test runs the host suite with Clang as well (sanitizer runtimes: libclang-rt)
+want clang clang
+want doxygen doxygen
+want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
 # make fuzz only (tools/deps.sh fuzz): clang and its libFuzzer runtime
 if [ "${1:-}" = fuzz ]; then
 	want clang clang

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/backend.h - the contract between the portable core and a backend.
  *
- * FOR IMPLEMENTERS OF arch/<name>/ AND sim/ ONLY.  Drivers must not include
+ * Context: every hook runs inside a public call, in the caller's context
+ * (an interrupt handler included): hooks must not sleep or allocate.
+ *
+ * FOR IMPLEMENTERS OF arch/NAME/ AND sim/ ONLY.  Drivers must not include
  * this header or call any coh_arch_* function: everything here is reached
  * through the headers in include/coherent.  A test greps drivers/ to enforce it.
  *
@@ -92,18 +96,21 @@ enum {
 	COH_OP_RELEASE = 1,
 	COH_OP_ACQUIRE,
 	COH_OP_FLUSH,
-	COH_OP_GIVE,		/* ownership to device; dir given */
-	COH_OP_TAKE,		/* ownership to CPU; dir given */
-	COH_OP_CONSUME,		/* CPU reads device data (checking point) */
-	COH_OP_SHARE,		/* memory becomes shared (typed accessors only) */
-	COH_OP_UNSHARE,		/* shared memory, a box or a pool block is freed (back to the allocator) */
-	COH_OP_TEARDOWN,	/* device teardown (ptr NULL, len 0): what is still given or live leaks */
-	COH_OP_MAP,		/* a streaming mapping of [ptr, len) is made (a GIVE follows): a notice */
+	COH_OP_GIVE,		/**< ownership to device; dir given */
+	COH_OP_TAKE,		/**< ownership to CPU; dir given */
+	COH_OP_CONSUME,		/**< CPU reads device data (checking point) */
+	COH_OP_SHARE,		/**< memory becomes shared (typed accessors only) */
+	COH_OP_UNSHARE,		/**< shared memory, a box or a pool block is freed (back to the allocator) */
+	COH_OP_TEARDOWN,	/**< device teardown (ptr NULL, len 0): what is still given or live leaks */
+	COH_OP_MAP,		/**< a streaming mapping of [ptr, len) is made (a GIVE follows): a notice */
+	COH_OP_BOUNCE,		/* a streaming map goes through a bounce slot (ptr: the
+				 * caller's buffer); informational, never a scheduling point */
 };
 
 #include "coh_arch.h"
 
 #ifndef coh_arch_range_check
+/** @brief Default: every range can be maintained.  @retval 0 always (a backend's own may return -COH_ENODEV, -COH_EFAULT). */
 static inline int coh_arch_range_check(uintptr_t start, uintptr_t end)
 {
 	(void)start;
@@ -113,12 +120,14 @@ static inline int coh_arch_range_check(uintptr_t start, uintptr_t end)
 #endif
 
 #ifndef coh_arch_maint_begin
+/** @brief Default: no barrier before the first line operation. */
 static inline void coh_arch_maint_begin(void)
 {
 }
 #endif
 
 #ifndef coh_arch_clean_done
+/** @brief Default: the barrier ending a release is coh_arch_maint_done(). */
 static inline void coh_arch_clean_done(void)
 {
 	coh_arch_maint_done();
@@ -126,6 +135,7 @@ static inline void coh_arch_clean_done(void)
 #endif
 
 #ifndef coh_arch_op
+/** @brief Default: no hook.  @retval 0 always (a negative return would abort the operation with that code). */
 static inline int coh_arch_op(int op, struct coh_device *dev, const void *ptr,
 			      size_t len, int dir,
 			      const struct coh_where *where)
@@ -141,6 +151,7 @@ static inline int coh_arch_op(int op, struct coh_device *dev, const void *ptr,
 #endif
 
 #ifndef coh_arch_op_end
+/** @brief Default: nothing at the end of an operation. */
 static inline void coh_arch_op_end(int op)
 {
 	(void)op;
@@ -148,6 +159,7 @@ static inline void coh_arch_op_end(int op)
 #endif
 
 #ifndef coh_arch_store
+/** @brief Default: library stores to shared memory are bare volatile stores. */
 static inline void coh_arch_store(const void *addr, size_t n,
 				  const struct coh_where *where)
 {
@@ -158,6 +170,7 @@ static inline void coh_arch_store(const void *addr, size_t n,
 #endif
 
 #ifndef coh_arch_load
+/** @brief Default: library loads from shared memory are bare volatile loads. */
 static inline void coh_arch_load(const void *addr, size_t n, void *val,
 				 const struct coh_where *where)
 {
@@ -169,6 +182,7 @@ static inline void coh_arch_load(const void *addr, size_t n, void *val,
 #endif
 
 #ifndef coh_arch_virt_to_phys
+/** @brief Default: COH_VIRT_TO_PHYS (the identity map).  @retval 0 always (a backend's own: -COH_EFAULT for an unknown address). */
 static inline int coh_arch_virt_to_phys(const void *va, uint64_t *pa)
 {
 	*pa = COH_VIRT_TO_PHYS(va);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* coherent/coherent.h - everything a driver needs. */
+/** @file coherent/coherent.h - everything a driver needs. */
 #ifndef COHERENT_COHERENT_H
 #define COHERENT_COHERENT_H
 
@@ -15,5 +15,6 @@
 #include "coherent/queue.h"
 #include "coherent/stream.h"
 #include "coherent/driver.h"
+#include "coherent/version.h"
 
 #endif /* COHERENT_COHERENT_H */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/config.h - every build-time knob, in one place.
  *
  * Each knob is "#if !defined(X) #define X default", so a build may set any of
@@ -13,7 +14,7 @@
 #include COH_USER_CONFIG
 #endif
 
-/* Debug build: api checks print file:line, call sites are recorded. */
+/** Debug build: api checks print file:line, call sites are recorded. */
 #if !defined(COH_DEBUG)
 #if defined(NDEBUG)
 #define COH_DEBUG 0
@@ -22,7 +23,7 @@
 #endif
 #endif
 
-/*
+/**
  * Largest cache line any backend may report, in bytes.  Allocations are
  * aligned and padded to this so that no DMA buffer shares a line with other
  * data whatever the line size found at run time.
@@ -31,7 +32,7 @@
 #define COH_MAX_LINE 128
 #endif
 
-/*
+/**
  * Line size used where the hardware cannot be asked (RISC-V CMO, SiFive
  * ccache) and no coh_set_cache_line_size() call was made.  0 = no default:
  * maintenance fails with -COH_ENODEV until the platform sets one.
@@ -40,7 +41,7 @@
 #define COH_DEFAULT_LINE 64
 #endif
 
-/*
+/**
  * Per-device statistics counters (coh_device.stats):
  *   0  none: every counter stays 0.
  *   1  (default of release builds) everything except the fence calls for
@@ -61,7 +62,7 @@
 #endif
 #endif
 
-/*
+/**
  * Virtual to physical translation, for backends that maintain by physical
  * address (SiFive ccache).  Bare metal with an identity map needs nothing.
  */
@@ -69,7 +70,7 @@
 #define COH_VIRT_TO_PHYS(va) ((uint64_t)(uintptr_t)(va))
 #endif
 
-/*
+/**
  * Streaming DMA (coherent/stream.h).  Bounce pool granule: a bounce slot is
  * a whole number of granules, each line-aligned, so no slot shares a line
  * with another.  A multiple of COH_MAX_LINE.
@@ -78,12 +79,12 @@
 #define COH_BOUNCE_GRANULE 256
 #endif
 
-/* Most granules one bounce pool tracks; a larger pool uses larger granules. */
+/** Most granules one bounce pool tracks; a larger pool uses larger granules. */
 #if !defined(COH_BOUNCE_MAX_GRANULES)
 #define COH_BOUNCE_MAX_GRANULES 2048
 #endif
 
-/*
+/**
  * Debug checker (COH_DEBUG): live streaming mappings it tracks across all
  * devices, in a static table.  When it is full, that is reported and the
  * extra mappings go unchecked for cache-line sharing.
@@ -92,14 +93,7 @@
 #define COH_CHECK_MAPS 1024
 #endif
 
-/*
- * Debug checker (COH_DEBUG): byte ranges of coherent allocations handed to
- * a device with coh_give() and not yet taken back, across all devices, in a
- * static table (adjacent gives from one call site share an entry).  When it
- * is full, that is reported and the extra range goes unchecked: coh_free()
- * may then free it without refusing.
- */
-/*
+/**
  * Debug checker (COH_DEBUG): live typed allocations it tracks (double
  * free, use after free, leaks at coh_device_leaks()).  When it is full,
  * that is reported and the extra allocations go unchecked.  At most 4095
@@ -109,8 +103,23 @@
 #define COH_CHECK_MAX_ALLOCS 512
 #endif
 
+/**
+ * Debug checker (COH_DEBUG): byte ranges of coherent allocations handed to
+ * a device with coh_give() and not yet taken back, across all devices, in a
+ * static table (adjacent gives from one call site share an entry).  When it
+ * is full, that is reported and the extra range goes unchecked: coh_free()
+ * may then free it without refusing.
+ */
 #if !defined(COH_CHECK_GIVES)
 #define COH_CHECK_GIVES 512
+#endif
+
+/**
+ * coherent/compat/linux.h: dma_alloc_coherent() allocations live at once
+ * (a static table of their handles: the Linux call returns a bare pointer).
+ */
+#if !defined(COH_LINUX_COHERENT_MAX)
+#define COH_LINUX_COHERENT_MAX 32
 #endif
 
 #endif /* COHERENT_CONFIG_H */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/device.h - what the DMA world needs to know about one device.
  *
  * A device descriptor is plain data owned by the caller (no allocation):
@@ -21,46 +22,51 @@
 #include "coherent/types.h"
 
 /* coh_device.flags */
-#define COH_DEV_COHERENT  (1u << 0) /* snoops CPU caches: no maintenance (devicetree dma-coherent) */
-#define COH_DEV_UNTRUSTED (1u << 1) /* never expose bytes outside a mapping (strict bounce) */
+#define COH_DEV_COHERENT  (1u << 0) /**< snoops CPU caches: no maintenance (devicetree dma-coherent) */
+#define COH_DEV_UNTRUSTED (1u << 1) /**< never expose bytes outside a mapping (strict bounce) */
 
-/* What to do with a streaming buffer whose edges share cache lines with other data. */
+/** What to do with a streaming buffer whose edges share cache lines with other data. */
 enum coh_edge_policy {
-	COH_EDGE_BOUNCE = 0,	/* copy through the bounce region (default) */
-	COH_EDGE_REFUSE = 1,	/* fail the map with -COH_EINVAL */
-	COH_EDGE_ALLOW = 2,	/* map in place, count and report it */
+	COH_EDGE_BOUNCE = 0,	/**< copy through the bounce region (default) */
+	COH_EDGE_REFUSE = 1,	/**< fail the map with -COH_EINVAL */
+	COH_EDGE_ALLOW = 2,	/**< map in place, count and report it */
 };
 
 /** Per-device counters.  Native word size: they wrap on 32-bit targets. */
 struct coh_stats {
-	unsigned long release_calls;	/* coh_release and the calls built on it */
-	unsigned long acquire_calls;
-	unsigned long flush_calls;
-	unsigned long lines_cleaned;
-	unsigned long lines_invalidated;
-	unsigned long lines_flushed;	/* cleaned and invalidated in one step */
-	unsigned long maps;		/* streaming maps made */
-	unsigned long bounces;		/* maps that went through a bounce buffer */
-	unsigned long bounce_bytes;	/* bytes copied to or from bounce buffers */
-	unsigned long allocs;		/* coherent allocations made */
-	unsigned long reports;		/* checker reports raised for this device */
-	unsigned long maint_errors;	/* maintenance that failed inside an accessor, a bulk
+	unsigned long release_calls;	/**< coh_release and the calls built on it */
+	unsigned long acquire_calls;	/**< coh_acquire and the calls built on it */
+	unsigned long flush_calls;	/**< coh_flush and the calls built on it */
+	unsigned long lines_cleaned;	/**< lines written back */
+	unsigned long lines_invalidated;	/**< lines dropped */
+	unsigned long lines_flushed;	/**< cleaned and invalidated in one step */
+	unsigned long maps;		/**< streaming maps made */
+	unsigned long bounces;		/**< maps that went through a bounce buffer */
+	unsigned long bounce_bytes;	/**< bytes copied to or from bounce buffers */
+	unsigned long allocs;		/**< coherent allocations made */
+	unsigned long reports;		/**< checker reports raised for this device */
+	unsigned long maint_errors;	/**< maintenance that failed inside an accessor, a bulk
 					   copy or an allocation (counted whatever COH_STATS;
 					   each also returned or reported with file:line) */
 };
 
+/**
+ * One DMA-capable device as the library sees it.  Caller-owned storage,
+ * filled by coh_device_init(); the fields above stats may be adjusted
+ * before first use (the devicetree's view of the device).
+ */
 struct coh_device {
-	const char *name;
-	unsigned int flags;		/* COH_DEV_* */
-	uint64_t dma_mask;		/* highest bus address the device can reach */
-	uint64_t bus_offset;		/* bus address = CPU physical + bus_offset (mod 2^64) */
-	size_t max_seg_size;		/* largest scatter-gather segment (0: unlimited) */
-	uint64_t seg_boundary_mask;	/* a segment must not cross a (mask+1) boundary (~0: none) */
-	size_t min_align;		/* alignment the device needs for buffers (power of two) */
-	enum coh_edge_policy edge_policy;
-	struct coh_stats stats;
-	void *bounce;			/* struct coh_stream *, set by coh_device_set_stream() */
-	void *check;			/* debug-build checker state, owned by the library */
+	const char *name;		/**< printed in diagnostics (kept by pointer) */
+	unsigned int flags;		/**< COH_DEV_* */
+	uint64_t dma_mask;		/**< highest bus address the device can reach */
+	uint64_t bus_offset;		/**< bus address = CPU physical + bus_offset (mod 2^64) */
+	size_t max_seg_size;		/**< largest scatter-gather segment (0: unlimited) */
+	uint64_t seg_boundary_mask;	/**< a segment must not cross a (mask+1) boundary (~0: none) */
+	size_t min_align;		/**< alignment the device needs for buffers (power of two) */
+	enum coh_edge_policy edge_policy;	/**< streaming buffers with shared edge lines */
+	struct coh_stats stats;		/**< counters (coh_stats_get()) */
+	void *bounce;			/**< struct coh_stream *, set by coh_device_set_stream() */
+	void *check;			/**< debug-build checker state, owned by the library */
 };
 
 /**

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/driver.h - the small helpers every DMA driver otherwise writes by
  * hand: address words, byte order of descriptor fields and registers, a
  * virt-to-bus translation checked against the device's DMA mask, and a
@@ -55,16 +56,19 @@ static inline uint32_t coh_hi32(uint64_t v)
 
 /* ---- byte order ---------------------------------------------------------- */
 
+/** @brief Byte-swap 16 bits (never fails, any context). */
 static inline uint16_t coh_swab16(uint16_t v)
 {
 	return __builtin_bswap16(v);
 }
 
+/** @brief Byte-swap 32 bits (never fails, any context). */
 static inline uint32_t coh_swab32(uint32_t v)
 {
 	return __builtin_bswap32(v);
 }
 
+/** @brief Byte-swap 64 bits (never fails, any context). */
 static inline uint64_t coh_swab64(uint64_t v)
 {
 	return __builtin_bswap64(v);
@@ -157,17 +161,19 @@ COH__MMIO_ENDIAN_ALL(64)
  */
 #define coh_virt_to_bus(dev, cpu, len, bus)                                    \
 	coh_virt_to_bus_at((dev), (cpu), (len), (bus), COH_HERE)
+/** @brief coh_virt_to_bus() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_virt_to_bus_at(const struct coh_device *dev, const void *cpu,
 		       size_t len, coh_bus_t *bus,
 		       const struct coh_where *where);
 
 /* ---- register poll with a timeout ------------------------------------------ */
 
-/* struct coh_poll.order: how the register's bytes are read */
+/** struct coh_poll.order: how the register's bytes are read */
 enum coh_poll_order {
-	COH_POLL_NATIVE = 0,	/* as coh_mmio_read32() */
-	COH_POLL_LE = 1,	/* as coh_mmio_read32_le() (readl) */
-	COH_POLL_BE = 2,	/* as coh_mmio_read32_be() */
+	COH_POLL_NATIVE = 0,	/**< as coh_mmio_read32() */
+	COH_POLL_LE = 1,	/**< as coh_mmio_read32_le() (readl) */
+	COH_POLL_BE = 2,	/**< as coh_mmio_read32_be() */
 };
 
 /**
@@ -178,11 +184,11 @@ enum coh_poll_order {
  * meanwhile.  Without a clock (now == NULL): at most `timeout` reads.
  */
 struct coh_poll {
-	uint64_t (*now)(void *ctx);	/* monotonic clock, or NULL: count reads */
-	void (*relax)(void *ctx);	/* between reads (a delay, cpu_relax); may be NULL */
-	void *ctx;			/* passed to now() and relax() */
-	uint64_t timeout;		/* clock units, or reads (>= 1) without a clock */
-	enum coh_poll_order order;
+	uint64_t (*now)(void *ctx);	/**< monotonic clock, or NULL: count reads */
+	void (*relax)(void *ctx);	/**< between reads (a delay, cpu_relax); may be NULL */
+	void *ctx;			/**< passed to now() and relax() */
+	uint64_t timeout;		/**< clock units, or reads (>= 1) without a clock */
+	enum coh_poll_order order;	/**< byte order of the register */
 };
 
 /**
@@ -203,6 +209,8 @@ struct coh_poll {
  */
 #define coh_mmio_poll32(reg, mask, want, how, val)                             \
 	coh_mmio_poll32_at((reg), (mask), (want), (how), (val), COH_HERE)
+/** @brief coh_mmio_poll32() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_mmio_poll32_at(const volatile void *reg, uint32_t mask, uint32_t want,
 		       const struct coh_poll *how, uint32_t *val,
 		       const struct coh_where *where);

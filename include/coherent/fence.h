@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/fence.h - the fence contract: the one primitive everything else uses.
  *
  * Seen from the CPU:
@@ -57,6 +58,8 @@
  * @retval 0 success; errors as listed in the header comment.
  */
 #define coh_release(dev, ptr, len) coh_release_at((dev), (ptr), (len), COH_HERE)
+/** @brief coh_release() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_release_at(struct coh_device *dev, const void *ptr, size_t len,
 		   const struct coh_where *where);
 
@@ -75,6 +78,8 @@ int coh_release_at(struct coh_device *dev, const void *ptr, size_t len,
  * @retval 0 success; errors as listed in the header comment.
  */
 #define coh_acquire(dev, ptr, len) coh_acquire_at((dev), (ptr), (len), COH_HERE)
+/** @brief coh_acquire() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_acquire_at(struct coh_device *dev, void *ptr, size_t len,
 		   const struct coh_where *where);
 
@@ -86,6 +91,8 @@ int coh_acquire_at(struct coh_device *dev, void *ptr, size_t len,
  * @retval 0 success; errors as listed in the header comment.
  */
 #define coh_flush(dev, ptr, len) coh_flush_at((dev), (ptr), (len), COH_HERE)
+/** @brief coh_flush() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_flush_at(struct coh_device *dev, void *ptr, size_t len,
 		 const struct coh_where *where);
 
@@ -103,6 +110,8 @@ int coh_flush_at(struct coh_device *dev, void *ptr, size_t len,
  */
 #define coh_give(dev, ptr, len, dir)                                          \
 	coh_give_at((dev), (ptr), (len), (dir), COH_HERE)
+/** @brief coh_give() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
 		const struct coh_where *where);
 
@@ -117,14 +126,16 @@ int coh_give_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
  */
 #define coh_take(dev, ptr, len, dir)                                          \
 	coh_take_at((dev), (ptr), (len), (dir), COH_HERE)
+/** @brief coh_take() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_take_at(struct coh_device *dev, void *ptr, size_t len, enum coh_dir dir,
 		const struct coh_where *where);
 
 /** One buffer of a batch: coh_give_n(), coh_take_n(). */
 struct coh_span {
-	void *ptr;
-	size_t len;
-	enum coh_dir dir;	/* as coh_give() / coh_take() */
+	void *ptr;		/**< the buffer */
+	size_t len;		/**< its length */
+	enum coh_dir dir;	/**< as coh_give() / coh_take() */
 };
 
 /**
@@ -142,6 +153,8 @@ struct coh_span {
  *         length, or a span's direction unknown; others as coh_give().
  */
 #define coh_give_n(dev, spans, n) coh_give_n_at((dev), (spans), (n), COH_HERE)
+/** @brief coh_give_n() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
 		  size_t n, const struct coh_where *where);
 
@@ -151,6 +164,8 @@ int coh_give_n_at(struct coh_device *dev, const struct coh_span *spans,
  * checking and interrupt context as coh_give_n().
  */
 #define coh_take_n(dev, spans, n) coh_take_n_at((dev), (spans), (n), COH_HERE)
+/** @brief coh_take_n() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
 		  size_t n, const struct coh_where *where);
 
@@ -164,6 +179,8 @@ int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
  * @retval 0 clean; -COH_EPROTO (simulator) stale bytes were found.
  */
 #define coh_consume(dev, ptr, len) coh_consume_at((dev), (ptr), (len), COH_HERE)
+/** @brief coh_consume() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_consume_at(struct coh_device *dev, const void *ptr, size_t len,
 		   const struct coh_where *where);
 
@@ -185,7 +202,7 @@ size_t coh_cache_line_size(void);
  */
 int coh_set_cache_line_size(size_t bytes);
 
-/** @brief Name of the backend this library was built for ("aarch64", "sim", ...). */
+/** @brief Name of the backend this library was built for ("aarch64", "sim", ...); never fails, any context. */
 const char *coh_backend_name(void);
 
 #endif /* COHERENT_FENCE_H */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/lock.h - how the library protects its own state.
+ *
+ * Context: coh_set_lock_ops() at start-up, before any other library call.
  *
  * Allocators, pools, bounce regions and the debug checker each hold one
  * `int` lock word.  By default the library spins on it with atomics (safe
@@ -23,18 +26,19 @@
 
 #include "coherent/types.h"
 
+/** A platform's lock primitive, keyed by the address of the library's lock word. */
 struct coh_lock_ops {
-	void (*lock)(int *word);
-	void (*unlock)(int *word);
-	/*
+	void (*lock)(int *word);	/**< take the lock at word (may spin or sleep, the platform's choice) */
+	void (*unlock)(int *word);	/**< release it */
+	/**
 	 * Optional, both or neither: take the lock with local interrupts
 	 * masked and return what unlock_irqrestore() must restore (Linux
 	 * spin_lock_irqsave, Zephyr k_spin_lock, FreeRTOS
 	 * taskENTER_CRITICAL_FROM_ISR).  When set, the library uses them for
 	 * every lock it takes, and lock/unlock are not called.
 	 */
-	unsigned long (*lock_irqsave)(int *word);
-	void (*unlock_irqrestore)(int *word, unsigned long flags);
+	unsigned long (*lock_irqsave)(int *word);	/**< optional: lock with interrupts masked, returns the flags */
+	void (*unlock_irqrestore)(int *word, unsigned long flags);	/**< optional: unlock, restore the flags */
 };
 
 /**

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/mem.h - typed DMA memory: the C counterpart of NonCachable<T>.
  *
  * Three kinds of handle, one allocation underneath (struct coh_mem):
@@ -46,19 +47,19 @@
 #include "coherent/backend.h"
 
 /* Allocation attributes (the DMA_ATTR_* counterparts). */
-#define COH_ATTR_NO_CPU_MAPPING (1u << 0) /* device-only: no CPU access at all */
-#define COH_ATTR_UNCACHED       (1u << 1) /* prefer an uncached region (no maintenance) */
-#define COH_ATTR_WRITE_COMBINE  (1u << 2) /* prefer a write-combining region */
-#define COH_ATTR_SKIP_CPU_SYNC  (1u << 3) /* accessors do no maintenance: the caller does */
-#define COH_ATTR_NO_WARN        (1u << 4) /* no diagnostic when the allocation fails */
+#define COH_ATTR_NO_CPU_MAPPING (1u << 0) /**< device-only: no CPU access at all */
+#define COH_ATTR_UNCACHED       (1u << 1) /**< prefer an uncached region (no maintenance) */
+#define COH_ATTR_WRITE_COMBINE  (1u << 2) /**< prefer a write-combining region */
+#define COH_ATTR_SKIP_CPU_SYNC  (1u << 3) /**< accessors do no maintenance: the caller does */
+#define COH_ATTR_NO_WARN        (1u << 4) /**< no diagnostic when the allocation fails */
 
 /* coh_mem.state */
-#define COH_MEM_SYNC    (1u << 0) /* accessors must maintain the lines they touch */
-#define COH_MEM_BOX     (1u << 1) /* CPU-owned box, not yet shared */
-#define COH_MEM_SHARED  (1u << 2)
-#define COH_MEM_DEVONLY (1u << 3)
+#define COH_MEM_SYNC    (1u << 0) /**< accessors must maintain the lines they touch */
+#define COH_MEM_BOX     (1u << 1) /**< CPU-owned box, not yet shared */
+#define COH_MEM_SHARED  (1u << 2) /**< shared: accessed through coh_read()/coh_write() */
+#define COH_MEM_DEVONLY (1u << 3) /**< device-only: no CPU access */
 
-/*
+/**
  * Compile-time promise that every device in this build is coherent (an x86
  * server, a generic backend): accessors then compile to the bare volatile
  * access.  Without it the check is one predictable branch per access.
@@ -67,24 +68,25 @@
 #define COH_ASSUME_COHERENT (!COH_ARCH_CAN_MAINTAIN)
 #endif
 
+/** One allocation underneath every handle.  Contents are the library's: use the macros. */
 struct coh_mem {
-	uintptr_t cpu_;			/* not a pointer: see coh_raw() */
-	coh_bus_t bus;			/* COH_BUS_ERROR for a box not yet shared */
-	uint64_t phys;
-	size_t size;			/* bytes: count * elem */
-	size_t span;			/* bytes reserved in the region (its block) */
-	size_t count;
-	size_t elem;
-	struct coh_device *dev;
-	struct coh_region *region;
-	unsigned int state;		/* COH_MEM_* */
-	unsigned int attrs;		/* COH_ATTR_* */
-	uint32_t cookie;		/* debug: checker slot and generation */
+	uintptr_t cpu_;			/**< not a pointer: see coh_raw() */
+	coh_bus_t bus;			/**< COH_BUS_ERROR for a box not yet shared */
+	uint64_t phys;	/**< library-private */
+	size_t size;			/**< bytes: count * elem */
+	size_t span;			/**< bytes reserved in the region (its block) */
+	size_t count;	/**< library-private */
+	size_t elem;	/**< library-private */
+	struct coh_device *dev;	/**< library-private */
+	struct coh_region *region;	/**< library-private */
+	unsigned int state;		/**< COH_MEM_* */
+	unsigned int attrs;		/**< COH_ATTR_* */
+	uint32_t cookie;		/**< debug: checker slot and generation */
 	/* flex allocations (coh_alloc_shared_flex): 0 otherwise */
-	size_t flex_off;		/* byte offset of the flexible array */
-	size_t flex_n;			/* its elements */
-	size_t flex_esize;		/* bytes per element; 0: not a flex handle */
-	size_t tail_off;		/* byte offset of the trailer; 0: none */
+	size_t flex_off;		/**< byte offset of the flexible array */
+	size_t flex_n;			/**< its elements */
+	size_t flex_esize;		/**< bytes per element; 0: not a flex handle */
+	size_t tail_off;		/**< byte offset of the trailer; 0: none */
 };
 
 /** A handle to `count` elements of T shared with a device. */
@@ -315,6 +317,7 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 #define coh_bus(h) ((h)->m_.bus)
 /** @brief Number of elements / bytes. */
 #define coh_count(h) ((h)->m_.count)
+/** @brief Size in bytes. */
 #define coh_size(h) ((h)->m_.size)
 
 /**
@@ -642,6 +645,7 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len);
 /**
  * @brief Tear a device down: reports every allocation still live for it
  * (with the allocation's file:line in debug builds) and returns their count.
+ * @return the number of live allocations (0: none); never fails.
  */
 int coh_device_leaks(struct coh_device *dev);
 

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/mmio.h - register access and DMA barriers.
+ *
+ * Context: every accessor and barrier here may run in any context,
+ * interrupt handlers included; none blocks.
  *
  * Ordered accessors (the default, as Linux readl/writel):
  *   coh_mmio_writeN: every memory write made before it (descriptors,

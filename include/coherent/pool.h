@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/pool.h - fixed-size DMA blocks (the dma_pool counterpart).
  *
  * A pool carves `nblocks` blocks of `block` bytes out of one allocation
@@ -23,15 +24,18 @@
 
 #include "coherent/mem.h"
 
+/** A pool of equal DMA blocks (coh_pool_create()).  Contents are the library's. */
 struct coh_pool {
-	struct coh_mem chunk;		/* the blocks */
-	struct coh_mem meta;		/* free stack + per-block owner bits */
-	const char *name;
-	size_t block, nblocks, top;
-	uint32_t *stack;		/* indices of free blocks */
-	uint32_t *off;			/* byte offset of each block in chunk */
-	uint8_t *used;
-	int lock;
+	struct coh_mem chunk;		/**< the blocks */
+	struct coh_mem meta;		/**< free stack + per-block owner bits */
+	const char *name;	/**< library-private */
+	size_t block;			/**< bytes per block */
+	size_t nblocks;			/**< blocks in the pool */
+	size_t top;			/**< library-private */	/**< library-private */
+	uint32_t *stack;		/**< indices of free blocks */
+	uint32_t *off;			/**< byte offset of each block in chunk */
+	uint8_t *used;	/**< library-private */
+	int lock;	/**< library-private */
 };
 
 /**
@@ -45,6 +49,8 @@ struct coh_pool {
 #define coh_pool_create(p, dev, name, block, align, boundary, nblocks)         \
 	coh_pool_create_at((p), (dev), (name), (block), (align), (boundary),   \
 			   (nblocks), COH_HERE)
+/** @brief coh_pool_create() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 		       const char *name, size_t block, size_t align,
 		       size_t boundary, size_t nblocks,
@@ -59,7 +65,8 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
 
 /**
- * @brief Return a block.
+ * @brief Return a block.  Ownership: the block must be the CPU's (taken
+ * back from the device); it belongs to the pool again.
  * @retval 0 success
  * @retval -COH_EINVAL not a block of this pool, or already free (double
  *         free: reported, nothing changes)
@@ -68,6 +75,8 @@ void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus);
  *         file:line, the block stays allocated
  */
 #define coh_pool_free(p, blk) coh_pool_free_at((p), (blk), COH_HERE)
+/** @brief coh_pool_free() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where);
 
 /**
@@ -83,6 +92,8 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
  * never change while the pool lives).
  */
 #define coh_pool_bus(p, cpu, bus) coh_pool_bus_at((p), (cpu), (bus), COH_HERE)
+/** @brief coh_pool_bus() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_bus_at(const struct coh_pool *p, const void *cpu, coh_bus_t *bus,
 		    const struct coh_where *where);
 
@@ -90,12 +101,15 @@ int coh_pool_bus_at(const struct coh_pool *p, const void *cpu, coh_bus_t *bus,
 size_t coh_pool_avail(const struct coh_pool *p);
 
 /**
- * @brief Destroy the pool.
+ * @brief Destroy the pool.  Ownership: every block must be back; the
+ * pool's memory returns to its region.
  * @retval 0; -COH_EBUSY while blocks are out, or (debug builds) while a
  *         block returned to the pool is still given to the device (no
  *         coh_take): reported, nothing freed.
  */
 #define coh_pool_destroy(p) coh_pool_destroy_at((p), COH_HERE)
+/** @brief coh_pool_destroy() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_pool_destroy_at(struct coh_pool *p, const struct coh_where *where);
 
 #endif /* COHERENT_POOL_H */

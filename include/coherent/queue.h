@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/queue.h - an index-published queue: the producer writes
  * entries, makes them visible, then publishes an index saying how many
  * there are; the consumer reads the index, orders, then reads the entries.
@@ -38,33 +39,36 @@
 
 #include "coherent/mem.h"
 
-#define COH_QUEUE_IDX_NONE ((size_t)-1) /* the index goes to a doorbell, not memory */
+#define COH_QUEUE_IDX_NONE ((size_t)-1) /**< the index goes to a doorbell, not memory */
 
-/* who writes the entries and the index */
+/** Who writes the entries and the index. */
 enum coh_queue_role {
-	COH_QUEUE_CPU_PRODUCES = 1,	/* VirtIO available ring, descriptor table; NVMe SQ */
-	COH_QUEUE_DEVICE_PRODUCES = 2,	/* VirtIO used ring */
+	COH_QUEUE_CPU_PRODUCES = 1,	/**< VirtIO available ring, descriptor table; NVMe SQ */
+	COH_QUEUE_DEVICE_PRODUCES = 2,	/**< VirtIO used ring */
 };
 
+/** Where a queue's entries and index live in its memory (the caller's description). */
 struct coh_queue_layout {
-	size_t count;		/* entries */
-	size_t entry_size;	/* bytes of one entry */
-	size_t entries_off;	/* offset of entry 0 in the queue's memory */
-	size_t idx_off;		/* offset of the published index, or COH_QUEUE_IDX_NONE */
-	size_t idx_size;	/* 2 or 4 bytes (native byte order) */
-	uint32_t idx_wrap;	/* indices count modulo this (0: 2^32); a multiple of count */
-	size_t size;		/* bytes to allocate; 0: up to the end of entries and index */
+	size_t count;		/**< entries */
+	size_t entry_size;	/**< bytes of one entry */
+	size_t entries_off;	/**< offset of entry 0 in the queue's memory */
+	size_t idx_off;		/**< offset of the published index, or COH_QUEUE_IDX_NONE */
+	size_t idx_size;	/**< 2 or 4 bytes (native byte order) */
+	uint32_t idx_wrap;	/**< indices count modulo this (0: 2^32); a multiple of count */
+	size_t size;		/**< bytes to allocate; 0: up to the end of entries and index */
 };
 
+/** An index-published queue (coh_queue_create()).  Contents are the library's: use the calls. */
 struct coh_queue {
-	struct coh_mem mem;
-	struct coh_queue_layout l;
-	int role;
-	uint32_t prod;		/* entries written (producer) */
-	uint32_t pub;		/* index published (producer) or seen (consumer) */
-	uint32_t cons;		/* entries consumed: by the device (producer), popped (consumer) */
-	size_t dlo, dhi;	/* slots written by coh_queue_write, not yet released */
-	size_t line;		/* 0: no maintenance */
+	struct coh_mem mem;		/**< the queue's memory (shared) */
+	struct coh_queue_layout l;	/**< its layout */
+	int role;		/**< enum coh_queue_role */
+	uint32_t prod;		/**< entries written (producer) */
+	uint32_t pub;		/**< index published (producer) or seen (consumer) */
+	uint32_t cons;		/**< entries consumed: by the device (producer), popped (consumer) */
+	size_t dlo;		/**< first slot written by coh_queue_write, not yet released */
+	size_t dhi;		/**< end of those slots */
+	size_t line;		/**< 0: no maintenance */
 };
 
 /**
@@ -79,15 +83,20 @@ struct coh_queue {
  */
 #define coh_queue_create(q, dev, layout, role, attrs)                          \
 	coh_queue_create_at((q), (dev), (layout), (role), (attrs), COH_HERE)
+/** @brief coh_queue_create() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_create_at(struct coh_queue *q, struct coh_device *dev,
 			const struct coh_queue_layout *layout, int role,
 			unsigned int attrs, const struct coh_where *where);
 
 /**
- * @brief Free the queue (the device must be stopped).  Not in interrupt
+ * @brief Free the queue (the device must be stopped; ownership: its memory
+ * returns to its region).  Not in interrupt
  * context.  @retval 0; -COH_EINVAL not a queue; as coh_free().
  */
 #define coh_queue_destroy(q) coh_queue_destroy_at((q), COH_HERE)
+/** @brief coh_queue_destroy() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_destroy_at(struct coh_queue *q, const struct coh_where *where);
 
 /**
@@ -98,6 +107,8 @@ int coh_queue_destroy_at(struct coh_queue *q, const struct coh_where *where);
  *         consumer queue.
  */
 #define coh_queue_push(q, entry) coh_queue_push_at((q), (entry), COH_HERE)
+/** @brief coh_queue_push() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_push_at(struct coh_queue *q, const void *entry,
 		      const struct coh_where *where);
 
@@ -109,6 +120,8 @@ int coh_queue_push_at(struct coh_queue *q, const void *entry,
  * @retval 0; -COH_ERANGE slot >= count; -COH_EINVAL as coh_queue_push().
  */
 #define coh_queue_write(q, slot, entry) coh_queue_write_at((q), (slot), (entry), COH_HERE)
+/** @brief coh_queue_write() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_write_at(struct coh_queue *q, size_t slot, const void *entry,
 		       const struct coh_where *where);
 
@@ -125,6 +138,8 @@ int coh_queue_write_at(struct coh_queue *q, size_t slot, const void *entry,
  *         -COH_ENODEV, -COH_EFAULT), checked first: nothing published.
  */
 #define coh_queue_publish(q, with, idx) coh_queue_publish_at((q), (with), (idx), COH_HERE)
+/** @brief coh_queue_publish() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
 			 uint32_t *idx, const struct coh_where *where);
 
@@ -145,6 +160,8 @@ int coh_queue_consumed(struct coh_queue *q, uint32_t idx);
  *         a producer queue; a maintenance error (nothing changed).
  */
 #define coh_queue_poll(q) coh_queue_poll_at((q), COH_HERE)
+/** @brief coh_queue_poll() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where);
 
 /**
@@ -153,6 +170,8 @@ int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where);
  * @return its slot; -COH_EAGAIN none; -COH_EINVAL NULL or producer queue.
  */
 #define coh_queue_pop(q, entry) coh_queue_pop_at((q), (entry), COH_HERE)
+/** @brief coh_queue_pop() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_pop_at(struct coh_queue *q, void *entry,
 		     const struct coh_where *where);
 
@@ -168,6 +187,8 @@ int coh_queue_pop_at(struct coh_queue *q, void *entry,
  */
 #define coh_queue_field_write(q, off, size, v)                                 \
 	coh_queue_field_write_at((q), (off), (size), (v), COH_HERE)
+/** @brief coh_queue_field_write() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
 			     uint32_t v, const struct coh_where *where);
 
@@ -179,6 +200,8 @@ int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
  */
 #define coh_queue_field_read(q, off, size, v)                                  \
 	coh_queue_field_read_at((q), (off), (size), (v), COH_HERE)
+/** @brief coh_queue_field_read() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_queue_field_read_at(struct coh_queue *q, size_t off, size_t size,
 			    uint32_t *v, const struct coh_where *where);
 

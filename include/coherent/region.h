@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/region.h - DMA-capable memory the platform hands to the library.
  *
  * There is no hidden allocation in coherent: the platform (boot code, an
@@ -32,34 +33,36 @@
 
 #include "coherent/types.h"
 
+/** Allocation granule of a region, bytes (a knob like those of config.h). */
 #if !defined(COH_REGION_GRANULE)
 #define COH_REGION_GRANULE COH_MAX_LINE
 #endif
 
 /* coh_region flags */
-#define COH_REGION_UNCACHED (1u << 0) /* mapped uncached: CPU and device see the same bytes */
-#define COH_REGION_WC       (1u << 1) /* write-combining: no maintenance, needs coh_dma_wmb */
+#define COH_REGION_UNCACHED (1u << 0) /**< mapped uncached: CPU and device see the same bytes */
+#define COH_REGION_WC       (1u << 1) /**< write-combining: no maintenance, needs coh_dma_wmb */
 
 struct coh_device;
 
+/** DMA-capable memory handed to the library (coh_region_add()); caller-owned storage. */
 struct coh_region {
 	/* set by coh_region_add(), read-only afterwards */
-	uintptr_t cpu;			/* CPU address of the first byte */
-	uint64_t phys;			/* physical address of the first byte */
-	size_t size;			/* bytes */
-	unsigned int flags;		/* COH_REGION_* */
+	uintptr_t cpu;			/**< CPU address of the first byte */
+	uint64_t phys;			/**< physical address of the first byte */
+	size_t size;			/**< bytes */
+	unsigned int flags;		/**< COH_REGION_* */
 	/* allocator state: private */
-	uintptr_t heap;			/* first granule handed out */
-	size_t ngran;			/* granules in the heap */
-	unsigned int max_order;
-	uint64_t *bitmap;		/* free bitmaps, one per order */
-	size_t *order_off;		/* word offset of each order's bitmap */
-	size_t order_off_store[48];
-	size_t hint[48];		/* lowest word that may hold a free block */
-	size_t free_gran;		/* granules free */
-	size_t live;			/* live allocations */
-	int lock;
-	struct coh_region *next;
+	uintptr_t heap;			/**< first granule handed out */
+	size_t ngran;			/**< granules in the heap */
+	unsigned int max_order;	/**< library-private */
+	uint64_t *bitmap;		/**< free bitmaps, one per order */
+	size_t *order_off;		/**< word offset of each order's bitmap */
+	size_t order_off_store[48];	/**< library-private */
+	size_t hint[48];		/**< lowest word that may hold a free block */
+	size_t free_gran;		/**< granules free */
+	size_t live;			/**< live allocations */
+	int lock;	/**< library-private */
+	struct coh_region *next;	/**< library-private */
 };
 
 /**

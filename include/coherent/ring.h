@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/ring.h - a descriptor ring with an ownership flag, the structure
  * every DMA NIC and many storage controllers repeat by hand.
  *
@@ -70,36 +71,38 @@
 
 #include "coherent/mem.h"
 
+/** A descriptor ring with an owner bit (coh_ring_create()).  Contents are the library's: use the calls. */
 struct coh_ring {
-	struct coh_mem mem;		/* the descriptors (shared) */
-	size_t count;			/* descriptors */
-	size_t desc_size;		/* bytes of one descriptor */
-	size_t stride;			/* bytes between descriptors */
-	size_t own_off;			/* offset of the 32-bit owner word */
-	uint32_t own_bit;		/* the owner bit (its meaning: see phase) */
-	size_t head;			/* next slot to post */
-	size_t tail;			/* next slot to reap */
-	size_t pending;			/* posted (staged included), not yet reaped */
-	size_t line;			/* line size laid out for; 0: no maintenance */
-	size_t group;			/* slots handed over together (batched) */
-	size_t staged;			/* batched: posted, not yet handed over */
-	unsigned int flags;		/* COH_RING_* */
-	uint8_t head_phase;		/* phase rings: lap parity of head and tail */
-	uint8_t tail_phase;
+	struct coh_mem mem;		/**< the descriptors (shared) */
+	size_t count;			/**< descriptors */
+	size_t desc_size;		/**< bytes of one descriptor */
+	size_t stride;			/**< bytes between descriptors */
+	size_t own_off;			/**< offset of the 32-bit owner word */
+	uint32_t own_bit;		/**< the owner bit (its meaning: see phase) */
+	size_t head;			/**< next slot to post */
+	size_t tail;			/**< next slot to reap */
+	size_t pending;			/**< posted (staged included), not yet reaped */
+	size_t line;			/**< line size laid out for; 0: no maintenance */
+	size_t group;			/**< slots handed over together (batched) */
+	size_t staged;			/**< batched: posted, not yet handed over */
+	unsigned int flags;		/**< COH_RING_* */
+	uint8_t head_phase;		/**< phase rings: lap parity of head and tail */
+	uint8_t tail_phase;	/**< library-private */
 };
 
 /* struct coh_ring_layout.flags */
-#define COH_RING_BATCHED     (1u << 0) /* packed in cached memory, handed over a line at a time */
-#define COH_RING_PHASE       (1u << 1) /* the owner bit flips meaning every lap */
-#define COH_RING_PHASE_INVERT (1u << 2) /* with PHASE: lap 0's device value is a clear bit */
+#define COH_RING_BATCHED     (1u << 0) /**< packed in cached memory, handed over a line at a time */
+#define COH_RING_PHASE       (1u << 1) /**< the owner bit flips meaning every lap */
+#define COH_RING_PHASE_INVERT (1u << 2) /**< with PHASE: lap 0's device value is a clear bit */
 
+/** coh_ring_layout.max_skip: the device takes any stride. */
 #define COH_RING_ANY_SKIP ((size_t)-1)
 
 /** What the hardware can express, for coh_ring_create_layout(). */
 struct coh_ring_layout {
-	size_t max_skip;	/* largest gap between two descriptors, bytes (COH_RING_ANY_SKIP) */
-	size_t skip_unit;	/* the gap is a multiple of this (bus width); 0 or 1: any */
-	unsigned int flags;	/* COH_RING_* */
+	size_t max_skip;	/**< largest gap between two descriptors, bytes (COH_RING_ANY_SKIP) */
+	size_t skip_unit;	/**< the gap is a multiple of this (bus width); 0 or 1: any */
+	unsigned int flags;	/**< COH_RING_* */
 };
 
 /* descriptor size and the owner word's type and alignment, at compile time */
@@ -129,6 +132,7 @@ struct coh_ring_layout {
 				   __builtin_offsetof(T, own_field), (own_bit), \
 				   (attrs), COH_HERE);                         \
 	})
+/** @brief coh_ring_create() with the descriptor layout and call site explicit; same errors. */
 int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
 		       size_t size, size_t align, size_t own_off,
 		       uint32_t own_bit, unsigned int attrs,
@@ -157,6 +161,8 @@ int coh_ring_create_at(struct coh_ring *r, struct coh_device *dev, size_t count,
 					  __builtin_offsetof(T, own_field),    \
 					  (own_bit), (attrs), (layout), COH_HERE); \
 	})
+/** @brief coh_ring_create_layout() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_create_layout_at(struct coh_ring *r, struct coh_device *dev,
 			      size_t count, size_t size, size_t align,
 			      size_t own_off, uint32_t own_bit,
@@ -179,6 +185,8 @@ int coh_ring_create_layout_at(struct coh_ring *r, struct coh_device *dev,
  * given at most count - 1: post only while coh_ring_space(r) > 1.
  */
 #define coh_ring_post(r, desc) coh_ring_post_at((r), (desc), COH_HERE)
+/** @brief coh_ring_post() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_post_at(struct coh_ring *r, const void *desc,
 		     const struct coh_where *where);
 
@@ -193,6 +201,8 @@ int coh_ring_post_at(struct coh_ring *r, const void *desc,
  *         or a maintenance error (nothing reaped).  Interrupt context: yes.
  */
 #define coh_ring_reap(r, desc) coh_ring_reap_at((r), (desc), COH_HERE)
+/** @brief coh_ring_reap() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_reap_at(struct coh_ring *r, void *desc,
 		     const struct coh_where *where);
 
@@ -208,6 +218,8 @@ int coh_ring_reap_at(struct coh_ring *r, void *desc,
  *         coh_ring_post() (nothing posted).
  */
 #define coh_ring_post_n(r, descs, n) coh_ring_post_n_at((r), (descs), (n), COH_HERE)
+/** @brief coh_ring_post_n() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_post_n_at(struct coh_ring *r, const void *descs, size_t n,
 		       const struct coh_where *where);
 
@@ -223,6 +235,8 @@ int coh_ring_post_n_at(struct coh_ring *r, const void *descs, size_t n,
  *         are handed over in ring order, the head's first).
  */
 #define coh_ring_post_chain(r, descs, n) coh_ring_post_chain_at((r), (descs), (n), COH_HERE)
+/** @brief coh_ring_post_chain() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_post_chain_at(struct coh_ring *r, const void *descs, size_t n,
 			   const struct coh_where *where);
 
@@ -325,6 +339,8 @@ int coh_ring_reset(struct coh_ring *r);
  *         nothing freed: stop the device and reap first).
  */
 #define coh_ring_destroy(r) coh_ring_destroy_at((r), COH_HERE)
+/** @brief coh_ring_destroy() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_ring_destroy_at(struct coh_ring *r, const struct coh_where *where);
 
 #endif /* COHERENT_RING_H */

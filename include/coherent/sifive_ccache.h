@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/sifive_ccache.h - configuration of the riscv64-sifive-ccache
  * backend (SiFive composable cache / L2 on FU740 and StarFive JH7110).
  * Only that backend defines the function below.

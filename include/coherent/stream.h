@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/stream.h - streaming DMA: buffers that come from elsewhere.
  *
  * Packet buffers, block buffers and frames are not allocated by coherent;
@@ -61,36 +62,36 @@
 #include "coherent/mem.h"	/* COH_ATTR_SKIP_CPU_SYNC */
 
 /* struct coh_stream flags */
-#define COH_STREAM_FORCE_BOUNCE (1u << 0) /* bounce every mapping (swiotlb=force) */
+#define COH_STREAM_FORCE_BOUNCE (1u << 0) /**< bounce every mapping (swiotlb=force) */
 
 /** One live mapping (or scatter-gather entry).  Library-private contents. */
 struct coh_map_rec {
-	uint32_t st;			/* state and generation (lock-free) */
-	coh_bus_t bus;			/* address the device was given */
-	uintptr_t cpu;			/* the caller's buffer */
-	uintptr_t slot;			/* bounce slot CPU address, 0: mapped in place */
-	size_t len;
-	const struct coh_where *where;	/* where it was mapped (debug builds) */
-	uint32_t ngran;			/* bounce granules held */
-	uint32_t flags;			/* 32-bit: atomic OR without libatomic */
-	uint8_t dir;
+	uint32_t st;			/**< state and generation (lock-free) */
+	coh_bus_t bus;			/**< address the device was given */
+	uintptr_t cpu;			/**< the caller's buffer */
+	uintptr_t slot;			/**< bounce slot CPU address, 0: mapped in place */
+	size_t len;			/**< bytes mapped */
+	const struct coh_where *where;	/**< where it was mapped (debug builds) */
+	uint32_t ngran;			/**< bounce granules held */
+	uint32_t flags;			/**< 32-bit: atomic OR without libatomic */
+	uint8_t dir;			/**< enum coh_dir of the mapping */
 };
 
 /** Streaming state of one device: mapping records and bounce pool. */
 struct coh_stream {
-	struct coh_map_rec *rec;	/* caller's array, power-of-two entries */
-	size_t nrec;
-	size_t maxprobe;		/* longest probe any insert needed */
-	unsigned int flags;		/* COH_STREAM_* */
+	struct coh_map_rec *rec;	/**< caller's array, power-of-two entries */
+	size_t nrec;			/**< entries in rec */
+	size_t maxprobe;		/**< longest probe any insert needed */
+	unsigned int flags;		/**< COH_STREAM_* */
 	/* bounce pool (size 0: none) */
-	uintptr_t b_cpu;
-	uint64_t b_phys;
-	size_t b_gran;			/* granule bytes */
-	size_t b_ngran;
-	size_t b_free;			/* free granules */
-	size_t b_hint;
-	uint64_t b_used[COH_BOUNCE_MAX_GRANULES / 64];
-	int lock;
+	uintptr_t b_cpu;		/**< bounce pool: CPU address */
+	uint64_t b_phys;		/**< bounce pool: physical address */
+	size_t b_gran;			/**< granule bytes */
+	size_t b_ngran;			/**< granules in the pool */
+	size_t b_free;			/**< free granules */
+	size_t b_hint;			/**< where the next search starts */
+	uint64_t b_used[COH_BOUNCE_MAX_GRANULES / 64];	/**< granules in use */
+	int lock;			/**< the pool's lock word (coherent/lock.h) */
 };
 
 /**
@@ -146,6 +147,8 @@ int coh_device_set_stream(struct coh_device *dev, struct coh_stream *s);
  * @retval -COH_EINVAL dev is NULL
  */
 #define coh_device_teardown(dev) coh_device_teardown_at((dev), COH_HERE)
+/** @brief coh_device_teardown() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_device_teardown_at(struct coh_device *dev,
 			   const struct coh_where *where);
 
@@ -165,6 +168,8 @@ int coh_device_teardown_at(struct coh_device *dev,
  */
 #define coh_map_single(dev, ptr, len, dir)                                     \
 	coh_map_single_at((dev), (ptr), (len), (dir), COH_HERE)
+/** @brief coh_map_single() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
 			    enum coh_dir dir, const struct coh_where *where);
 
@@ -179,6 +184,8 @@ coh_bus_t coh_map_single_at(struct coh_device *dev, void *ptr, size_t len,
  */
 #define coh_map_single_attrs(dev, ptr, len, dir, attrs)                        \
 	coh_map_single_attrs_at((dev), (ptr), (len), (dir), (attrs), COH_HERE)
+/** @brief coh_map_single_attrs() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 coh_bus_t coh_map_single_attrs_at(struct coh_device *dev, void *ptr, size_t len,
 				  enum coh_dir dir, unsigned int attrs,
 				  const struct coh_where *where);
@@ -203,6 +210,8 @@ bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus);
  */
 #define coh_unmap_single(dev, bus, len, dir)                                   \
 	coh_unmap_single_at((dev), (bus), (len), (dir), COH_HERE)
+/** @brief coh_unmap_single() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 			enum coh_dir dir, const struct coh_where *where);
 
@@ -214,6 +223,8 @@ int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
  */
 #define coh_unmap_single_attrs(dev, bus, len, dir, attrs)                      \
 	coh_unmap_single_attrs_at((dev), (bus), (len), (dir), (attrs), COH_HERE)
+/** @brief coh_unmap_single_attrs() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 			      enum coh_dir dir, unsigned int attrs,
 			      const struct coh_where *where);
@@ -231,6 +242,8 @@ int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
  */
 #define coh_sync_for_cpu(dev, bus, off, len, dir)                              \
 	coh_sync_for_cpu_at((dev), (bus), (off), (len), (dir), COH_HERE)
+/** @brief coh_sync_for_cpu() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 			size_t len, enum coh_dir dir,
 			const struct coh_where *where);
@@ -245,6 +258,8 @@ int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
  */
 #define coh_sync_for_device(dev, bus, off, len, dir)                           \
 	coh_sync_for_device_at((dev), (bus), (off), (len), (dir), COH_HERE)
+/** @brief coh_sync_for_device() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 			   size_t len, enum coh_dir dir,
 			   const struct coh_where *where);
@@ -255,11 +270,11 @@ int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
  * (physically contiguous entries merged) and ent_bus of every entry.
  */
 struct coh_sg {
-	void *ptr;
-	size_t len;
-	coh_bus_t bus;		/* out: segment address (first n entries) */
-	size_t bus_len;		/* out: segment length; 0 beyond n */
-	coh_bus_t ent_bus;	/* out, private: this entry's own address */
+	void *ptr;		/**< in: the buffer */
+	size_t len;		/**< in: its length */
+	coh_bus_t bus;		/**< out: segment address (first n entries) */
+	size_t bus_len;		/**< out: segment length; 0 beyond n */
+	coh_bus_t ent_bus;	/**< out, private: this entry's own address */
 };
 
 /**
@@ -280,36 +295,45 @@ struct coh_sg {
  */
 #define coh_map_sg(dev, sg, nents, dir)                                        \
 	coh_map_sg_at((dev), (sg), (nents), (dir), COH_HERE)
+/** @brief coh_map_sg() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		  enum coh_dir dir, const struct coh_where *where);
 
 /**
  * @brief Unmap a list mapped by coh_map_sg(): same sg, same nents (the
- * count passed to map, not the count returned), same dir.
+ * count passed to map, not the count returned), same dir.  Ownership: every
+ * entry is the CPU's again.
  * @retval 0 success
  * @retval -COH_EINVAL an entry was not mapped or differs from its mapping
  *         (the other entries are still unmapped)
  */
 #define coh_unmap_sg(dev, sg, nents, dir)                                      \
 	coh_unmap_sg_at((dev), (sg), (nents), (dir), COH_HERE)
+/** @brief coh_unmap_sg() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		    enum coh_dir dir, const struct coh_where *where);
 
-/** @brief coh_sync_for_cpu() on every entry of a mapped list. */
+/** @brief coh_sync_for_cpu() on every entry of a mapped list.  Ownership: each entry the CPU's. */
 #define coh_sync_sg_for_cpu(dev, sg, nents, dir)                               \
 	coh_sync_sg_for_cpu_at((dev), (sg), (nents), (dir), COH_HERE)
+/** @brief coh_sync_sg_for_cpu() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
 			   int nents, enum coh_dir dir,
 			   const struct coh_where *where);
 
-/** @brief coh_sync_for_device() on every entry of a mapped list. */
+/** @brief coh_sync_for_device() on every entry of a mapped list.  Ownership: each entry the device's. */
 #define coh_sync_sg_for_device(dev, sg, nents, dir)                            \
 	coh_sync_sg_for_device_at((dev), (sg), (nents), (dir), COH_HERE)
+/** @brief coh_sync_sg_for_device() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
 int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
 			      int nents, enum coh_dir dir,
 			      const struct coh_where *where);
 
-/** @brief Name of a direction ("TO_DEVICE"), for messages. */
+/** @brief Name of a direction ("TO_DEVICE"), for messages; "?" for an unknown one (never fails, any context). */
 const char *coh_dir_name(int dir);
 
 #endif /* COHERENT_STREAM_H */

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * coherent/types.h - small types shared by every public header.
+ *
+ * Context: coh_is_pow2() anywhere.  coh_set_diag_handler() from any thread
+ * (an atomic exchange), normally at start-up; the handler then runs in the
+ * context of the call that failed, an interrupt handler included, so it
+ * must not sleep.
  */
 #ifndef COHERENT_TYPES_H
 #define COHERENT_TYPES_H
@@ -20,24 +26,25 @@ typedef uint64_t coh_bus_t;
 
 /** Direction of a transfer, from the device's point of view (Linux semantics). */
 enum coh_dir {
-	COH_BIDIRECTIONAL = 0,	/* device reads and writes */
-	COH_TO_DEVICE = 1,	/* device reads, CPU wrote */
-	COH_FROM_DEVICE = 2,	/* device writes, CPU reads back */
+	COH_BIDIRECTIONAL = 0,	/**< device reads and writes */
+	COH_TO_DEVICE = 1,	/**< device reads, CPU wrote */
+	COH_FROM_DEVICE = 2,	/**< device writes, CPU reads back */
 };
 
-/*
+/**
  * A call site.  Debug builds pass one (a static constant, no run-time cost
  * beyond a pointer) from every public macro, so that diagnostics and
  * simulator reports name the caller's file and line.  Release builds pass
  * NULL.
  */
 struct coh_where {
-	const char *file;
-	int line;
-	const char *func;
+	const char *file;	/**< __FILE__ of the call */
+	int line;		/**< __LINE__ of the call */
+	const char *func;	/**< __func__ of the call */
 };
 
 #if COH_DEBUG
+/** @brief The call site (a pointer to a static struct coh_where; NULL in release builds). */
 #define COH_HERE                                                             \
 	({                                                                   \
 		static const struct coh_where coh_where__ = { __FILE__,       \
@@ -55,7 +62,7 @@ static inline bool coh_is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
-/*
+/**
  * Diagnostics.  The library never prints by itself (it is freestanding); a
  * platform or test installs a handler.  `where` is the caller's site when
  * known (debug builds), `file`/`line` the check inside the library.

@@ -37,6 +37,8 @@ BACKENDS = {
     "riscv64-sifive-ccache": ("riscv64-unknown-elf-", ["-march=rv64gc", "-mabi=lp64d", "-mno-relax"], "sifive"),
 }
 ARCH_DIR = {"armv7a-thumb": "armv7a"}
+CLANG_TARGET = {"aarch64-linux-gnu-": "aarch64-none-elf", "arm-none-eabi-": "arm-none-eabi",
+                "riscv64-unknown-elf-": "riscv64-unknown-elf"}
 
 # Armv7-M SCB maintenance registers
 M_REGS = {0xE000EF68: "clean", 0xE000EF5C: "inval", 0xE000EF70: "flush"}
@@ -57,7 +59,17 @@ class Insn:
 def disassemble(root, name, prefix, flags, out):
     arch = ARCH_DIR.get(name, name)
     obj = os.path.join(out, name + ".o")
-    cmd = [prefix + "gcc", "-O2", "-ffreestanding", "-DNDEBUG", "-Wall", "-Wextra",
+    # COH_ENCODING_CC=clang: the same source and flags through Clang for the
+    # same target; GNU objdump reads either compiler's objects.
+    cc = [prefix + "gcc"]
+    if os.environ.get("COH_ENCODING_CC") == "clang":
+        cc = ["clang", "--target=" + CLANG_TARGET[prefix]]
+        if prefix == "arm-none-eabi-":
+            cc.append("-fshort-enums")
+        # Clang unrolls the per-line loop 2-4x at -O2: still one operation
+        # per line, but the loop check counts one per loop body.
+        cc.append("-fno-unroll-loops")
+    cmd = [*cc, "-O2", "-ffreestanding", "-DNDEBUG", "-Wall", "-Wextra",
            "-Werror", "-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef",
            "-Wmissing-prototypes", "-Wstrict-prototypes", "-Wpointer-arith",
            "-Wcast-align", "-Wvla", *flags,
@@ -365,7 +377,8 @@ EXPECT = {  # per range function: (kind, min, max, how many of them in loops)
 EXPECT_FLUSH_ONLY = {
     "coh__release_range": {"flush": (1, 1, 1)},
     "coh__flush_range": {"flush": (1, 1, 1)},
-    "coh__acquire_range": {"flush": (2, 3, 1)},
+    # the edge flush is one line; Clang keeps it as a loop that runs once
+    "coh__acquire_range": {"flush": (2, 3, (1, 2))},
 }
 
 
@@ -398,8 +411,9 @@ def check_backend(root, name, out):
             if not lo <= len(got) <= hi:
                 errors.append("%s: %d %s instructions, want %d..%d" % (fname, len(got), k, lo, hi))
             nl = sum(1 for x in got if in_loop(x))
-            if looped and nl != looped:
-                errors.append("%s: %d %s instructions in a loop, want %d" % (fname, nl, k, looped))
+            llo, lhi = looped if isinstance(looped, tuple) else (looped, looped)
+            if looped and not llo <= nl <= lhi:
+                errors.append("%s: %d %s instructions in a loop, want %d..%d" % (fname, nl, k, llo, lhi))
     for fname in list(EXPECT) + list(BATCH_STEPS) + [BATCH_BARRIER]:
         if fname not in funcs:
             errors.append("%s: not found in the object" % fname)

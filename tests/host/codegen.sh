@@ -14,9 +14,12 @@ trap 'rm -rf "$out"' EXIT
 "$cc" -O2 -std=gnu11 -DNDEBUG -S -o "$out/f.s" -I"$root/include" -I"$root/src" -I"$backend" "$@" \
 	"$root/tests/host/codegen_fence.c"
 cat "$out/f.s" >> "$out/c.s"
-body() { # instructions of function $1, labels and directives dropped
-	awk -v f="$1" '$0 == f":" {on=1; next} on && /^\t\.cfi_endproc|^\t\.size/ {exit}
-		on && /^\t[a-z]/ && !/^\t\./ {print}' "$out/c.s"
+body() { # instructions of function $1, labels, directives and comments dropped
+	# GCC ends a function with .cfi_endproc or .size, Clang with .Lfunc_endN:
+	# and puts "# @name" comments after labels and "# %bb.0:" lines inside.
+	awk -v f="$1" 'index($0, f":") == 1 {on=1; next}
+		on && (/^\t\.cfi_endproc|^\t\.size/ || /^\.Lfunc_end/) {exit}
+		on && /^\t[a-z]/ && !/^\t\./ {sub(/[ \t]*#.*$/, ""); print}' "$out/c.s"
 }
 fail=0
 for pair in read_accessor:read_volatile write_accessor:write_volatile \

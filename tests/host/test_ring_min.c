@@ -427,9 +427,9 @@ static void t_virtio(void)
 	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 4), 0);
 	/* the device completes: used entry 0, then the index */
 	um = (volatile unsigned char *)used.mem.cpu_;
-	*(volatile uint32_t *)(um + 4) = 0;
-	*(volatile uint32_t *)(um + 8) = 513;
-	*(volatile uint16_t *)(um + 2) = 1;
+	*(volatile uint32_t *)(volatile void *)(um + 4) = 0;
+	*(volatile uint32_t *)(volatile void *)(um + 8) = 513;
+	*(volatile uint16_t *)(volatile void *)(um + 2) = 1;
 	rec_n = 0;
 	CHECK_EQ(coh_queue_poll(&used), 1);
 	CHECK_OPS("IBr");
@@ -448,7 +448,7 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_field_write(&avail, 20, 2, 5), 0);	/* used_event */
 	CHECK_OPS("CB");
 	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 20), 5);
-	*(volatile uint16_t *)(um + 68) = 9;			/* avail_event */
+	*(volatile uint16_t *)(volatile void *)(um + 68) = 9;			/* avail_event */
 	rec_n = 0;
 	CHECK_EQ(coh_queue_field_read(&used, 68, 2, &idx), 0);
 	CHECK_OPS("IB");
@@ -463,13 +463,13 @@ static void t_virtio(void)
 	CHECK_EQ(rec_n, 2);
 
 	/* a hostile device: index more than the queue ahead, or going back */
-	*(volatile uint16_t *)(um + 2) = 10;
+	*(volatile uint16_t *)(volatile void *)(um + 2) = 10;
 	diags = 0;
 	CHECK_EQ(coh_queue_poll(&used), -COH_EPROTO);
 	CHECK_EQ(diags, 1);
-	*(volatile uint16_t *)(um + 2) = 0;
+	*(volatile uint16_t *)(volatile void *)(um + 2) = 0;
 	CHECK_EQ(coh_queue_poll(&used), -COH_EPROTO);
-	*(volatile uint16_t *)(um + 2) = 1;
+	*(volatile uint16_t *)(volatile void *)(um + 2) = 1;
 	CHECK_EQ(coh_queue_poll(&used), 0);
 	CHECK_EQ(coh_queue_consumed(&avail, 2), -COH_EPROTO);	/* never published */
 	CHECK_EQ(coh_queue_destroy(&used), 0);

@@ -42,14 +42,15 @@ static void wr(void *base, size_t off, uint32_t v)
 #define TXB 0x2000	/* TX buffers */
 #define RXB 0x4000	/* RX buffers, 0x200 apart */
 
+/* the area is page-aligned and strides are multiples of 16: aligned (Clang -Wcast-align) */
 static struct dwq_desc *txd(unsigned i, unsigned stride)
 {
-	return (struct dwq_desc *)(uc + TXD + i * stride);
+	return (struct dwq_desc *)(void *)(uc + TXD + i * stride);
 }
 
 static struct dwq_desc *rxd(unsigned i, unsigned stride)
 {
-	return (struct dwq_desc *)(uc + RXD + i * stride);
+	return (struct dwq_desc *)(void *)(uc + RXD + i * stride);
 }
 
 static uint32_t bus(size_t off)

@@ -40,6 +40,13 @@ struct desc {
 	uint32_t a, b, c, ctrl;
 };
 
+/* The ring's stride is a multiple of the descriptor's size (and so of its
+ * alignment), and the ring starts on a line: every slot is aligned. */
+static struct desc *slot(struct coh_ring *r, unsigned char *base, size_t i)
+{
+	return (struct desc *)(void *)(base + i * coh_ring_stride(r));
+}
+
 static int run(uint64_t seed, int steps)
 {
 	struct coh_ring r;
@@ -99,7 +106,7 @@ static int run(uint64_t seed, int steps)
 			} else {
 				FUZZ_EXPECT(rc == (int)head, "batch or chain returned the wrong slot");
 				for (size_t k = 0; k < n; k++) {
-					struct desc *p = (struct desc *)(base + ((head + k) % count) * coh_ring_stride(&r));
+					struct desc *p = slot(&r, base, (head + k) % count);
 
 					FUZZ_EXPECT((p->ctrl & OWN) && p->a == (uint32_t)k && p->b == ds[k].b,
 						    "a batch or chain slot without OWN or its fields");
@@ -116,7 +123,7 @@ static int run(uint64_t seed, int steps)
 				FUZZ_EXPECT(rc == -COH_EAGAIN, "post to a full ring accepted");
 			} else {
 				FUZZ_EXPECT(rc == (int)head, "post returned the wrong slot");
-				FUZZ_EXPECT((((struct desc *)(base + (size_t)head * coh_ring_stride(&r)))->ctrl & OWN),
+				FUZZ_EXPECT((slot(&r, base, head)->ctrl & OWN),
 				       "posted slot without OWN");
 				head = (head + 1) % count;
 				posted++;
@@ -125,14 +132,14 @@ static int run(uint64_t seed, int steps)
 		} else if (op < 65) {
 			if (rnd(2) && posted) {
 				/* a device doing its job: completes the oldest slot it owns */
-				struct desc *d = (struct desc *)(base + tail * coh_ring_stride(&r));
+				struct desc *d = slot(&r, base, tail);
 
 				d->c = rnd(UINT32_MAX);
 				d->ctrl &= ~OWN;
 			} else {
 				/* a hostile one: any word of any slot */
 				size_t k = rnd((uint32_t)count), w = rnd(4);
-				uint32_t *p = (uint32_t *)(base + k * coh_ring_stride(&r)) + w;
+				uint32_t *p = (uint32_t *)(void *)slot(&r, base, k) + w;
 
 				*p = rnd(4) ? rnd(UINT32_MAX) : (w == 3 ? *p & ~OWN : 0);
 			}
