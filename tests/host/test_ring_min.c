@@ -418,10 +418,10 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_push(&avail, &head), 0);
 	CHECK_EQ(rec_n, 0);
 	CHECK_EQ(coh_queue_publish(&avail, &table, &idx), 0);
-	CHECK_OPS("CCBCB");
+	/* the entry shares avail.idx's line: cleaned once, after the index */
+	CHECK_OPS("CBCB");
 	CHECK(rec_log[0].addr == table.mem.cpu_);
-	CHECK(rec_log[1].addr == avail.mem.cpu_);
-	CHECK(rec_log[3].addr == avail.mem.cpu_);
+	CHECK(rec_log[2].addr == avail.mem.cpu_);
 	CHECK_EQ(idx, 1);
 	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 2), 1);
 	CHECK_EQ(*(volatile uint16_t *)(avail.mem.cpu_ + 4), 0);
@@ -441,7 +441,7 @@ static void t_virtio(void)
 	CHECK_OPS("IIIIIIIIFB");
 	CHECK_EQ(coh_queue_consumed(&avail, coh_queue_index(&used)), 0);
 	CHECK_EQ(coh_queue_space(&avail), 8);
-	/* per request: 4 ring lines + 19 buffer lines, 5 barriers, 1 rmb (docs) */
+	/* per request: 3 ring lines + 19 buffer lines, 5 barriers, 1 rmb (docs) */
 
 	/* event indices after the rings (VIRTIO_F_EVENT_IDX) */
 	rec_n = 0;
