@@ -914,8 +914,12 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		  enum coh_dir dir, const struct coh_where *where)
 {
 	struct coh_stream *s;
+	struct coh_batch bt;
 	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where), i, k = -1;
 
+	/* every entry's lines, then one barrier for the list */
+	if (!rc)
+		rc = coh__batch_begin(&bt, dev, 0, 0);
 	if (rc)
 		return rc;
 	for (i = 0; i < nents; i++) {
@@ -930,7 +934,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			break;
 		}
 		rc = coh__map_one(dev, s, sg[i].ptr, len, (int)dir,
-				  COH__REC_SG | COH__REC_CHECKED, false, NULL, where, &b);
+				  COH__REC_SG | COH__REC_CHECKED, false, &bt, where, &b);
 		if (rc)
 			break;
 		sg[i].ent_bus = b;
@@ -952,6 +956,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			sg[k].bus_len = len;
 		}
 	}
+	coh__batch_barrier(&bt);
 	if (rc) {
 		/* undo: the device was never told about any of it */
 		for (int j = 0; j < i; j++)
@@ -974,17 +979,24 @@ int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		    enum coh_dir dir, const struct coh_where *where)
 {
 	struct coh_stream *s;
+	struct coh_batch bt;
 	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where);
+	bool batch;
 
 	if (rc)
 		return rc;
+	/* in-place entries: every invalidate, then one barrier (a bounced
+	 * entry completes its own before its copy-back) */
+	batch = !coh__batch_begin(&bt, dev, 0, 0);
 	for (int i = 0; i < nents; i++) {
 		int r = coh__unmap_one(dev, s, sg[i].ent_bus, sg[i].len,
-				       (int)dir, true, false, NULL, where);
+				       (int)dir, true, false, batch ? &bt : NULL, where);
 
 		if (r && !rc)
 			rc = r;
 	}
+	if (batch)
+		coh__batch_barrier(&bt);
 	return rc;
 }
 

@@ -3,7 +3,8 @@
  * Batches (coherent/fence.h struct coh_batch): typed writes, streaming maps
  * and unmaps whose line operations share one barrier, a queue publish that
  * completes a driver's batch, and reads of device-written fields that
- * invalidate without flushing.  Asserted op by op on the recording backend
+ * invalidate without flushing; a scatter-gather list mapped and unmapped
+ * under one barrier.  Asserted op by op on the recording backend
  * (letters as tests/host/test_ring_min.c: C I F lines, B the barrier after
  * maintenance, w/r/W/R/M the others), with the errors that leave nothing
  * half done.  Built again with COH_TEST_MUTATE 33, 34 and 35 (each deletes
@@ -325,6 +326,31 @@ out:
 	teardown();
 }
 
+/* A scatter-gather list: every entry's lines, one barrier (map and unmap). */
+static void t_sg(void)
+{
+	struct coh_sg sg[3] = { { .ptr = buf, .len = 128 }, { .ptr = buf + 1024, .len = 64 },
+				{ .ptr = buf + 2048, .len = 192 } };
+	int n;
+
+	CHECK_EQ(setup(0), 0);
+	rec_n = 0;
+	n = coh_map_sg(&dev, sg, 3, COH_FROM_DEVICE);
+	CHECK_EQ(n, 3);
+	CHECK_OPS("FFFFFFB");
+	rec_n = 0;
+	CHECK_EQ(coh_unmap_sg(&dev, sg, 3, COH_FROM_DEVICE), 0);
+	CHECK_OPS("IIIIIIB");
+	rec_n = 0;
+	CHECK_EQ(coh_map_sg(&dev, sg, 3, COH_TO_DEVICE), 3);
+	CHECK_OPS("CCCCCCB");
+	rec_n = 0;
+	CHECK_EQ(coh_unmap_sg(&dev, sg, 3, COH_TO_DEVICE), 0);
+	CHECK_EQ(rec_n, 0);
+out:
+	teardown();
+}
+
 int main(void)
 {
 	RUN(t_pieces);
@@ -332,5 +358,6 @@ int main(void)
 	RUN(t_publish);
 	RUN(t_publish_uncached_queue);
 	RUN(t_read_from_device);
+	RUN(t_sg);
 	return th_finish("batch");
 }
