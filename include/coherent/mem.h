@@ -393,7 +393,10 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * in every build; the value is read all the same and may be stale.
  * Interrupt context: yes (no lock).
  */
-#define coh_read(h, path)                                                      \
+#define coh_read(h, path) coh__read_via(h, path, coh__field_acquire_at)
+
+/* coh_read() and coh_read_from_device(): `acquire` makes the field's lines fresh */
+#define coh__read_via(h, path, acquire)                                        \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
 		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
@@ -403,7 +406,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 			__builtin_memset(&v__, 0, sizeof(v__));                \
 		} else {                                                       \
 			if (coh__needs_sync(m__))                              \
-				a__ = (__typeof__(a__))coh__field_acquire_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
+				a__ = (__typeof__(a__))acquire(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 			v__ = *(volatile __typeof__(*a__) *)a__;               \
 			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
 		}                                                              \
@@ -446,22 +449,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * handles; a failed invalidate is counted and reported).
  * Ownership: none changes.  Interrupt context: yes (no lock).
  */
-#define coh_read_from_device(h, path)                                          \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
-		__typeof__(*a__) v__;                                          \
-		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
-		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) { \
-			__builtin_memset(&v__, 0, sizeof(v__));                \
-		} else {                                                       \
-			if (coh__needs_sync(m__))                              \
-				a__ = (__typeof__(a__))coh__field_inval_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
-			v__ = *(volatile __typeof__(*a__) *)a__;               \
-			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
-		}                                                              \
-		v__;                                                           \
-	})
+#define coh_read_from_device(h, path) coh__read_via(h, path, coh__field_inval_at)
 
 /**
  * @brief coh_batch_end() that also reads a field only the device writes:

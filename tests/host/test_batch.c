@@ -14,6 +14,7 @@
 
 #include "coherent/coherent.h"
 #include "harness.h"
+#include "record/record_ops.h"
 
 TH_DEFINE_COUNTERS;
 
@@ -35,27 +36,7 @@ static void diag(const struct coh_where *w, const char *msg, int err)
 	diags++;
 }
 
-static char seq[REC_MAX + 1];
-
-static const char *ops(void)
-{
-	size_t n = rec_n < REC_MAX ? rec_n : REC_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		seq[i] = rec_log[i].op;
-	seq[n] = 0;
-	return seq;
-}
-
-#define CHECK_OPS(want)                                                        \
-	do {                                                                   \
-		if (strcmp(ops(), (want))) {                                   \
-			printf("%s:%d: recorded \"%s\", want \"%s\"\n", __FILE__, \
-			       __LINE__, seq, (want));                         \
-			th_cur_failed = 1;                                     \
-			goto out;                                              \
-		}                                                              \
-	} while (0)
+#define CHECK_OPS(want) REC_CHECK_OPS(want, goto out)
 
 struct hdr {
 	uint32_t type, pad;

@@ -14,6 +14,7 @@
 
 #include "coherent/coherent.h"
 #include "harness.h"
+#include "record/record_ops.h"
 
 TH_DEFINE_COUNTERS;
 
@@ -40,19 +41,6 @@ struct qos_desc {
 #define QOS_OWN (1u << 31)
 #define BUFSZ 1536u
 
-static char seq[REC_MAX + 1];
-
-/* the recorded operations since the last mark, as a string */
-static const char *ops(void)
-{
-	size_t n = rec_n < REC_MAX ? rec_n : REC_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		seq[i] = rec_log[i].op;
-	seq[n] = 0;
-	return seq;
-}
-
 static size_t count_op(char op)
 {
 	size_t n = 0;
@@ -62,15 +50,7 @@ static size_t count_op(char op)
 	return n;
 }
 
-#define CHECK_OPS(want)                                                        \
-	do {                                                                   \
-		if (strcmp(ops(), (want))) {                                   \
-			printf("%s:%d: recorded \"%s\", want \"%s\"\n", __FILE__, \
-			       __LINE__, seq, (want));                         \
-			th_cur_failed = 1;                                     \
-			return;                                                \
-		}                                                              \
-	} while (0)
+#define CHECK_OPS(want) REC_CHECK_OPS(want, return)
 
 static int setup(size_t line)
 {
