@@ -31,7 +31,7 @@
 
 #include "coherent/device.h"
 
-#define SIM_VBLK_QMAX 64
+#define SIM_VBLK_QMAX 8	/* small: 24 requests a run wrap the used ring three times */
 #define SIM_VBLK_SEG_MAX 32
 
 enum sim_vblk_evil {

@@ -163,14 +163,14 @@ int coh__flush_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 
 /* ---- batches: many ranges, one barrier (src/internal.h) ---------------- */
 
-int coh__batch_begin(struct coh__batch *b, struct coh_device *dev, uintptr_t s,
+int coh__batch_begin(struct coh_batch *b, struct coh_device *dev, uintptr_t s,
 		     uintptr_t e)
 {
 	uintptr_t rs, re;
 	size_t line;
 	int rc;
 
-	*b = (struct coh__batch){ .dev = dev };
+	*b = (struct coh_batch){ .dev = dev };
 	if (!coh__needs_maint(dev))
 		return 0;
 	if (!COH_ARCH_CAN_MAINTAIN)
@@ -187,7 +187,7 @@ int coh__batch_begin(struct coh__batch *b, struct coh_device *dev, uintptr_t s,
 	return 0;
 }
 
-int coh__batch_add(struct coh__batch *b, int kind, uintptr_t s, uintptr_t e,
+int coh__batch_add(struct coh_batch *b, int kind, uintptr_t s, uintptr_t e,
 		   int op, int dir, const struct coh_where *where)
 {
 	size_t line = b->line;
@@ -241,14 +241,16 @@ int coh__batch_add(struct coh__batch *b, int kind, uintptr_t s, uintptr_t e,
 	return 0;
 }
 
-void coh__batch_barrier(struct coh__batch *b)
+void coh__batch_barrier(struct coh_batch *b)
 {
 	unsigned int did = b->did;
 
 	if (!did)
 		return;
 	b->did = 0;
-	if (b->line) {
+	/* lines to complete; else (uncached pieces of a driver's batch, or a
+	 * coherent device) only stores or loads to order */
+	if (b->line && (b->lines[0] | b->lines[1] | b->lines[2])) {
 		/* every line operation of the batch complete before any later
 		 * memory access or MMIO (the next step, or the doorbell); cleans
 		 * only: before every later store, the doorbell's included */
@@ -276,6 +278,79 @@ void coh__batch_barrier(struct coh__batch *b)
 		coh__stat_add(b->dev, acquire_calls, 1);
 	if (did & COH__FLUSH)
 		coh__stat_add(b->dev, flush_calls, 1);
+}
+
+int coh_batch_init_at(struct coh_batch *b, struct coh_device *dev,
+		      const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(b && dev, where, COH_EINVAL, "coh_batch_init: NULL batch or device");
+	rc = coh__batch_begin(b, dev, 0, 0);
+	if (rc) {
+		b->err = rc;
+		coh__diag(where, "coh_batch_init: the device needs maintenance this build cannot do", rc);
+	}
+	return rc;
+}
+
+int coh_batch_end_at(struct coh_batch *b, const struct coh_where *where)
+{
+	coh__api_check(b, where, COH_EINVAL, "coh_batch_end: NULL batch");
+	coh__batch_barrier(b);
+	return b->err;
+}
+
+/*
+ * The whole lines [a, a+n) spans invalidated, none flushed: for memory the
+ * caller knows holds no unreleased CPU write (coh_read_from_device).  The
+ * op hook sees the field, not the lines, so the simulator reports a CPU
+ * write to the rest of a line that this drops.
+ */
+int coh__inval_field(struct coh_device *dev, uintptr_t a, size_t n,
+		     const struct coh_where *where)
+{
+	uintptr_t s, e;
+	size_t line;
+	int rc = coh_arch_op(COH_OP_ACQUIRE, dev, (const void *)a, n, -1, where);
+
+	if (rc)
+		return rc;
+	if (!coh__needs_maint(dev)) {
+		rc = coh__coherent_acquire(dev);
+	} else if (!(rc = coh__lines(a, a + n, &s, &e, &line))) {
+		coh__stat_add(dev, acquire_calls, 1);
+		coh_arch_maint_begin();
+		coh_arch_inval_lines(s, e, line);
+		/* invalidation complete before the read of the field */
+		coh_arch_maint_done();
+		coh__stat_add(dev, lines_invalidated, coh__nlines(s, e, line));
+	}
+	coh_arch_op_end(COH_OP_ACQUIRE);
+	return rc;
+}
+
+/* coh_batch_end_read: the field's whole lines invalidated into b */
+int coh__batch_inval_field(struct coh_batch *b, uintptr_t a, size_t n,
+			   const struct coh_where *where)
+{
+	size_t line = b->line;
+	uintptr_t s = 0, e = 0;
+	int rc = line ? coh__lines(a, a + n, &s, &e, &line) : 0;
+
+	if (!rc)
+		rc = coh_arch_op(COH_OP_ACQUIRE, b->dev, (const void *)a, n, -1, where);
+	if (rc)
+		return rc;
+	b->did |= COH__INVAL;
+	if (line) {
+		if (!(b->lines[0] | b->lines[1] | b->lines[2]))
+			coh_arch_maint_begin();
+		coh_arch_inval_lines(s, e, line);
+		b->lines[1] += coh__nlines(s, e, line);
+	}
+	coh_arch_op_end(COH_OP_ACQUIRE);
+	return 0;
 }
 
 /* check, op hook, body, op end: the shape of every entry point below */
@@ -407,7 +482,7 @@ static int coh__span_kind(enum coh_dir dir, bool give)
 static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 			    size_t n, bool give, const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	bool any = false;
 	int rc;
 

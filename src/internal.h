@@ -117,20 +117,23 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
  */
 enum { COH__CLEAN = 1, COH__INVAL = 2, COH__FLUSH = 4, COH__ACQ = 8 };
 
-struct coh__batch {
-	struct coh_device *dev;
-	size_t line;			/* 0: the device needs no maintenance */
-	unsigned int did;		/* kinds added since the last barrier */
-	unsigned long lines[4];		/* cleaned, invalidated, flushed since then */
-};
+/* coh_read_from_device: whole lines invalidated, never flushed (src/fence.c) */
+COH__HIDDEN int coh__inval_field(struct coh_device *dev, uintptr_t a, size_t n,
+				 const struct coh_where *where);
 
-COH__HIDDEN int coh__batch_begin(struct coh__batch *b, struct coh_device *dev,
+/* coh_batch_end_read: the field's whole lines invalidated into b (src/fence.c) */
+COH__HIDDEN int coh__batch_inval_field(struct coh_batch *b, uintptr_t a, size_t n,
+				       const struct coh_where *where);
+
+/* struct coh_batch is public (coherent/fence.h): drivers build batches too */
+
+COH__HIDDEN int coh__batch_begin(struct coh_batch *b, struct coh_device *dev,
 				 uintptr_t s, uintptr_t e);
-COH__HIDDEN int coh__batch_add(struct coh__batch *b, int kind, uintptr_t s,
+COH__HIDDEN int coh__batch_add(struct coh_batch *b, int kind, uintptr_t s,
 			       uintptr_t e, int op, int dir,
 			       const struct coh_where *where);
 /* the one barrier completing what was added; nothing when nothing was */
-COH__HIDDEN void coh__batch_barrier(struct coh__batch *b);
+COH__HIDDEN void coh__batch_barrier(struct coh_batch *b);
 
 /*
  * Ownership of coherent allocations (src/mem.c, debug builds): the bytes a

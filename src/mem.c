@@ -519,6 +519,72 @@ void coh__field_release_at(const struct coh_mem *m, uintptr_t a, size_t n,
 		coh__diag(where, "coh_write: the release of the field failed: the device may not see it", rc);
 }
 
+void *coh__field_inval_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			  const struct coh_where *where)
+{
+	int rc;
+
+	if (COH_TEST_MUTATE == 34)
+		return (void *)a;
+	rc = coh__inval_field(m->dev, a, n, where);
+	if (rc) {
+		coh__maint_failed(m, rc, NULL, where);
+		coh__diag(where, "coh_read_from_device: the invalidate failed: the value read may be stale", rc);
+	}
+	return (void *)a;
+}
+
+/* ---- batches: typed writes released under one barrier (coherent/fence.h) -- */
+
+static int coh__batch_fail(struct coh_batch *b, int rc)
+{
+	if (!b->err)
+		b->err = rc;
+	return rc;
+}
+
+int coh__batch_field_ok(struct coh_batch *b, const struct coh_mem *m,
+			uintptr_t a, size_t n, const struct coh_where *where)
+{
+	coh__api_check(b, where, COH_EINVAL, "coh_write_batch/coh_put_batch: NULL batch");
+	if (b->err)
+		return b->err;
+	if (m->dev != b->dev) {
+		coh__diag(where, "coh_write_batch/coh_put_batch: the memory belongs to another device than the batch",
+			  -COH_EINVAL);
+		return coh__batch_fail(b, -COH_EINVAL);
+	}
+	/* out of bounds, or (debug builds) a freed handle: reported here */
+	if ((!coh__field_in(m, a, n) || (COH_DEBUG && m->cookie)) && coh__field_bad(m, a, n, where))
+		return coh__batch_fail(b, -COH_ERANGE);
+	return 0;
+}
+
+int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
+		     size_t n, const struct coh_where *where)
+{
+	int rc;
+
+	if (!(m->state & COH_MEM_SYNC) || !b->line || COH_TEST_MUTATE == 33) {
+		/* nothing to clean: the batch's barrier orders the store */
+		b->did |= COH__CLEAN;
+		return 0;
+	}
+	{
+		/* the backend accepts the range before any line is touched */
+		struct coh_batch chk;
+
+		rc = coh__batch_begin(&chk, b->dev, a, a + n);
+	}
+	if (!rc)
+		rc = coh__batch_add(b, COH__CLEAN, a, a + n, COH_OP_RELEASE, -1, where);
+	if (rc) {
+		coh__maint_failed(m, rc, NULL, where);
+		return coh__batch_fail(b, rc);
+	}
+	return 0;
+}
+
 void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
 {
 	return coh__field_acquire_at(m, a, n, NULL);
@@ -639,6 +705,53 @@ int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *sr
 		       "coh_put: a flex handle's element is the whole allocation: use coh_put_flex");
 	coh__api_check(!rc, where, COH_ERANGE, "coh_put: elements out of bounds");
 	return coh__mem_copy_in(m, a, len, src, where);
+}
+
+int coh__batch_read_field(struct coh_batch *b, const struct coh_mem *m,
+			  uintptr_t a, size_t n, const struct coh_where *where)
+{
+	int rc = coh__batch_field_ok(b, m, a, n, where), end;
+
+	if (!rc && (m->state & COH_MEM_SYNC) && b->line && COH_TEST_MUTATE != 34) {
+		rc = coh__batch_inval_field(b, a, n, where);
+		if (rc)
+			coh__maint_failed(m, rc, NULL, where);
+	} else if (!rc) {
+		b->did |= COH__INVAL;	/* the barrier orders the read after earlier ones */
+	}
+	if (!b)
+		return rc;
+	end = coh_batch_end_at(b, where);
+	return rc ? rc : end;
+}
+
+int coh__mem_put_batch(struct coh_batch *b, const struct coh_mem *m, size_t first,
+		       size_t n, const void *src, const struct coh_where *where)
+{
+	uintptr_t a = 0;
+	size_t len = 0;
+	int rc;
+
+	coh__api_check(b, where, COH_EINVAL, "coh_put_batch: NULL batch");
+	if (b->err)
+		return b->err;
+	if (m->flex_esize) {
+		coh__diag(where, "coh_put_batch: a flex handle's element is the whole allocation",
+			  -COH_EINVAL);
+		return coh__batch_fail(b, -COH_EINVAL);
+	}
+	if (coh__elems(m, first, n, &a, &len)) {
+		coh__diag(where, "coh_put_batch: elements out of bounds", -COH_ERANGE);
+		return coh__batch_fail(b, -COH_ERANGE);
+	}
+	if (!len)
+		return 0;
+	rc = coh__batch_field_ok(b, m, a, len, where);
+	if (rc)
+		return rc;
+	coh_arch_store((const void *)a, len, where);
+	__builtin_memcpy((void *)a, src, len);
+	return coh__batch_field(b, m, a, len, where);
 }
 
 /* the elements [first, first+n) of a flex handle's array, checked */

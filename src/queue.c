@@ -91,12 +91,12 @@ int coh_queue_destroy_at(struct coh_queue *q, const struct coh_where *where)
 	return coh__mem_free(&q->mem, where);
 }
 
-static int coh__qbegin(const struct coh_queue *q, struct coh__batch *b,
+static int coh__qbegin(const struct coh_queue *q, struct coh_batch *b,
 		       const struct coh_where *where)
 {
 	int rc;
 
-	*b = (struct coh__batch){ .dev = q->mem.dev };
+	*b = (struct coh_batch){ .dev = q->mem.dev };
 	if (!q->line)
 		return 0;
 	rc = coh__batch_begin(b, q->mem.dev, q->mem.cpu_, q->mem.cpu_ + q->l.size);
@@ -145,8 +145,31 @@ int coh_queue_write_at(struct coh_queue *q, size_t slot, const void *entry,
 	return 0;
 }
 
+/*
+ * Clean [s, e) into b, except the line at `skip` (0: none): the index's
+ * line, cleaned after the index store anyway.  Entries sharing it need no
+ * clean of their own: a write-back of that line at any moment carries them
+ * with the index it holds then - the old one (entries not yet announced)
+ * or the new one (entries there too).
+ */
+static int coh__qclean(struct coh_queue *q, struct coh_batch *b, uintptr_t s,
+		       uintptr_t e, uintptr_t skip, const struct coh_where *where)
+{
+	int rc = 0;
+
+	if (skip && s < skip + q->line && e > skip) {
+		if (s < skip)
+			rc = coh__batch_add(b, COH__CLEAN, s, skip, COH_OP_RELEASE, -1, where);
+		if (!rc && e > skip + q->line)
+			rc = coh__batch_add(b, COH__CLEAN, skip + q->line, e,
+					    COH_OP_RELEASE, -1, where);
+		return rc;
+	}
+	return coh__batch_add(b, COH__CLEAN, s, e, COH_OP_RELEASE, -1, where);
+}
+
 /* release what q holds unpublished: [pub, prod) and the written window */
-static int coh__qrelease(struct coh_queue *q, struct coh__batch *b,
+static int coh__qrelease(struct coh_queue *q, struct coh_batch *b, uintptr_t skip,
 			 const struct coh_where *where)
 {
 	uint64_t n = coh__qdist(q, q->pub, q->prod);
@@ -158,21 +181,44 @@ static int coh__qrelease(struct coh_queue *q, struct coh__batch *b,
 	/* at most two runs of slots: up to the end of the ring, then from 0 */
 	while (n && !rc) {
 		k = q->l.count - first < n ? q->l.count - first : (size_t)n;
-		rc = coh__batch_add(b, COH__CLEAN, coh__qentry(q, first),
-				    coh__qentry(q, first + k), COH_OP_RELEASE, -1, where);
+		rc = coh__qclean(q, b, coh__qentry(q, first), coh__qentry(q, first + k),
+				 skip, where);
 		n -= k;
 		first = 0;
 	}
 	if (!rc && q->dlo != q->dhi)
-		rc = coh__batch_add(b, COH__CLEAN, coh__qentry(q, q->dlo),
-				    coh__qentry(q, q->dhi), COH_OP_RELEASE, -1, where);
+		rc = coh__qclean(q, b, coh__qentry(q, q->dlo), coh__qentry(q, q->dhi),
+				 skip, where);
 	return rc;
 }
 
-int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
-			 uint32_t *idx, const struct coh_where *where)
+/*
+ * A driver's batch joins the queue's first barrier: its lines' cleans were
+ * issued as the pieces were written, the barrier before the index completes
+ * them with the entries'.  Queue memory without maintenance has no batch of
+ * its own to join: the driver's batch's barrier then stands in for the
+ * coh_dma_wmb (it orders earlier stores too).
+ */
+static void coh__qjoin(struct coh_batch *b, struct coh_batch *drv)
 {
-	struct coh__batch b, bw;
+	if (!drv)
+		return;
+	if (b->line) {
+		b->did |= drv->did;
+		for (int i = 0; i < 3; i++)
+			b->lines[i] += drv->lines[i];
+		drv->did = 0;
+		drv->lines[0] = drv->lines[1] = drv->lines[2] = 0;
+	} else {
+		coh__batch_barrier(drv);
+	}
+}
+
+static int coh__qpublish(struct coh_queue *q, struct coh_queue *with,
+			 struct coh_batch *drv, uint32_t *idx,
+			 const struct coh_where *where)
+{
+	struct coh_batch b, bw;
 	int rc;
 
 	coh__api_check(q && q->role == COH_QUEUE_CPU_PRODUCES, where, COH_EINVAL,
@@ -181,26 +227,39 @@ int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
 				 with->mem.dev == q->mem.dev),
 		       where, COH_EINVAL,
 		       "coh_queue_publish: `with` is not a producer queue of the same device");
+	if (drv) {
+		coh__api_check(drv->dev == q->mem.dev, where, COH_EINVAL,
+			       "coh_queue_publish_batch: the batch is of another device");
+		/* a piece failed: the request is incomplete, publish nothing */
+		if (drv->err)
+			return drv->err;
+	}
 	rc = coh__qbegin(q, &b, where);
 	if (!rc && with)
 		rc = coh__qbegin(with, &bw, where);
 	if (rc)
 		return rc;
 	if (with) {
-		rc = coh__qrelease(with, &b, where);
+		rc = coh__qrelease(with, &b, 0, where);
 		with->pub = with->prod;
 		with->dlo = with->dhi = 0;
 	}
 	if (!rc)
-		rc = coh__qrelease(q, &b, where);
+		rc = coh__qrelease(q, &b,
+				   q->line && q->l.idx_off != COH_QUEUE_IDX_NONE
+					   ? (q->mem.cpu_ + q->l.idx_off) & ~((uintptr_t)q->line - 1)
+					   : 0,
+				   where);
 	q->dlo = q->dhi = 0;
+	if (COH_TEST_MUTATE != 35)
+		coh__qjoin(&b, drv);
 	if (q->l.idx_off != COH_QUEUE_IDX_NONE) {
 		uintptr_t ia = q->mem.cpu_ + q->l.idx_off;
 
 		/* entries before the index that announces them */
 		if (q->line)
 			coh__batch_barrier(&b);
-		else
+		else if (!drv || COH_TEST_MUTATE == 35)
 			coh_dma_wmb();
 		coh_arch_store((const void *)ia, q->l.idx_size, COH_HERE);
 		if (q->l.idx_size == 2)
@@ -220,6 +279,20 @@ int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
 	return rc;
 }
 
+int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
+			 uint32_t *idx, const struct coh_where *where)
+{
+	return coh__qpublish(q, with, NULL, idx, where);
+}
+
+int coh_queue_publish_batch_at(struct coh_queue *q, struct coh_queue *with,
+			       struct coh_batch *b, uint32_t *idx,
+			       const struct coh_where *where)
+{
+	coh__api_check(b, where, COH_EINVAL, "coh_queue_publish_batch: NULL batch");
+	return coh__qpublish(q, with, b, idx, where);
+}
+
 int coh_queue_consumed(struct coh_queue *q, uint32_t idx)
 {
 	coh__api_check(q && q->role == COH_QUEUE_CPU_PRODUCES, COH_HERE, COH_EINVAL,
@@ -234,7 +307,7 @@ int coh_queue_consumed(struct coh_queue *q, uint32_t idx)
 
 int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	uintptr_t ia, il = 0, ie = 0;
 	uint32_t idx;
 	uint64_t n;
@@ -335,7 +408,7 @@ static int coh__qfield(const struct coh_queue *q, int role, size_t off, size_t s
 int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
 			     uint32_t v, const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	uintptr_t a;
 	int rc = coh__qfield(q, COH_QUEUE_CPU_PRODUCES, off, size, where);
 
@@ -364,7 +437,7 @@ int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
 int coh_queue_field_read_at(struct coh_queue *q, size_t off, size_t size,
 			    uint32_t *v, const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	uintptr_t a, l;
 	int rc = coh__qfield(q, COH_QUEUE_DEVICE_PRODUCES, off, size, where);
 

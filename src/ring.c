@@ -148,12 +148,12 @@ static inline uint32_t coh__img_own(const struct coh_ring *r, const char *d)
 }
 
 /* A batch over the whole ring, or none (line 0) when it needs no maintenance. */
-static int coh__ring_begin(const struct coh_ring *r, struct coh__batch *b,
+static int coh__ring_begin(const struct coh_ring *r, struct coh_batch *b,
 			   const struct coh_where *where)
 {
 	int rc;
 
-	*b = (struct coh__batch){ .dev = r->mem.dev };
+	*b = (struct coh_batch){ .dev = r->mem.dev };
 	if (!r->line)
 		return 0;
 	rc = coh__batch_begin(b, r->mem.dev, r->mem.cpu_,
@@ -165,7 +165,7 @@ static int coh__ring_begin(const struct coh_ring *r, struct coh__batch *b,
 	return rc;
 }
 
-static int coh__ring_maint(struct coh__batch *b, int kind, uintptr_t s,
+static int coh__ring_maint(struct coh_batch *b, int kind, uintptr_t s,
 			   uintptr_t e, int mutant, const struct coh_where *where)
 {
 	if (COH_TEST_MUTATE == mutant || COH_TEST_MUTATE == (kind == COH__CLEAN ? 1 : 2))
@@ -202,7 +202,7 @@ static inline void coh__advance(const struct coh_ring *r, size_t *i, uint8_t *ph
  * A one-line descriptor has nothing to release in pass 1: a post_n of
  * such descriptors costs one line each and one barrier.
  */
-static int coh__post_slots(struct coh_ring *r, struct coh__batch *b,
+static int coh__post_slots(struct coh_ring *r, struct coh_batch *b,
 			   const char *d, size_t n, bool chain,
 			   const struct coh_where *where)
 {
@@ -256,7 +256,7 @@ static int coh__post_slots(struct coh_ring *r, struct coh__batch *b,
  * device nothing; when its group is complete, the owner words are set and
  * the group's lines released.  One barrier for every group completed.
  */
-static int coh__post_batched(struct coh_ring *r, struct coh__batch *b,
+static int coh__post_batched(struct coh_ring *r, struct coh_batch *b,
 			     const char *d, size_t n, const struct coh_where *where)
 {
 	size_t i = r->head;
@@ -290,7 +290,7 @@ static int coh__post_batched(struct coh_ring *r, struct coh__batch *b,
 static int coh__post(struct coh_ring *r, const void *descs, size_t n, bool chain,
 		     const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	size_t first;
 	int rc;
 
@@ -337,7 +337,7 @@ int coh_ring_post_chain_at(struct coh_ring *r, const void *descs, size_t n,
 int coh_ring_reap_at(struct coh_ring *r, void *desc,
 		     const struct coh_where *where)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	uintptr_t s, ol = 0, ls, le;
 	uint32_t own;
 	int idx, rc;
@@ -391,7 +391,7 @@ int coh_ring_phase(const struct coh_ring *r)
 
 int coh_ring_reset(struct coh_ring *r)
 {
-	struct coh__batch b;
+	struct coh_batch b;
 	uint8_t ph;
 	int rc;
 

@@ -427,6 +427,31 @@ static int coh__to_cpu(struct coh_device *dev, uintptr_t p, size_t len,
 	return coh__acquire_range(dev, p, p + len);
 }
 
+/*
+ * Give [p, p+len) for a mapping: maintenance now with its own barrier, or
+ * (bt) its lines into a driver's batch, completed by the batch's barrier.
+ */
+static int coh__give_lines(struct coh_device *dev, struct coh_batch *bt,
+			   uintptr_t p, size_t len, int dir,
+			   const struct coh_where *where)
+{
+	struct coh_batch chk;
+	int rc;
+
+	if (bt) {
+		/* the range accepted by the backend before any line is touched */
+		rc = coh__batch_begin(&chk, dev, p, p + len);
+		return rc ? rc : coh__batch_add(bt, dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH,
+						p, p + len, COH_OP_GIVE, dir, where);
+	}
+	rc = coh_arch_op(COH_OP_GIVE, dev, (void *)p, len, dir, where);
+	if (!rc) {
+		rc = coh__to_dev(dev, p, len, dir);
+		coh_arch_op_end(COH_OP_GIVE);
+	}
+	return rc;
+}
+
 /* ---- map */
 
 static int coh__stream_of(struct coh_device *dev, struct coh_stream **sp,
@@ -445,7 +470,8 @@ static int coh__stream_of(struct coh_device *dev, struct coh_stream **sp,
  */
 static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 			size_t len, int dir, uint8_t rflags, bool skip,
-			const struct coh_where *where, coh_bus_t *busp)
+			struct coh_batch *bt, const struct coh_where *where,
+			coh_bus_t *busp)
 {
 	uintptr_t p = (uintptr_t)ptr, end, lm;
 	struct coh_map_rec r = { 0 };
@@ -546,21 +572,13 @@ static int coh__map_one(struct coh_device *dev, struct coh_stream *s, void *ptr,
 					 lines_end - r.slot - len);
 			copied = len;
 		}
-		rc = coh_arch_op(COH_OP_GIVE, dev, (void *)r.slot, len, dir, where);
-		if (!rc) {
-			rc = coh__to_dev(dev, r.slot, len, dir);
-			coh_arch_op_end(COH_OP_GIVE);
-		}
+		rc = coh__give_lines(dev, bt, r.slot, len, dir, where);
 		coh__stat_add(dev, bounce_bytes, copied);
 	} else if (!skip) {
 		/* a new mapping: the backend (the simulator) checks for overlaps, in every build */
 		(void)coh_arch_op(COH_OP_MAP, dev, ptr, len, dir, where);
 		coh_arch_op_end(COH_OP_MAP);
-		rc = coh_arch_op(COH_OP_GIVE, dev, ptr, len, dir, where);
-		if (!rc) {
-			rc = coh__to_dev(dev, p, len, dir);
-			coh_arch_op_end(COH_OP_GIVE);
-		}
+		rc = coh__give_lines(dev, bt, p, len, dir, where);
 	}
 	/* skip, in place: the CPU keeps it until coh_sync_for_device() */
 	if (rc) {
@@ -603,7 +621,7 @@ coh_bus_t coh_map_single_attrs_at(struct coh_device *dev, void *ptr, size_t len,
 		return COH_BUS_ERROR;
 	}
 	if (coh__map_one(dev, s, ptr, len, (int)dir, 0,
-			 (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, where, &bus))
+			 (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, NULL, where, &bus))
 		return COH_BUS_ERROR;
 	return bus;
 }
@@ -675,7 +693,7 @@ static int coh__lookup(struct coh_device *dev, struct coh_stream *s,
 
 static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 			  coh_bus_t bus, size_t len, int dir, bool sg, bool skip,
-			  const struct coh_where *where)
+			  struct coh_batch *bt, const struct coh_where *where)
 {
 	struct coh_map_rec r;
 	int rc, rc2 = 0;
@@ -710,6 +728,15 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 		unsigned long irq_19 = coh__lock(&s->lock);
 		coh__bounce_free(s, r.slot, r.ngran);
 		coh__unlock(&s->lock, irq_19);
+	} else if (bt && !skip && r.dir != COH_TO_DEVICE) {
+		/* in place: the invalidate joins the driver's batch (a bounce
+		 * slot above cannot: its copy-back needs it complete) */
+		struct coh_batch chk;
+
+		rc = coh__batch_begin(&chk, dev, r.cpu, r.cpu + r.len);
+		if (!rc)
+			rc = coh__batch_add(bt, COH__ACQ, r.cpu, r.cpu + r.len,
+					    COH_OP_TAKE, r.dir, where);
 	} else {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.cpu, r.len, r.dir, where);
 		if (!rc) {
@@ -735,13 +762,52 @@ int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 	coh__api_check(!(attrs & ~COH__MAP_ATTRS), where, COH_EINVAL,
 		       "streaming unmap: unknown attribute bits");
 	return coh__unmap_one(dev, s, bus, len, (int)dir, false,
-			      (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, where);
+			      (attrs & COH_ATTR_SKIP_CPU_SYNC) != 0, NULL, where);
 }
 
 int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 			enum coh_dir dir, const struct coh_where *where)
 {
 	return coh_unmap_single_attrs_at(dev, bus, len, dir, 0, where);
+}
+
+/* a driver's batch for dev: 0, -COH_EINVAL (reported), or its failure */
+static int coh__batch_for(const struct coh_batch *b, const struct coh_device *dev,
+			  const struct coh_where *where)
+{
+	coh__api_check(b, where, COH_EINVAL, "streaming map/unmap into a batch: NULL batch");
+	coh__api_check(b->dev == dev, where, COH_EINVAL,
+		       "streaming map/unmap into a batch of another device");
+	return b->err;
+}
+
+coh_bus_t coh_map_single_batch_at(struct coh_batch *b, struct coh_device *dev,
+				  void *ptr, size_t len, enum coh_dir dir,
+				  const struct coh_where *where)
+{
+	struct coh_stream *s;
+	coh_bus_t bus;
+
+	if (coh__stream_of(dev, &s, where) || coh__batch_for(b, dev, where))
+		return COH_BUS_ERROR;
+	if (coh__map_one(dev, s, ptr, len, (int)dir, 0, false, b, where, &bus))
+		return COH_BUS_ERROR;
+	return bus;
+}
+
+int coh_unmap_single_batch_at(struct coh_batch *b, struct coh_device *dev,
+			      coh_bus_t bus, size_t len, enum coh_dir dir,
+			      const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where), bad;
+
+	if (rc)
+		return rc;
+	/* an unusable batch: unmapped all the same, with a barrier of its own */
+	bad = coh__batch_for(b, dev, where);
+	rc = coh__unmap_one(dev, s, bus, len, (int)dir, false, false, bad ? NULL : b, where);
+	return rc ? rc : bad;
 }
 
 /* ---- sync */
@@ -848,8 +914,12 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		  enum coh_dir dir, const struct coh_where *where)
 {
 	struct coh_stream *s;
+	struct coh_batch bt;
 	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where), i, k = -1;
 
+	/* every entry's lines, then one barrier for the list */
+	if (!rc)
+		rc = coh__batch_begin(&bt, dev, 0, 0);
 	if (rc)
 		return rc;
 	for (i = 0; i < nents; i++) {
@@ -864,7 +934,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			break;
 		}
 		rc = coh__map_one(dev, s, sg[i].ptr, len, (int)dir,
-				  COH__REC_SG | COH__REC_CHECKED, false, where, &b);
+				  COH__REC_SG | COH__REC_CHECKED, false, &bt, where, &b);
 		if (rc)
 			break;
 		sg[i].ent_bus = b;
@@ -872,7 +942,7 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			coh__chk_report(dev, where, -COH_EINVAL,
 					"scatter-gather entry %d [%x, +%z) crosses the device's segment boundary (seg_boundary_mask %x) (mapped at %W)",
 					i, b, len, dev->seg_boundary_mask, where);
-			(void)coh__unmap_one(dev, s, b, len, (int)dir, true, false, where);
+			(void)coh__unmap_one(dev, s, b, len, (int)dir, true, false, NULL, where);
 			rc = -COH_EINVAL;
 			break;
 		}
@@ -886,11 +956,12 @@ int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 			sg[k].bus_len = len;
 		}
 	}
+	coh__batch_barrier(&bt);
 	if (rc) {
 		/* undo: the device was never told about any of it */
 		for (int j = 0; j < i; j++)
 			(void)coh__unmap_one(dev, s, sg[j].ent_bus, sg[j].len,
-					     (int)dir, true, false, where);
+					     (int)dir, true, false, NULL, where);
 		for (int j = 0; j < nents; j++) {
 			sg[j].bus = COH_BUS_ERROR;
 			sg[j].bus_len = 0;
@@ -908,17 +979,24 @@ int coh_unmap_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		    enum coh_dir dir, const struct coh_where *where)
 {
 	struct coh_stream *s;
+	struct coh_batch bt;
 	int rc = coh__sg_args(dev, sg, nents, (int)dir, &s, where);
+	bool batch;
 
 	if (rc)
 		return rc;
+	/* in-place entries: every invalidate, then one barrier (a bounced
+	 * entry completes its own before its copy-back) */
+	batch = !coh__batch_begin(&bt, dev, 0, 0);
 	for (int i = 0; i < nents; i++) {
 		int r = coh__unmap_one(dev, s, sg[i].ent_bus, sg[i].len,
-				       (int)dir, true, false, where);
+				       (int)dir, true, false, batch ? &bt : NULL, where);
 
 		if (r && !rc)
 			rc = r;
 	}
+	if (batch)
+		coh__batch_barrier(&bt);
 	return rc;
 }
 

@@ -90,6 +90,22 @@ static void unmap_all(struct virtio_blk *b)
 	b->nmap = 0;
 }
 
+/*
+ * A completed request's buffers: their invalidates join bt, completed by
+ * the barrier that also covers the status byte (coh_batch_end_read).
+ */
+static void unmap_all_batch(struct virtio_blk *b, struct coh_batch *bt)
+{
+	if (VIRTIO_MUTATE == 4) {	/* the mutant: no invalidate at all */
+		unmap_all(b);
+		return;
+	}
+	for (unsigned i = 0; i < b->nmap; i++)
+		(void)coh_unmap_single_batch(bt, b->vm.dev, b->map_bus[i],
+					     b->map_len[i], b->map_dir);
+	b->nmap = 0;
+}
+
 static void reclaim(void *token, void *ctx)
 {
 	(void)ctx;
@@ -131,6 +147,7 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	enum coh_dir dir = type == VIRTIO_BLK_T_IN ? COH_FROM_DEVICE : COH_TO_DEVICE;
 	struct virtio_blk_hdr h = { .type = coh_cpu_to_le32(type),
 				    .sector = coh_cpu_to_le64(sector) };
+	struct coh_batch bt;
 	void *tok;
 	uint32_t len;
 	uint8_t st;
@@ -142,8 +159,12 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	b->nmap = 0;
 	vs[0] = (struct virtq_seg){ .bus = coh_bus(&b->hdr), .len = sizeof(h) };
 	for (unsigned i = 0; i < nseg; i++) {
-		coh_bus_t bus = coh_map_single_attrs(b->vm.dev, seg[i].buf, seg[i].len, dir,
-						     VIRTIO_MUTATE == 5 ? COH_ATTR_SKIP_CPU_SYNC : 0);
+		/* cleaned now, completed by the kick's first barrier */
+		coh_bus_t bus = VIRTIO_MUTATE == 5
+			? coh_map_single_attrs(b->vm.dev, seg[i].buf, seg[i].len, dir,
+					       COH_ATTR_SKIP_CPU_SYNC)
+			: coh_map_single_batch(virtq_batch(&b->vq), b->vm.dev,
+					       seg[i].buf, seg[i].len, dir);
 
 		if (coh_mapping_error(b->vm.dev, bus)) {
 			unmap_all(b);
@@ -157,12 +178,17 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	}
 	vs[1 + nseg] = (struct virtq_seg){ .bus = coh_bus(&b->st), .len = 1,
 					   .write = true };
-	coh_put(&b->hdr, 0, 1, &h);
-	/* the sentinel: a completion without a status write is refused */
-	coh_write(&b->st, [0].status, STATUS_UNWRITTEN);
-
-	rc = virtq_add(&b->vq, vs, nseg + 2, b);
+	/* header and sentinel (a completion without a status write is
+	 * refused): cleaned now, made visible by the kick's first barrier with
+	 * the descriptors, not one barrier each */
+	rc = coh_put_batch(virtq_batch(&b->vq), &b->hdr, 0, 1, &h);
+	if (!rc)
+		rc = coh_write_batch(virtq_batch(&b->vq), &b->st, [0].status,
+				     STATUS_UNWRITTEN);
+	if (!rc)
+		rc = virtq_add(&b->vq, vs, nseg + 2, b);
 	if (rc) {
+		virtq_cancel(&b->vq);
 		unmap_all(b);
 		return rc;
 	}
@@ -176,8 +202,13 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 		(void)virtio_blk_recover(b);
 		return rc == -COH_EAGAIN ? -COH_EPROTO : rc;
 	}
-	unmap_all(b);
-	st = coh_read(&b->st, [0].status);
+	/* data and status under one barrier; only the device wrote the
+	 * status line since the sentinel's release */
+	(void)coh_batch_init(&bt, b->vm.dev);
+	unmap_all_batch(b, &bt);
+	rc = coh_batch_end_read(&bt, &b->st, [0].status, &st);
+	if (rc)
+		return rc;
 	switch (st) {
 	case VIRTIO_BLK_S_OK:
 		return 0;

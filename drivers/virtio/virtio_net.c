@@ -22,7 +22,9 @@ static unsigned tx_index(struct virtio_net *n, void *tok)
 static int rx_post(struct virtio_net *n, unsigned i)
 {
 	struct coh_device *dev = n->vm.dev;
-	coh_bus_t bus = coh_map_single(dev, n->rx[i].b, VIRTIO_NET_BUF, COH_FROM_DEVICE);
+	/* flushed now, completed by the kick's first barrier with the refill */
+	coh_bus_t bus = coh_map_single_batch(virtq_batch(&n->rxq), dev, n->rx[i].b,
+					     VIRTIO_NET_BUF, COH_FROM_DEVICE);
 	struct virtq_seg s = { .len = VIRTIO_NET_BUF, .write = true };
 	int rc;
 
@@ -217,7 +219,9 @@ int virtio_net_send(struct virtio_net *n, const void *frame, size_t len)
 	__builtin_memcpy(n->tx[i].b + VIRTIO_NET_HDR_LEN, frame, len);
 	dev = n->vm.dev;
 	n->tx_len[i] = len + VIRTIO_NET_HDR_LEN;
-	bus = coh_map_single(dev, n->tx[i].b, n->tx_len[i], COH_TO_DEVICE);
+	/* cleaned now, completed by the kick's first barrier */
+	bus = coh_map_single_batch(virtq_batch(&n->txq), dev, n->tx[i].b, n->tx_len[i],
+				   COH_TO_DEVICE);
 	if (coh_mapping_error(dev, bus))
 		return -COH_ENOMEM;
 	n->tx_bus[i] = bus;
@@ -268,7 +272,8 @@ int virtio_net_recv(struct virtio_net *n, void *buf, size_t cap, size_t *len)
 		n->rx_frames++;
 		rc = 0;
 	}
-	if (rx_fill(n))
+	/* a batch of buffers per kick, not one */
+	if (virtq_free(&n->rxq) >= VIRTIO_NET_RX_REFILL && rx_fill(n))
 		return refused(n);
 	return rc;
 }

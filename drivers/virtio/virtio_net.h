@@ -9,8 +9,11 @@
  * number of such lines, so streaming maps never bounce them).  Each holds
  * the 12-byte virtio-net header followed by one frame, in one descriptor.
  * Receive buffers are mapped FROM_DEVICE while posted and unmapped before
- * the frame is copied out; transmit buffers are filled, mapped TO_DEVICE
- * and unmapped when the device returns them.
+ * the frame is copied out; they are posted again in batches of
+ * VIRTIO_NET_RX_REFILL (one kick: its two barriers and the avail_event read
+ * shared by the batch), so at least RX_BUFS - RX_REFILL stay posted.
+ * Transmit buffers are filled, mapped TO_DEVICE into the kick's batch and
+ * unmapped when the device returns them.
  *
  * Errors:
  *   virtio_net_send: -COH_EINVAL frame shorter than an Ethernet header or
@@ -39,6 +42,7 @@
 #define VIRTIO_NET_MAX_FRAME	(VIRTIO_NET_MTU + 14)
 #define VIRTIO_NET_BUF		1536	/* header + frame, whole 128-byte lines */
 #define VIRTIO_NET_RX_BUFS	64
+#define VIRTIO_NET_RX_REFILL	16	/* refill once this many receive buffers are out */
 #define VIRTIO_NET_TX_BUFS	32
 
 struct virtio_net_buf {

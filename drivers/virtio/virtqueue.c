@@ -100,13 +100,27 @@ static void reset_shadow(struct virtq *vq)
 	vq->avail_idx = vq->kicked_idx = vq->last_used = 0;
 	vq->in_flight = 0;
 	vq->broken = false;
+	/* cannot fail: the device's memory was allocated, so it is maintainable */
+	(void)coh_batch_init(&vq->batch, vq->vm->dev);
+}
+
+void virtq_cancel(struct virtq *vq)
+{
+	(void)coh_batch_end(&vq->batch);
+	(void)coh_batch_init(&vq->batch, vq->vm->dev);
 }
 
 /* The shadow, and the one ring field the driver sets before first use. */
 static void reset_state(struct virtq *vq)
 {
 	reset_shadow(vq);
-	/* polling driver: no interrupts wanted (ignored under EVENT_IDX) */
+	/*
+	 * Polling driver: no interrupts wanted.  Without EVENT_IDX the flag
+	 * says so; with it the flag is ignored and used_event stays 0 from
+	 * allocation (as Linux's disable_cb writes), so the device interrupts
+	 * at most once per 65536 completions, and no completion pays a clean
+	 * and a barrier to move it.
+	 */
 	coh_write(&vq->avail, [0].flags,
 		  coh_cpu_to_le16(vq->event_idx ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT));
 }
@@ -206,8 +220,9 @@ int virtq_add(struct virtq *vq, const struct virtq_seg *s, unsigned n,
 		for (unsigned i = 0; i < n; i++)
 			tab[i] = mkdesc(&s[i], i + 1 < n ? VIRTQ_DESC_F_NEXT : 0,
 					(uint16_t)(i + 1));
-		/* the table visible before the head that names it is published */
-		rc = coh_put(&vq->ind, (size_t)head * VIRTQ_IND_MAX, n, tab);
+		/* the table visible before the head that names it is published:
+		 * cleaned now, completed by the kick's first barrier */
+		rc = coh_put_batch(&vq->batch, &vq->ind, (size_t)head * VIRTQ_IND_MAX, n, tab);
 		hd = mkdesc(&t, VIRTQ_DESC_F_INDIRECT, 0);
 		if (!rc)
 			rc = coh_queue_write(&vq->dq, head, &hd);
@@ -245,8 +260,9 @@ int virtq_kick(struct virtq *vq)
 
 	if (vq->broken)
 		return -COH_EPROTO;
-	/* descriptors and ring entries, one barrier, then avail.idx */
-	rc = coh_queue_publish(&vq->aq, &vq->dq, NULL);
+	/* the request's pieces, descriptors and ring entries under one
+	 * barrier, then avail.idx */
+	rc = coh_queue_publish_batch(&vq->aq, &vq->dq, &vq->batch, NULL);
 	if (rc)
 		return rc;
 	vq->kicked_idx = now;
@@ -258,13 +274,17 @@ int virtq_kick(struct virtq *vq)
 	 */
 	if (VIRTIO_MUTATE != 2)
 		coh_dma_mb();
+	/*
+	 * The CPU never writes the used ring (zeroed and released at
+	 * allocation): its fields are invalidated, never flushed.
+	 */
 	if (vq->event_idx) {
 		uint16_t ev = (uint16_t)coh_le32_to_cpu(
-			coh_read(&vq->used, [0].ring[vq->size].id));
+			coh_read_from_device(&vq->used, [0].ring[vq->size].id));
 
 		notify = (uint16_t)(now - ev - 1) < (uint16_t)(now - old);
 	} else {
-		notify = !(coh_le16_to_cpu(coh_read(&vq->used, [0].flags)) &
+		notify = !(coh_le16_to_cpu(coh_read_from_device(&vq->used, [0].flags)) &
 			   VIRTQ_USED_F_NO_NOTIFY);
 	}
 	if (!notify)
@@ -316,9 +336,6 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 	vq->last_used++;
 	/* one available entry consumed per completion: its slot is free again */
 	(void)coh_queue_consumed(&vq->aq, vq->last_used);
-	if (vq->event_idx)	/* interrupt wanted after the next completion */
-		coh_write(&vq->avail, [0].ring[vq->size],
-			  coh_cpu_to_le16(vq->last_used));
 	return 0;
 }
 

@@ -14,16 +14,19 @@
  * entries) are driver-written too.
  *
  * Protocol, with the barrier that each step needs (docs/virtio.md):
- *   add:  descriptors written into the table queue (an indirect table is
- *         released at once), the head pushed on the available queue.
- *   kick: coh_queue_publish(available, with the table): the new
- *         descriptors and ring entries made visible under one barrier,
+ *   add:  descriptors written into the table queue, an indirect table
+ *         into the queue's batch (virtq_batch(), where the caller has put
+ *         its own pieces and mappings), the head pushed on the available
+ *         queue: lines cleaned, no barrier yet.
+ *   kick: coh_queue_publish_batch(available, with the table, the batch):
+ *         everything the requests name made visible under one barrier,
  *         then avail.idx stored and made visible; coh_dma_mb (the index
- *         store before the avail_event / used.flags load); notify through
- *         an ordered MMIO write only if the device asked for it.
+ *         store before the avail_event / used.flags load, both read with
+ *         coh_read_from_device: invalidated, never flushed); notify
+ *         through an ordered MMIO write only if the device asked for it.
  *   get:  coh_queue_poll(used): used.idx read (its line invalidated), a
  *         read barrier, the new entries' lines invalidated; the entry
- *         popped and checked; used_event written.
+ *         popped and checked.  No used_event: a polling driver.
  *
  * Shadow state: the free list, each head's chain length, its device-
  * writable byte count and the caller's token live in CPU memory; the
@@ -111,8 +114,9 @@ struct virtq {
 	struct coh_queue aq;		/* available ring: flags, idx, ring[], used_event */
 	struct coh_queue uq;		/* used ring: flags, idx, ring[], avail_event */
 	struct virtq_avail_h avail;	/* aq's memory, typed: flags, used_event */
-	struct virtq_used_h used;	/* uq's memory, typed: flags, avail_event */
 	struct virtq_desc_h ind;		/* size x VIRTQ_IND_MAX, if indirect */
+	struct virtq_used_h used;	/* uq's memory, typed: flags, avail_event */
+	struct coh_batch batch;		/* pieces the next kick publishes with the ring */
 	/* shadow, CPU-only */
 	uint16_t free_head, num_free;
 	uint16_t avail_idx;		/* next avail.idx to publish */
@@ -150,6 +154,26 @@ int virtq_init(struct virtq *vq, struct virtio_mmio *vm, unsigned index,
  */
 int virtq_add(struct virtq *vq, const struct virtq_seg *s, unsigned n,
 	      void *token);
+
+/**
+ * @brief The batch the next virtq_kick() completes under the ring's own
+ * first barrier: a request's pieces in other allocations (virtio-blk's
+ * header and status sentinel) are written into it with
+ * coh_put_batch()/coh_write_batch() before virtq_add(), which adds the
+ * indirect table there too.  One barrier then covers the whole request.
+ */
+static inline struct coh_batch *virtq_batch(struct virtq *vq)
+{
+	return &vq->batch;
+}
+
+/**
+ * @brief Drop a request that will not be added after all (a piece or
+ * virtq_add() failed): the batch's failure is forgotten, so the next
+ * request starts clean.  What was written stays written, invisible to the
+ * device until a later kick; the request's descriptors were never taken.
+ */
+void virtq_cancel(struct virtq *vq);
 
 /**
  * @brief Publish every added request (avail.idx) and notify the device if

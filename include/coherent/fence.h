@@ -170,6 +170,62 @@ int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
 		  size_t n, const struct coh_where *where);
 
 /**
+ * Several releases, one barrier.  A request a driver builds from pieces in
+ * different allocations (a VirtIO block request: header, status sentinel,
+ * indirect table; then the descriptors and the ring entry) would pay one
+ * barrier per piece with coh_put()/coh_write().  Written with
+ * coh_put_batch()/coh_write_batch() instead, each piece is stored and its
+ * lines' clean is issued at once, and the one barrier that completes them
+ * all is coh_batch_end()'s - or the first barrier of the
+ * coh_queue_publish_batch() that takes the batch, which the descriptors
+ * need anyway.  Until that barrier the pieces are not visible to the
+ * device: no doorbell may come between.
+ *
+ * Errors are sticky: the first failure of an add (a piece out of bounds,
+ * a handle of another device, a maintenance failure) is kept, later adds
+ * are refused with it, and coh_batch_end() / coh_queue_publish_batch()
+ * return it, so a driver checks once.
+ *
+ * Contents are the library's; one batch per thread, not shared.
+ * Interrupt context: yes (no lock, no allocation).
+ */
+struct coh_batch {
+	struct coh_device *dev;		/**< library-private */
+	size_t line;			/**< library-private: 0, no line maintenance */
+	unsigned int did;		/**< library-private: kinds added since the last barrier */
+	int err;			/**< library-private: the first failure, 0 if none */
+	unsigned long lines[3];		/**< library-private: cleaned, invalidated, flushed */
+};
+
+/**
+ * @brief Start an empty batch for dev.  Nothing is touched.
+ * @retval 0 success
+ * @retval -COH_EINVAL b or dev NULL
+ * @retval -COH_ENOTSUP, -COH_ENODEV dev needs maintenance and the backend
+ *         cannot do it, or the line size is unknown (also kept in the
+ *         batch: every add and coh_batch_end() return it)
+ */
+#define coh_batch_init(b, dev) coh_batch_init_at((b), (dev), COH_HERE)
+/** @brief coh_batch_init() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_batch_init_at(struct coh_batch *b, struct coh_device *dev,
+		      const struct coh_where *where);
+
+/**
+ * @brief The one barrier that completes every line operation added since
+ * the last barrier (nothing when nothing was added).  The batch stays
+ * usable and empty; its error is returned and cleared.
+ * Ownership: the pieces written into the batch are now visible to the
+ * device (coherent/mem.h: shared memory stays shared).
+ * @retval 0 success
+ * @retval the batch's first failure (see struct coh_batch); -COH_EINVAL b NULL
+ */
+#define coh_batch_end(b) coh_batch_end_at((b), COH_HERE)
+/** @brief coh_batch_end() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_batch_end_at(struct coh_batch *b, const struct coh_where *where);
+
+/**
  * @brief Declare that the CPU now reads [ptr, ptr+len), which a device wrote.
  *
  * A checking point, not maintenance: on hardware it compiles to nothing;

@@ -45,6 +45,7 @@
 #include "coherent/device.h"
 #include "coherent/region.h"
 #include "coherent/backend.h"
+#include "coherent/fence.h"	/* struct coh_batch */
 
 /* Allocation attributes (the DMA_ATTR_* counterparts). */
 #define COH_ATTR_NO_CPU_MAPPING (1u << 0) /**< device-only: no CPU access at all */
@@ -351,6 +352,18 @@ int coh__field_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 		    const struct coh_where *where);
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		   const struct coh_where *where);
+/* coh_read_from_device(): the field's whole lines invalidated, never flushed */
+void *coh__field_inval_at(const struct coh_mem *m, uintptr_t a, size_t n,
+			  const struct coh_where *where);
+/* coh_write_batch(): 0 if the field may be written into b, else b's error */
+int coh__batch_field_ok(struct coh_batch *b, const struct coh_mem *m,
+			uintptr_t a, size_t n, const struct coh_where *where);
+/* coh_batch_end_read(): the field's lines into b, b ended; 0 or the failure */
+int coh__batch_read_field(struct coh_batch *b, const struct coh_mem *m,
+			  uintptr_t a, size_t n, const struct coh_where *where);
+/* the stored field [a, a+n) of m joins b (its lines' clean issued) */
+int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
+		     size_t n, const struct coh_where *where);
 
 #define coh__needs_sync(m) (!COH_ASSUME_COHERENT && ((m)->state & COH_MEM_SYNC))
 
@@ -380,7 +393,10 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * in every build; the value is read all the same and may be stale.
  * Interrupt context: yes (no lock).
  */
-#define coh_read(h, path)                                                      \
+#define coh_read(h, path) coh__read_via(h, path, coh__field_acquire_at)
+
+/* coh_read() and coh_read_from_device(): `acquire` makes the field's lines fresh */
+#define coh__read_via(h, path, acquire)                                        \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
 		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
@@ -390,7 +406,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 			__builtin_memset(&v__, 0, sizeof(v__));                \
 		} else {                                                       \
 			if (coh__needs_sync(m__))                              \
-				a__ = (__typeof__(a__))coh__field_acquire_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
+				a__ = (__typeof__(a__))acquire(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 			v__ = *(volatile __typeof__(*a__) *)a__;               \
 			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
 		}                                                              \
@@ -415,6 +431,85 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		if (coh__needs_sync(m__))                                      \
 			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
 	} while (0)
+
+/**
+ * @brief Read a field only the device writes: coh_read_from_device(h,
+ * [0].status).  As coh_read(), except that the lines the field spans are
+ * invalidated whole, never flushed: coh_read() flushes a line the field
+ * does not cover because the CPU may hold unreleased writes to its other
+ * bytes, which a plain invalidate would drop.  Here the caller promises
+ * there are none - the CPU has not written those lines since it last
+ * released them (coh_write(), coh_put(), a batch that ended) - as for a
+ * VirtIO used ring, or a status byte whose sentinel was released with the
+ * request.  An allocation owns its lines (it starts and ends on a
+ * COH_MAX_LINE boundary), so no other allocation's bytes are touched.  A
+ * broken promise loses the CPU's write: the simulator reports it as
+ * SIM_PARTIAL_LINE_LOSS with the caller's file:line.
+ * Errors as coh_read() (unchecked; debug builds report bounds and freed
+ * handles; a failed invalidate is counted and reported).
+ * Ownership: none changes.  Interrupt context: yes (no lock).
+ */
+#define coh_read_from_device(h, path) coh__read_via(h, path, coh__field_inval_at)
+
+/**
+ * @brief coh_batch_end() that also reads a field only the device writes:
+ * coh_batch_end_read(&b, h, [0].status, &st).  The field's whole lines
+ * are invalidated into the batch (the promise of coh_read_from_device()),
+ * then the batch's one barrier completes them with everything else in it
+ * (a completion's coh_unmap_single_batch() calls), then the field is read.
+ * A completion with its data and its status byte: one barrier, not two.
+ * Ownership: as coh_batch_end().  Interrupt context: yes.
+ * @retval 0 and *out set
+ * @retval the batch's failure, -COH_EINVAL / -COH_ERANGE as
+ *         coh_write_batch() (the batch still ends): *out untouched
+ */
+#define coh_batch_end_read(b, h, path, out)                                    \
+	({                                                                     \
+		struct coh_batch *b__ = (b);                                   \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		int rc__ = coh__batch_read_field(b__, m__, (uintptr_t)a__,     \
+						 sizeof(*a__), COH_HERE);      \
+		if (!rc__) {                                                   \
+			__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
+			coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE);      \
+			*(out) = v__;                                          \
+		}                                                              \
+		rc__;                                                          \
+	})
+
+/**
+ * @brief Write a field into a batch (coherent/fence.h, struct coh_batch):
+ * coh_write_batch(&b, h, [0].status, 0xff).  The store is made and its
+ * lines' clean issued now; the barrier that makes it visible to the
+ * device is the batch's (coh_batch_end(), coh_queue_publish_batch()).
+ * Uncached memory or a coherent device: the store only; the batch's
+ * barrier orders it before the doorbell.
+ * Ownership: none changes (shared memory).  Interrupt context: yes.
+ * @retval 0 success
+ * @retval -COH_EINVAL b NULL, or h belongs to another device than b's
+ *         (nothing written; kept in the batch)
+ * @retval -COH_ERANGE the field is outside h, or h is not shared memory
+ *         (nothing written; kept in the batch; debug builds report it
+ *         with the caller's file:line)
+ * @retval the batch's earlier failure (nothing written), or this clean's
+ *         failure (-COH_EFAULT...: written, not visible; kept)
+ */
+#define coh_write_batch(b, h, path, v)                                         \
+	({                                                                     \
+		struct coh_batch *b__ = (b);                                   \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		int rc__ = coh__batch_field_ok(b__, m__, (uintptr_t)a__,       \
+					       sizeof(*a__), COH_HERE);       \
+		if (!rc__) {                                                   \
+			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
+			*(volatile __typeof__(*a__) *)a__ = (v);               \
+			rc__ = coh__batch_field(b__, m__, (uintptr_t)a__,      \
+						sizeof(*a__), COH_HERE);       \
+		}                                                              \
+		rc__;                                                          \
+	})
 
 /**
  * @brief Checked read: 0 and *out set; -COH_ERANGE (nothing read); or the
@@ -562,6 +657,8 @@ int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
 		 const struct coh_where *where);
 int coh__mem_put(const struct coh_mem *m, size_t first, size_t n, const void *src,
 		 const struct coh_where *where);
+int coh__mem_put_batch(struct coh_batch *b, const struct coh_mem *m, size_t first,
+		       size_t n, const void *src, const struct coh_where *where);
 
 /*
  * Bulk copies of a flex handle's array elements: off and esize name the
@@ -597,6 +694,24 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
 	({                                                                     \
 		const __typeof__((*(h)->t_[0])[0]) *s__ = (src);               \
 		coh__mem_put(&(h)->m_, (first), (n), s__, COH_HERE);           \
+	})
+
+/**
+ * @brief coh_put() into a batch (coherent/fence.h): the elements are
+ * copied and their lines' clean issued now, the barrier is the batch's
+ * (coh_batch_end(), coh_queue_publish_batch()), shared with every other
+ * piece of the batch.  Ownership: none changes.  Interrupt context: yes.
+ * @retval 0 success (n 0: nothing done)
+ * @retval -COH_ERANGE elements out of bounds or not shared memory;
+ *         -COH_EINVAL b NULL, a flex handle (as coh_put()), or h of
+ *         another device than b's: nothing copied, kept in the batch
+ * @retval the batch's earlier failure (nothing copied), or the clean's
+ *         (copied, not visible to the device; kept)
+ */
+#define coh_put_batch(b, h, first, n, src)                                     \
+	({                                                                     \
+		const __typeof__((*(h)->t_[0])[0]) *s__ = (src);               \
+		coh__mem_put_batch((b), &(h)->m_, (first), (n), s__, COH_HERE); \
 	})
 
 /**

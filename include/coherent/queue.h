@@ -144,6 +144,29 @@ int coh_queue_publish_at(struct coh_queue *q, struct coh_queue *with,
 			 uint32_t *idx, const struct coh_where *where);
 
 /**
+ * @brief coh_queue_publish() that also completes a driver's batch
+ * (coherent/fence.h, struct coh_batch): the pieces the request names (a
+ * VirtIO header, status sentinel, indirect table written with
+ * coh_put_batch()/coh_write_batch()) become visible under the same
+ * barrier as the descriptors and entries, before the index.  A request
+ * then costs two barriers however many allocations it spans.  The batch
+ * is empty afterwards.
+ * Ownership: as coh_queue_publish().  Interrupt context: as coh_queue_publish().
+ * @retval 0 success
+ * @retval -COH_EINVAL b NULL or of another device; others as coh_queue_publish()
+ * @retval the batch's first failure: a piece was not written or not
+ *         cleaned; nothing is published (the entries stay pushed: publish
+ *         again after writing the piece, or reset the queue)
+ */
+#define coh_queue_publish_batch(q, with, b, idx)                               \
+	coh_queue_publish_batch_at((q), (with), (b), (idx), COH_HERE)
+/** @brief coh_queue_publish_batch() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_queue_publish_batch_at(struct coh_queue *q, struct coh_queue *with,
+			       struct coh_batch *b, uint32_t *idx,
+			       const struct coh_where *where);
+
+/**
  * @brief Producer: the device has consumed entries up to index idx (NVMe:
  * a completion's SQ head; VirtIO: the used ring's consumer index), so
  * their slots may be pushed again.

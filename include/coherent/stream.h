@@ -216,6 +216,47 @@ int coh_unmap_single_at(struct coh_device *dev, coh_bus_t bus, size_t len,
 			enum coh_dir dir, const struct coh_where *where);
 
 /**
+ * @brief coh_map_single() whose maintenance joins a batch
+ * (coherent/fence.h, struct coh_batch): the lines are cleaned (TO_DEVICE)
+ * or cleaned and invalidated (the others) now, bounced data copied now,
+ * and the barrier that completes them is the batch's - coh_batch_end() or
+ * the coh_queue_publish_batch() that publishes the request naming the
+ * buffer.  Ownership: the device's once that barrier has passed; give the
+ * device the address only after it.  Errors as coh_map_single()
+ * (COH_BUS_ERROR; nothing mapped, the batch unchanged), and also when b is
+ * NULL, of another device, or holds a failure.  Interrupt context: as
+ * coh_map_single().
+ */
+#define coh_map_single_batch(b, dev, ptr, len, dir)                            \
+	coh_map_single_batch_at((b), (dev), (ptr), (len), (dir), COH_HERE)
+/** @brief coh_map_single_batch() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+coh_bus_t coh_map_single_batch_at(struct coh_batch *b, struct coh_device *dev,
+				  void *ptr, size_t len, enum coh_dir dir,
+				  const struct coh_where *where);
+
+/**
+ * @brief coh_unmap_single() whose invalidate (FROM_DEVICE, BIDIRECTIONAL,
+ * in place) joins a batch: the CPU may read the buffer once the batch's
+ * barrier has passed (coh_batch_end()).  A bounced mapping is copied back
+ * inside this call, after an invalidate with its own barrier (the copy
+ * needs it complete).  Ownership: the CPU's, readable after the barrier.
+ * @retval 0 success
+ * @retval -COH_EINVAL b NULL or of another device: unmapped all the same,
+ *         with a barrier of its own
+ * @retval the batch's failure: unmapped all the same, its own barrier
+ * @retval others as coh_unmap_single()
+ * Interrupt context: as coh_unmap_single().
+ */
+#define coh_unmap_single_batch(b, dev, bus, len, dir)                          \
+	coh_unmap_single_batch_at((b), (dev), (bus), (len), (dir), COH_HERE)
+/** @brief coh_unmap_single_batch() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_unmap_single_batch_at(struct coh_batch *b, struct coh_device *dev,
+			      coh_bus_t bus, size_t len, enum coh_dir dir,
+			      const struct coh_where *where);
+
+/**
  * @brief coh_unmap_single() with attributes.  COH_ATTR_SKIP_CPU_SYNC: no
  * invalidate and, when bounced, no copy back: the driver already synced
  * what it reads with coh_sync_for_cpu().  The ownership still returns to
