@@ -3,6 +3,7 @@
 #   make test    host tests (core, sanitizer, ...) then every cross target under QEMU
 #   make demo    the DWMAC QoS Ethernet driver on the simulated non-coherent SoC, every ring layout
 #   make bench   benchmarks (release build), ratios against in-run baselines
+#   make bench-check  two make bench runs in a row, compared (bench/compare.py)
 #   make docs    the API reference (Doxygen, build/docs/html); fails on an undocumented symbol
 #   make test CC=clang   the same with Clang as the first host compiler
 #   make qemu-dwmac  the DWMAC driver on QEMU's Allwinner sun8i EMAC (orangepi-pc),
@@ -18,7 +19,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench docs qemu-dwmac clean qemu-virtio-blk fuzz \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench bench-check docs qemu-dwmac clean qemu-virtio-blk fuzz \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -64,6 +65,10 @@ bench: deps
 	@cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/bench -j$(JOBS) --target bench_progs
 	@sh bench/run.sh $(BUILD)/bench
+
+bench-check: bench
+	@sh bench/run.sh $(BUILD)/bench
+	@python3 bench/compare.py $(BUILD)/bench/bench/out/rows.prev.txt $(BUILD)/bench/bench/out/rows.txt
 
 docs: deps
 	python3 tools/api_check.py $(CURDIR) $(BUILD)/docs

@@ -13,11 +13,15 @@
  *
  * Lines are in the state a driver finds them: dirty before release and
  * flush (the CPU just wrote the buffer), clean and cached before acquire
- * (the CPU read it last time).  Preparing them is not timed.  Each sample
- * times one call of each method, in an order that rotates, each ended by
- * an MFENCE so no flush is left in flight (bench.h); the figure is the
- * interquartile mean of thousands of samples (fewer for large sizes), so a
- * compile on the other core disturbs all three alike.
+ * (the CPU read it last time).  Preparing them is not timed.  One sample
+ * of a method is one call on each of K distinct buffers of the size, back
+ * to back (K * size = 64 KiB, K <= 256; one call from 64 KiB up), each
+ * buffer below a page in a page of its own, as separate buffers of a
+ * driver are; so even a one-line release is timed over tens of
+ * microseconds, not near the TSC's 10 ns step.  Each sample is
+ * ended by an MFENCE so no flush is left in flight (bench.h).  The ratio
+ * is the median of the per-sample ratios (bench.h: paired samples, run
+ * until the ratio's confidence interval is tight).
  *
  *   cache_bench [samples] [data file]  (rows on stdout, gnuplot data to file)
  */
@@ -31,6 +35,9 @@
 
 #define MAXSZ (4u << 20)
 #define LINE 64
+#define FOOT (64u << 10)	/* bytes one sample covers below 64 KiB */
+#define MAXK 256		/* calls per sample at most */
+#define PAGE 4096
 
 static unsigned char *buf;
 static struct coh_device nc;
@@ -71,7 +78,7 @@ static void lib(unsigned char *p, size_t len, int op)
 
 /* the lines as a driver finds them, untimed */
 struct cache_ctx {
-	size_t size;
+	size_t size, k, stride;	/* k buffers of size bytes, stride apart */
 	int op;
 };
 
@@ -80,35 +87,48 @@ static void prep(void *c, int m)
 	const struct cache_ctx *x = c;
 
 	(void)m;
-	if (x->op == OP_ACQUIRE) {
-		unsigned s = 0;
+	for (size_t i = 0; i < x->k; i++) {
+		unsigned char *p = buf + i * x->stride;
 
-		for (size_t o = 0; o < x->size; o += LINE)
-			s += ((volatile unsigned char *)buf)[o];
-		sink += s;
-	} else {
-		memset(buf, (int)(sink & 0xff), x->size);
+		if (x->op == OP_ACQUIRE) {
+			unsigned s = 0;
+
+			for (size_t o = 0; o < x->size; o += LINE)
+				s += ((volatile unsigned char *)p)[o];
+			sink += s;
+		} else {
+			memset(p, (int)(sink & 0xff), x->size);
+		}
 	}
+	sink++;
 }
 
-static void run(void *c, int m)
+static double run(void *c, int m)
 {
 	const struct cache_ctx *x = c;
 
-	if (m == M_LIB)
-		lib(buf, x->size, x->op);
-	else if (m == M_NAIVE)
-		naive(buf, x->size);
-	else
-		best(buf, x->size, x->op);
+	for (size_t i = 0; i < x->k; i++) {
+		unsigned char *p = buf + i * x->stride;
+
+		if (m == M_LIB)
+			lib(p, x->size, x->op);
+		else if (m == M_NAIVE)
+			naive(p, x->size);
+		else
+			best(p, x->size, x->op);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int samples = argc > 1 ? atoi(argv[1]) : 4001;
-	FILE *data = argc > 2 ? fopen(argv[2], "w") : NULL;
+	int samples = argc > 1 ? atoi(argv[1]) : 100000;
+	FILE *data = NULL;
 	double ratio_min[NOPS] = { 1e9, 1e9, 1e9 };
 
+	bench_fixed_layout(argv);
+	if (argc > 2)
+		data = fopen(argv[2], "w");
 	buf = aligned_alloc(4096, MAXSZ);
 	if (!buf || samples < 1 || (argc > 2 && !data)) {
 		fprintf(stderr, "usage: cache_bench [samples >= 1] [data file]\n");
@@ -124,32 +144,36 @@ int main(int argc, char **argv)
 	if (data)
 		fprintf(data, "# size lib_GBps[rel acq flush] naive_GBps[...] best_GBps[...]\n");
 	for (size_t size = 64; size <= MAXSZ; size *= 4) {
-		double med[NOPS][NMETH];
+		double gbs[NOPS][NMETH];
 
 		for (int op = 0; op < NOPS; op++) {
-			struct cache_ctx x = { size, op };
-			/* fewer samples where one call is long: seconds for the table */
-			size_t n = (64u << 20) / size;
-			struct bench_set b = { NMETH, 0, prep, run, &x };
+			size_t k = size < FOOT ? FOOT / size : 1;
+			struct cache_ctx x = { size, k < MAXK ? k : MAXK, size < PAGE ? PAGE : size, op };
+			/* the library against the best loop; naive against the best too */
+			static const int base[NMETH] = { M_BEST, M_BEST, -1 };
+			struct bench_set b = { NMETH, samples, base, prep, run, &x, 0 };
+			struct bench_res res;
 
-			b.samples = (int)(n < 101 ? 101 : n > (size_t)samples ? (size_t)samples : n);
-			if (bench_interleave(&b, med[op]))
+			if (bench_paired(&b, &res))
 				return 1;
-			double r = med[op][M_BEST] / med[op][M_LIB];
+			for (int m = 0; m < NMETH; m++)
+				gbs[op][m] = (double)(size * x.k) / res.sec[m] * 1e-9;
+			/* time ratio library / best: its inverse is the throughput ratio */
+			double r = 1 / res.ratio[M_LIB];
 
 			if (r < ratio_min[op])
 				ratio_min[op] = r;
 			printf("ROW|cache|%s %zu B (x86_64, CLFLUSHOPT)|best hand loop (naive: %.3f of best)|"
-			       "%.2f vs %.2f GB/s|%.3f|>=|0.95\n",
-			       op_name[op], size, med[op][M_BEST] / med[op][M_NAIVE],
-			       (double)size / med[op][M_LIB] * 1e-9,
-			       (double)size / med[op][M_BEST] * 1e-9, r);
+			       "%.2f vs %.2f GB/s, %d/%d pairs, CI %.1f%%|%.4f|>=|0.95\n",
+			       op_name[op], size, 1 / res.ratio[M_NAIVE], gbs[op][M_LIB],
+			       gbs[op][M_BEST], res.samples, res.taken, res.ci[M_LIB] * 100, r);
+			fflush(stdout);
 		}
 		if (data) {
 			fprintf(data, "%zu", size);
 			for (int m = 0; m < NMETH; m++)
 				for (int op = 0; op < NOPS; op++)
-					fprintf(data, " %.4f", (double)size / med[op][m] * 1e-9);
+					fprintf(data, " %.4f", gbs[op][m]);
 			fprintf(data, "\n");
 		}
 	}

@@ -9,11 +9,13 @@
  *
  * Built twice: against the recording backend (RING_BENCH_COUNT: exact line
  * operations and barriers per frame, and their ratio) and against the
- * host's real backend (time per frame, the median of interleaved trials,
- * and its ratio), both old and new measured in the same run.  ROW lines
+ * host's real backend (time per frame: paired samples of 4 polls each,
+ * the median of the per-sample ratios, bench.h), both old and new
+ * measured in the same run.  ROW lines
  * for bench/report.py.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coherent/coherent.h"
@@ -177,34 +179,50 @@ int main(void)
 	return failed;
 }
 #else
-int main(void)
-{
-	enum { TRIALS = 15 };
-	double tn[TRIALS], to[TRIALS], mn, mo;
+/* paired samples (bench.h): 4 polls of N frames per sample, now and before */
+#define POLLS 4
 
-	if (setup()) {
+static void time_prep(void *c, int m)
+{
+	(void)c;
+	(void)m;
+	/* both variants start where the ring is: N slots out at the same place */
+	old_tail = coh_ring_pending_slot(&ring, 0);
+	old_head = coh_ring_next(&ring);
+}
+
+static double time_run(void *c, int m)
+{
+	(void)c;
+	for (int p = 0; p < POLLS; p++) {
+		if (m == 0)
+			rx_new();
+		else
+			rx_old();
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_set b = { 2, argc > 1 ? atoi(argv[1]) : 100000, NULL, time_prep, time_run,
+			       NULL, 0 };
+	struct bench_res r;
+
+	bench_fixed_layout(argv);
+	if (setup() || b.samples < 1) {
 		printf("ring_bench: set-up failed\n");
 		return 1;
 	}
-	old_tail = coh_ring_pending_slot(&ring, 0);
-	old_head = coh_ring_next(&ring);
-	for (int t = 0; t < TRIALS; t++) {
-		/* interleaved trials; both variants leave N slots out at the same place */
-		BENCH_TIME(to[t], 200, rx_old());
-		old_tail = coh_ring_pending_slot(&ring, 0);
-		old_head = coh_ring_next(&ring);
-		BENCH_TIME(tn[t], 200, rx_new());
-		old_tail = coh_ring_pending_slot(&ring, 0);
-		old_head = coh_ring_next(&ring);
-	}
-	mn = bench_median(tn, TRIALS);
-	mo = bench_median(to, TRIALS);
+	if (bench_paired(&b, &r))
+		return 1;
 	printf("ring_bench: cached RX, %s backend, time per frame: before %.1f ns, now %.1f ns, ratio %.3f%s\n",
-	       coh_backend_name(), mo * 1e9 / N, mn * 1e9 / N, mn / mo,
-	       failed ? " (A ROUND TRIP FAILED)" : "");
+	       coh_backend_name(), r.sec[1] * 1e9 / (N * POLLS), r.sec[0] * 1e9 / (N * POLLS),
+	       r.ratio[0], failed ? " (A ROUND TRIP FAILED)" : "");
 	printf("ROW|cache|cached RX ring per frame (reap, take, give, post; %d-frame polls)|"
-	       "the ring's calls before issue 9|%.1f vs %.1f ns|%.3f|<=|1.00\n",
-	       N, mn * 1e9 / N, mo * 1e9 / N, mn / mo);
+	       "the ring's calls before issue 9|%.1f vs %.1f ns, %d/%d pairs, CI %.1f%%|%.4f|<=|1.00\n",
+	       N, r.sec[0] * 1e9 / (N * POLLS), r.sec[1] * 1e9 / (N * POLLS), r.samples, r.taken,
+	       r.ci[0] * 100, r.ratio[0]);
 	return failed;
 }
 #endif

@@ -6,6 +6,8 @@
 # docs/benchmarks.md, the plot docs/bench-cache.png and the README's
 # headline block.  --smoke: every part with the fewest samples, written
 # into the build directory only (the ctest bench_smoke), a few seconds.
+# The rows of the run before are kept in rows.prev.txt: bench/compare.py
+# compares two runs (make bench-check: two runs and the comparison).
 set -eu
 b=${1:-build/bench}
 smoke=${2:-}
@@ -13,18 +15,37 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$b/bench/out
 mkdir -p "$out"
 rows=$out/rows.txt
+if [ "$smoke" != --smoke ] && [ -s "$rows" ]; then
+	mv "$rows" "$out/rows.prev.txt"
+fi
 : >"$rows"
 export COH_BENCH_OUT="$out"
+# timed parts: the most samples per row (full runs: until each ratio is
+# tight, bench/bench.h)
+# runs: fresh processes per timed part, the median run of each row kept
 if [ "$smoke" = --smoke ]; then
-	calls=10 cache=1 stream=1 sim=1 frames=200 isa="aarch64 riscv64-sifive-ccache" stats="1 1000"
+	calls=10 samples=3 frames=200 isa="aarch64 riscv64-sifive-ccache" runs=1
 else
-	calls=1000 cache=4001 stream=20001 sim=11 frames=10000 isa="" stats="31 500000"
+	calls=1000 samples=100000 frames=10000 isa="" runs=3
 fi
 part() { # part <name> <command...>: its ROW lines, or a failure
 	name=$1
 	shift
 	echo "bench: $name" >&2
 	"$@" >>"$rows" || { echo "bench: $name FAILED" >&2; exit 1; }
+}
+part_median() { # part_median <name> <command...>: each row's median run of $runs
+	name=$1
+	shift
+	echo "bench: $name (the median of $runs runs)" >&2
+	i=0 files=
+	while [ $i -lt "$runs" ]; do
+		"$@" >"$out/$name.$i" || { echo "bench: $name FAILED" >&2; exit 1; }
+		files="$files $out/$name.$i"
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	python3 "$root/bench/median.py" $files >>"$rows"
 }
 
 # 1. instruction counts (callgrind), identical every run
@@ -34,7 +55,7 @@ part instructions python3 "$root/bench/icount.py" $calls \
 # 2. maintenance per frame: each driver's bench adds one line here printing
 #    its ROW|per-frame|... rows (built only once the driver can run)
 part ring "$b/bench/ring_bench_count"
-part ring-time "$b/bench/ring_bench"
+part_median ring-time "$b/bench/ring_bench" $samples
 #    against the documented minimum, from the demos' own summary lines
 if [ -x "$b/demo/coh-dwmac-demo" ]; then
 	part dwmac-demo python3 "$root/bench/per_frame.py" "dwmac demo (sim)" \
@@ -50,17 +71,15 @@ if [ -x "$b/bench/dwmac_bench" ]; then
 fi
 
 # 3. the real cache on this CPU
-part cache "$b/bench/cache_bench" $cache "$out/cache.dat"
+part cache "$b/bench/cache_bench" $samples "$out/cache.dat"
 
 # 4. streaming maps and bounce copies; simulator throughput (the sanitizer's
 #    "instrumented" configuration is one more entry in bench/sim_dma.c)
-part stream "$b/bench/stream/stream_bench" $stream
-part sim "$b/bench/coh-bench" $sim
+part_median stream "$b/bench/stream/stream_bench" $samples
+part_median sim "$b/bench/coh-bench" $samples
 
 # 4b. statistics on a coherent device's fence calls, shipped vs compiled out
-# shellcheck disable=SC2086
-part stats python3 "$root/bench/stats_rows.py" "$b/bench/stats_bench_shipped" \
-	"$b/bench/stats_bench_nostats" "$b/bench/stats_bench_stats2" $stats
+part_median stats "$b/bench/stats_bench" $samples
 
 # 5. every cross backend's loop, from the cross objdump
 # shellcheck disable=SC2086

@@ -14,8 +14,13 @@
  *     (goal: ratio >= 0.90 from 64 KiB up), copy-in (TO_DEVICE map) and
  *     copy-out (FROM_DEVICE sync_for_cpu).
  *
- * Each figure is the median of paired, interleaved samples (bench.h); the
- * sample count can be lowered on the command line (the smoke test).
+ * One sample of a method is NF maps of NF distinct frames (the bounce
+ * rows: copies of up to 256 KiB in all, the small ones spread over 8
+ * buffers 5 KiB apart: one pair of addresses can be slow or fast for a whole
+ * run, by where its pages fell), so it lasts tens of microseconds;
+ * each ratio is the median of per-sample ratios (bench.h: paired samples
+ * until its confidence interval is tight); the most samples can be
+ * lowered on the command line (the smoke test).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +30,10 @@
 #include "coherent/coherent.h"
 #include "bench.h"
 
-static unsigned char frame[4096] __attribute__((aligned(4096)));
+#define NF 32		/* frames per sample, 2 KiB apart */
+#define NBUF 8		/* small bounce copies: over 8 buffers, 5 KiB apart */
+#define FSTRIDE 2048
+static unsigned char frames[NF * FSTRIDE] __attribute__((aligned(4096)));
 static unsigned char big[1 << 20] __attribute__((aligned(4096)));
 static unsigned char bigdst[1 << 20] __attribute__((aligned(4096)));
 static unsigned char big2[1 << 20] __attribute__((aligned(4096)));
@@ -35,11 +43,11 @@ static struct coh_stream snc, scd;
 static struct coh_map_rec rnc[64], rcd[64];
 static volatile int sink;
 
-static int samples = 20001;
+static int samples = 100000;
 
 static int failed;
 
-static void stream_cycle(enum coh_dir dir, size_t len)
+static void stream_cycle(unsigned char *frame, enum coh_dir dir, size_t len)
 {
 	coh_bus_t b = coh_map_single(&nc, frame, len, dir);
 
@@ -51,7 +59,7 @@ static void stream_cycle(enum coh_dir dir, size_t len)
 	coh_unmap_single(&nc, b, len, dir);
 }
 
-static void raw_cycle(enum coh_dir dir, size_t len)
+static void raw_cycle(unsigned char *frame, enum coh_dir dir, size_t len)
 {
 	if (dir == COH_TO_DEVICE) {
 		coh_release(&nc, frame, len);	/* map */
@@ -69,7 +77,7 @@ static void raw_cycle(enum coh_dir dir, size_t len)
  * (dirty before a transmit, absent after a receive), which is what the
  * maintenance really costs.
  */
-static void payload(enum coh_dir dir, size_t len, long i)
+static void payload(unsigned char *frame, enum coh_dir dir, size_t len, long i)
 {
 	if (dir != COH_FROM_DEVICE)
 		memset(frame, (int)(i & 0xff), len);
@@ -96,34 +104,42 @@ static void map_prep(void *c, int m)
 
 	(void)m;
 	if (x->payload)
-		payload(x->dir, x->len, x->k++);
+		for (int f = 0; f < NF; f++)
+			payload(frames + f * FSTRIDE, x->dir, x->len, x->k++);
 }
 
-static void map_run(void *c, int m)
+static double map_run(void *c, int m)
 {
 	struct map_ctx *x = c;
 
-	if (m == 0)
-		stream_cycle(x->dir, x->len);
-	else
-		raw_cycle(x->dir, x->len);
+	for (int f = 0; f < NF; f++) {
+		if (m == 0)
+			stream_cycle(frames + f * FSTRIDE, x->dir, x->len);
+		else
+			raw_cycle(frames + f * FSTRIDE, x->dir, x->len);
+	}
+	return 0;
 }
 
 static void row_map(const char *name, enum coh_dir dir, size_t len)
 {
 	struct map_ctx x = { dir, len, 1, 0 };
-	struct bench_set b = { 2, samples, map_prep, map_run, &x };
-	double med[2];
+	struct bench_set b = { 2, samples, NULL, map_prep, map_run, &x, 0 };
+	struct bench_res r;
 
-	if (bench_interleave(&b, med))
+	if (bench_paired(&b, &r))
 		exit(1);
-	printf("ROW|stream|map+sync+unmap %s (x86_64)|the same maintenance by hand|%.1f vs %.1f ns|%.3f|<=|1.10\n",
-	       name, med[0] * 1e9, med[1] * 1e9, med[0] / med[1]);
+	printf("ROW|stream|map+sync+unmap %s (x86_64)|the same maintenance by hand|"
+	       "%.1f vs %.1f ns, %d/%d pairs, CI %.1f%%|%.4f|<=|1.10\n",
+	       name, r.sec[0] / NF * 1e9, r.sec[1] / NF * 1e9, r.samples, r.taken, r.ci[0] * 100,
+	       r.ratio[0]);
 	x.payload = 0;
-	if (bench_interleave(&b, med))
+	if (bench_paired(&b, &r))
 		exit(1);
-	printf("ROW|stream|  the same, lines already clean (bookkeeping's worst share)|the same by hand|%.1f vs %.1f ns|%.3f|-|0\n",
-	       med[0] * 1e9, med[1] * 1e9, med[0] / med[1]);
+	printf("ROW|stream|  the same, lines already clean (bookkeeping's worst share)|the same by hand|"
+	       "%.1f vs %.1f ns, %d/%d pairs, CI %.1f%%|%.4f|-|0\n",
+	       r.sec[0] / NF * 1e9, r.sec[1] / NF * 1e9, r.samples, r.taken, r.ci[0] * 100, r.ratio[0]);
+	fflush(stdout);
 }
 
 /*
@@ -136,24 +152,19 @@ static void row_map(const char *name, enum coh_dir dir, size_t len)
  */
 struct copy_ctx {
 	size_t len;
-	coh_bus_t out;
+	int reps, nbuf;		/* calls per sample, over nbuf buffers 5 KiB apart */
+	coh_bus_t out[NBUF];
 };
 
-static void copy_prep(void *c, int m)
+static void copy_one(struct copy_ctx *x, int m, int i)
 {
-	(void)c;
-	(void)m;
-}
-
-static void copy_run(void *c, int m)
-{
-	struct copy_ctx *x = c;
+	size_t o = (size_t)(i % x->nbuf) * 5120;
 
 	if (m == 0) {
-		memcpy(bigdst, big, x->len);
-		sink += bigdst[x->len - 1];
+		memcpy(bigdst + o, big + o, x->len);
+		sink += bigdst[o + x->len - 1];
 	} else if (m == 1) {
-		coh_bus_t b = coh_map_single(&cd, big, x->len, COH_TO_DEVICE);
+		coh_bus_t b = coh_map_single(&cd, big + o, x->len, COH_TO_DEVICE);
 
 		if (coh_mapping_error(&cd, b)) {
 			failed = 1;
@@ -161,37 +172,57 @@ static void copy_run(void *c, int m)
 		}
 		coh_unmap_single(&cd, b, x->len, COH_TO_DEVICE);
 	} else {
-		coh_sync_for_cpu(&cd, x->out, 0, x->len, COH_FROM_DEVICE);
+		coh_sync_for_cpu(&cd, x->out[i % x->nbuf], 0, x->len, COH_FROM_DEVICE);
 	}
+}
+
+static double copy_run(void *c, int m)
+{
+	struct copy_ctx *x = c;
+
+	for (int i = 0; i < x->reps; i++)
+		copy_one(x, m, i);
+	return 0;
 }
 
 static void row_copy(size_t len, int goal)
 {
-	struct copy_ctx x = { len, 0 };
-	struct bench_set b = { 3, samples, copy_prep, copy_run, &x };
-	double med[3];
+	/* methods 1 and 2 each against memcpy (0): time ratio memcpy / copy */
+	static const int base[3] = { -1, 0, 0 };
+	size_t reps = (256u << 10) / len;
+	struct copy_ctx x = { len, reps > 1 ? (int)reps : 1, len <= 4096 ? NBUF : 1, { 0 } };
+	struct bench_set b = { 3, samples, base, NULL, copy_run, &x, 0 };
+	struct bench_res r;
+	double gb[3];
 
-	/* copy-out from its own buffer, mapped through all samples */
-	x.out = coh_map_single(&cd, big2, len, COH_FROM_DEVICE);
-	if (coh_mapping_error(&cd, x.out)) {
-		failed = 1;
-		return;
+	/* copy-out from buffers of its own, mapped through all samples */
+	for (int i = 0; i < x.nbuf; i++) {
+		x.out[i] = coh_map_single(&cd, big2 + (size_t)i * 5120, len, COH_FROM_DEVICE);
+		if (coh_mapping_error(&cd, x.out[i])) {
+			failed = 1;
+			return;
+		}
 	}
-	if (len > (64u << 10))
-		b.samples = samples / 8 + 1;
-	if (bench_interleave(&b, med))
+	if (bench_paired(&b, &r))
 		exit(1);
-	coh_unmap_single(&cd, x.out, len, COH_FROM_DEVICE);
-	printf("ROW|stream|bounce copy-in %zu B (map TO_DEVICE)|memcpy of the same bytes|%.2f vs %.2f GB/s|%.3f|%s\n",
-	       len, len / med[1] * 1e-9, len / med[0] * 1e-9, med[0] / med[1],
+	for (int i = 0; i < x.nbuf; i++)
+		coh_unmap_single(&cd, x.out[i], len, COH_FROM_DEVICE);
+	for (int m = 0; m < 3; m++)
+		gb[m] = (double)len * x.reps / r.sec[m] * 1e-9;
+	printf("ROW|stream|bounce copy-in %zu B (map TO_DEVICE)|memcpy of the same bytes|"
+	       "%.2f vs %.2f GB/s, %d/%d pairs, CI %.1f%%|%.4f|%s\n",
+	       len, gb[1], gb[0], r.samples, r.taken, r.ci[1] * 100, 1 / r.ratio[1],
 	       goal ? ">=|0.90" : "-|0");
-	printf("ROW|stream|bounce copy-out %zu B (sync FROM_DEVICE)|memcpy of the same bytes|%.2f vs %.2f GB/s|%.3f|%s\n",
-	       len, len / med[2] * 1e-9, len / med[0] * 1e-9, med[0] / med[2],
+	printf("ROW|stream|bounce copy-out %zu B (sync FROM_DEVICE)|memcpy of the same bytes|"
+	       "%.2f vs %.2f GB/s, %d/%d pairs, CI %.1f%%|%.4f|%s\n",
+	       len, gb[2], gb[0], r.samples, r.taken, r.ci[2] * 100, 1 / r.ratio[2],
 	       goal ? ">=|0.90" : "-|0");
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
+	bench_fixed_layout(argv);
 	if (argc > 1)
 		samples = atoi(argv[1]);
 	if (samples < 1) {
