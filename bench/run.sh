@@ -65,6 +65,10 @@ if [ -x "$b/tests/virtio/vio_record" ]; then
 	part virtio python3 "$root/bench/per_frame.py" --virtio-record "virtio-blk (recording backend)" \
 		"$b/tests/virtio/vio_record"
 fi
+if [ -x "$b/tests/virtio/vio_record_net" ]; then
+	part virtio-net python3 "$root/bench/per_frame.py" --virtio-record \
+		"virtio-net (recording backend)" "$b/tests/virtio/vio_record_net"
+fi
 #    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"

@@ -197,7 +197,8 @@ static int coh__qrelease(struct coh_queue *q, struct coh_batch *b, uintptr_t ski
  * issued as the pieces were written, the barrier before the index completes
  * them with the entries'.  Queue memory without maintenance has no batch of
  * its own to join: the driver's batch's barrier then stands in for the
- * coh_dma_wmb (it orders earlier stores too).
+ * coh_dma_wmb (it orders earlier stores too), or is that coh_dma_wmb when
+ * the batch holds stores only (uncached pieces, a coherent device).
  */
 static void coh__qjoin(struct coh_batch *b, struct coh_batch *drv)
 {
@@ -209,6 +210,11 @@ static void coh__qjoin(struct coh_batch *b, struct coh_batch *drv)
 			b->lines[i] += drv->lines[i];
 		drv->did = 0;
 		drv->lines[0] = drv->lines[1] = drv->lines[2] = 0;
+	} else if (drv->did == COH__CLEAN && !(drv->lines[0] | drv->lines[1] | drv->lines[2])) {
+		/* stores only, no line to complete: ordered before the index
+		 * like the entries (the doorbell's MMIO write orders the rest) */
+		drv->did = 0;
+		coh_dma_wmb();
 	} else {
 		coh__batch_barrier(drv);
 	}

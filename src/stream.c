@@ -814,7 +814,7 @@ int coh_unmap_single_batch_at(struct coh_batch *b, struct coh_device *dev,
 
 static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
 			 coh_bus_t bus, size_t off, size_t len, int dir,
-			 int kind, const struct coh_where *where)
+			 int kind, struct coh_batch *bt, const struct coh_where *where)
 {
 	const char *to = kind == COH__SYNC_CPU ? "for the CPU" : "for the device";
 	struct coh_map_rec r;
@@ -839,6 +839,15 @@ static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
 	if (!len)
 		return 0;
 	base = r.slot ? r.slot : r.cpu;
+	if (kind == COH__SYNC_CPU && bt && !r.slot && dir != COH_TO_DEVICE) {
+		/* in place: the invalidate joins the driver's batch (a bounce
+		 * slot below cannot: its copy needs it complete) */
+		struct coh_batch chk;
+
+		rc = coh__batch_begin(&chk, dev, base + off, base + off + len);
+		return rc ? rc : coh__batch_add(bt, COH__ACQ, base + off, base + off + len,
+						COH_OP_TAKE, dir, where);
+	}
 	if (kind == COH__SYNC_CPU) {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)(base + off), len, dir, where);
 		if (rc)
@@ -855,12 +864,7 @@ static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
 		__builtin_memcpy((void *)(r.slot + off), (void *)(r.cpu + off), len);
 		coh__stat_add(dev, bounce_bytes, len);
 	}
-	rc = coh_arch_op(COH_OP_GIVE, dev, (void *)(base + off), len, dir, where);
-	if (rc)
-		return rc;
-	rc = coh__to_dev(dev, base + off, len, dir);
-	coh_arch_op_end(COH_OP_GIVE);
-	return rc;
+	return coh__give_lines(dev, bt, base + off, len, dir, where);
 }
 
 static int coh__sync_single(struct coh_device *dev, coh_bus_t bus, size_t off,
@@ -870,7 +874,7 @@ static int coh__sync_single(struct coh_device *dev, coh_bus_t bus, size_t off,
 	struct coh_stream *s;
 	int rc = coh__stream_of(dev, &s, where);
 
-	return rc ? rc : coh__sync_one(dev, s, bus, off, len, dir, kind, where);
+	return rc ? rc : coh__sync_one(dev, s, bus, off, len, dir, kind, NULL, where);
 }
 
 int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
@@ -885,6 +889,30 @@ int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 			   const struct coh_where *where)
 {
 	return coh__sync_single(dev, bus, off, len, (int)dir, COH__SYNC_DEV, where);
+}
+
+int coh_sync_for_cpu_batch_at(struct coh_batch *b, struct coh_device *dev,
+			      coh_bus_t bus, size_t off, size_t len,
+			      enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	if (!rc)
+		rc = coh__batch_for(b, dev, where);
+	return rc ? rc : coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_CPU, b, where);
+}
+
+int coh_sync_for_device_batch_at(struct coh_batch *b, struct coh_device *dev,
+				 coh_bus_t bus, size_t off, size_t len,
+				 enum coh_dir dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	if (!rc)
+		rc = coh__batch_for(b, dev, where);
+	return rc ? rc : coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_DEV, b, where);
 }
 
 /* ---- scatter-gather */
@@ -1004,17 +1032,24 @@ static int coh__sync_sg(struct coh_device *dev, struct coh_sg *sg, int nents,
 			int dir, int kind, const struct coh_where *where)
 {
 	struct coh_stream *s;
+	struct coh_batch bt;
 	int rc = coh__sg_args(dev, sg, nents, dir, &s, where);
+	bool batch;
 
 	if (rc)
 		return rc;
+	/* for the device: every entry's lines, then one barrier (for the CPU a
+	 * bounced entry's copy needs its own completed first) */
+	batch = kind == COH__SYNC_DEV && !coh__batch_begin(&bt, dev, 0, 0);
 	for (int i = 0; i < nents; i++) {
 		int r = coh__sync_one(dev, s, sg[i].ent_bus, 0, sg[i].len, dir,
-				      kind, where);
+				      kind, batch ? &bt : NULL, where);
 
 		if (r && !rc)
 			rc = r;
 	}
+	if (batch)
+		coh__batch_barrier(&bt);
 	return rc;
 }
 

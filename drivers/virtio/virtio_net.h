@@ -8,12 +8,16 @@
  * storage; each buffer starts on a COH_MAX_LINE boundary and is a whole
  * number of such lines, so streaming maps never bounce them).  Each holds
  * the 12-byte virtio-net header followed by one frame, in one descriptor.
- * Receive buffers are mapped FROM_DEVICE while posted and unmapped before
- * the frame is copied out; they are posted again in batches of
+ * Receive buffers are mapped FROM_DEVICE once and stay mapped until a
+ * reset or teardown: a received frame's bytes (and only those) are synced
+ * for the CPU - every frame one poll found, under one barrier, then handed
+ * out one per virtio_net_recv call - and given back to the device when the
+ * buffer is posted again, in batches of
  * VIRTIO_NET_RX_REFILL (one kick: its two barriers and the avail_event read
  * shared by the batch), so at least RX_BUFS - RX_REFILL stay posted.
  * Transmit buffers are filled, mapped TO_DEVICE into the kick's batch and
- * unmapped when the device returns them.
+ * unmapped when reaped: by virtio_net_tx_reap(), or by a send that finds
+ * fewer than VIRTIO_NET_TX_REAP free (one poll for the frames sent since).
  *
  * Errors:
  *   virtio_net_send: -COH_EINVAL frame shorter than an Ethernet header or
@@ -44,6 +48,7 @@
 #define VIRTIO_NET_RX_BUFS	64
 #define VIRTIO_NET_RX_REFILL	16	/* refill once this many receive buffers are out */
 #define VIRTIO_NET_TX_BUFS	32
+#define VIRTIO_NET_TX_REAP	8	/* send reaps once fewer buffers than this are free */
 
 struct virtio_net_buf {
 	uint8_t b[VIRTIO_NET_BUF];
@@ -57,7 +62,15 @@ struct virtio_net {
 	unsigned int ring_attrs;
 	uint8_t mac[6];
 	bool has_mac, has_status, dead;
-	coh_bus_t rx_bus[VIRTIO_NET_RX_BUFS];	/* COH_BUS_ERROR: not posted */
+	coh_bus_t rx_bus[VIRTIO_NET_RX_BUFS];	/* COH_BUS_ERROR: not mapped */
+	bool rx_out[VIRTIO_NET_RX_BUFS];	/* posted to the device */
+	uint32_t rx_got[VIRTIO_NET_RX_BUFS];	/* bytes the CPU took back since */
+	/* received, synced for the CPU, not yet returned by virtio_net_recv:
+	 * buffer index and length (or the refusal to return), oldest first */
+	uint16_t rxq_idx[VIRTIO_NET_RX_BUFS];
+	int32_t rxq_len[VIRTIO_NET_RX_BUFS];
+	unsigned rxq_head, rxq_n;
+	unsigned rx_idle;			/* buffers neither posted nor held */
 	coh_bus_t tx_bus[VIRTIO_NET_TX_BUFS];	/* COH_BUS_ERROR: free */
 	size_t tx_len[VIRTIO_NET_TX_BUFS];
 	unsigned long rx_frames, tx_frames, rx_dropped;

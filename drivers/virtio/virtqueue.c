@@ -304,8 +304,11 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 
 	if (vq->broken)
 		return -COH_EPROTO;
-	/* used.idx, a read barrier, the entries it publishes */
-	ready = coh_queue_poll(&vq->uq);
+	/* entries the last poll saw first; else used.idx, a read barrier,
+	 * the entries it publishes */
+	ready = (int)coh_queue_ready(&vq->uq);
+	if (!ready)
+		ready = coh_queue_poll(&vq->uq);
 	if (ready == 0)
 		return -COH_EAGAIN;
 	if (ready < 0 || ready > vq->in_flight) {

@@ -258,4 +258,18 @@ static inline size_t coh_queue_space(const struct coh_queue *q)
 	       (size_t)(((uint64_t)q->prod + w - q->cons) % w);
 }
 
+/**
+ * @brief Consumer: entries the last coh_queue_poll() saw and coh_queue_pop()
+ * has not taken yet.  No memory access, no maintenance: a consumer drains
+ * what one poll found (a burst of completions) without reading the index
+ * again.  Interrupt context: yes.
+ */
+static inline uint32_t coh_queue_ready(const struct coh_queue *q)
+{
+	uint64_t w = q->l.idx_wrap ? q->l.idx_wrap : (uint64_t)1 << 32;
+
+	return q->role == COH_QUEUE_DEVICE_PRODUCES
+		       ? (uint32_t)(((uint64_t)q->pub + w - q->cons) % w) : 0;
+}
+
 #endif /* COHERENT_QUEUE_H */

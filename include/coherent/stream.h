@@ -306,6 +306,46 @@ int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 			   const struct coh_where *where);
 
 /**
+ * @brief coh_sync_for_cpu() whose invalidate (FROM_DEVICE, BIDIRECTIONAL,
+ * mapped in place) joins a batch: a burst of received frames is made
+ * readable under one barrier, coh_batch_end()'s; read none of the bytes
+ * before it.  A bounced mapping is copied back inside this call, after an
+ * invalidate with its own barrier.  Ownership: the CPU's once the barrier
+ * has passed.
+ * @retval 0 success
+ * @retval -COH_EINVAL b NULL or of another device; the batch's failure;
+ *         others as coh_sync_for_cpu() (nothing done)
+ * Interrupt context: as coh_sync_for_cpu().
+ */
+#define coh_sync_for_cpu_batch(b, dev, bus, off, len, dir)                     \
+	coh_sync_for_cpu_batch_at((b), (dev), (bus), (off), (len), (dir), COH_HERE)
+/** @brief coh_sync_for_cpu_batch() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_sync_for_cpu_batch_at(struct coh_batch *b, struct coh_device *dev,
+			      coh_bus_t bus, size_t off, size_t len,
+			      enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief coh_sync_for_device() whose line operations join a batch
+ * (coherent/fence.h): a receive refill of many long-lived mappings, each
+ * given back only for the bytes the CPU took (coh_sync_for_cpu), costs
+ * their lines and the one barrier of the batch - or of the
+ * coh_queue_publish_batch() that posts them.  Bounced data is copied now.
+ * Ownership: the device's once that barrier has passed.
+ * @retval 0 success
+ * @retval -COH_EINVAL b NULL or of another device; the batch's failure;
+ *         others as coh_sync_for_device() (nothing done)
+ * Interrupt context: as coh_sync_for_device().
+ */
+#define coh_sync_for_device_batch(b, dev, bus, off, len, dir)                  \
+	coh_sync_for_device_batch_at((b), (dev), (bus), (off), (len), (dir), COH_HERE)
+/** @brief coh_sync_for_device_batch() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_sync_for_device_batch_at(struct coh_batch *b, struct coh_device *dev,
+				 coh_bus_t bus, size_t off, size_t len,
+				 enum coh_dir dir, const struct coh_where *where);
+
+/**
  * A scatter-gather entry.  The caller fills ptr/len; coh_map_sg() fills
  * bus/bus_len of the first n entries with the n segments to give the device
  * (physically contiguous entries merged) and ent_bus of every entry.

@@ -414,7 +414,10 @@ static void t_virtio(void)
 	CHECK_EQ(coh_queue_poll(&used), 1);
 	CHECK_OPS("IBr");
 	rec_n = 0;
+	CHECK_EQ(coh_queue_ready(&used), 1);	/* seen, not popped: no access */
+	CHECK_EQ(coh_queue_ready(&avail), 0);
 	CHECK_EQ(coh_queue_pop(&used, &u), 0);
+	CHECK_EQ(coh_queue_ready(&used), 0);
 	CHECK_EQ(u.len, 513);
 	CHECK_EQ(coh_queue_pop(&used, &u), -COH_EAGAIN);
 	CHECK_EQ(coh_take_n(&dev, sp, 3), 0);
