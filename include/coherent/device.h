@@ -10,7 +10,11 @@
  * Statistics accumulate in it.
  *
  * Concurrency: a device is configured before first use and then only read,
- * except its statistics, which are updated with relaxed atomics.
+ * except its statistics, which are updated with relaxed atomics: the
+ * maintenance counters without a locked instruction, exact while one
+ * context at a time maintains for the device (COH_STATS_EXACT in
+ * coherent/config.h says what two CPUs at once can lose), the others with
+ * atomic adds, exact.
  *
  * Interrupt context: coh_device_init(), coh_device_set_mask_bits() are
  * set-up; coh_stats_get(), coh_stats_reset(), coh_dma_mask_try() and
@@ -119,7 +123,10 @@ uint64_t coh__dma_mask_rt(unsigned int bits);
 /** @brief Zero the device's statistics. */
 void coh_stats_reset(struct coh_device *dev);
 
-/** @brief Copy the statistics out (each counter read atomically). */
+/**
+ * @brief Copy the statistics out (each counter read atomically; counters
+ * are read one by one, not as one snapshot).
+ */
 void coh_stats_get(const struct coh_device *dev, struct coh_stats *out);
 
 #endif /* COHERENT_DEVICE_H */
