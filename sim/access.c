@@ -4,9 +4,11 @@
  * driver code.
  *
  * Code built with coh_sim_instrument() (cmake/sim_instrument.cmake) is
- * compiled with the kernel address sanitizer's call-based instrumentation:
- * before every load or store the compiler calls __asan_loadN_noabort(addr)
- * / __asan_storeN_noabort(addr), and memcpy/memset/memmove are routed to
+ * compiled with call-based instrumentation - Clang's kernel address
+ * sanitizer, GCC's thread sanitizer (see the __tsan_ hooks below): before
+ * every load or store the compiler calls __asan_loadN_noabort(addr) /
+ * __asan_storeN_noabort(addr) (or __tsan_readN / __tsan_writeN), and
+ * memcpy/memset/memmove are routed to
  * __asan_memcpy & co. (sim_instrument.h).  No shadow memory and no runtime
  * library: the simulator defines these entry points and looks at the access
  * before it happens.  Outside the simulated areas an access costs two
@@ -219,6 +221,72 @@ void __asan_storeN_noabort(uintptr_t a, size_t n)
 {
 	observe(a, n, ST, RET);
 }
+
+/*
+ * GCC's thread-sanitizer instrumentation, used for GCC builds instead of
+ * the kernel-address one (cmake/sim_instrument.cmake): GCC's address
+ * instrumentation checks a read-modify-write of one address once, as a
+ * load, so `desc->own |= OWN` was never seen as a store; its thread
+ * instrumentation calls a read hook and a write hook.  Same observer, same
+ * order (before the access).  No runtime: __tsan_init is the module
+ * constructor's call, function entry/exit hooks are turned off by the flags.
+ */
+#if !defined(__SANITIZE_THREAD__) && !__has_feature(thread_sanitizer)
+#define TSAN(N)                                                                \
+	void __tsan_read##N(uintptr_t a);                                      \
+	void __tsan_write##N(uintptr_t a);                                     \
+	void __tsan_unaligned_read##N(uintptr_t a);                            \
+	void __tsan_unaligned_write##N(uintptr_t a);                           \
+	void __tsan_read##N(uintptr_t a)                                       \
+	{                                                                      \
+		observe(a, N, LD, RET);                                         \
+	}                                                                      \
+	void __tsan_write##N(uintptr_t a)                                      \
+	{                                                                      \
+		observe(a, N, ST, RET);                                         \
+	}                                                                      \
+	void __tsan_unaligned_read##N(uintptr_t a)                             \
+	{                                                                      \
+		observe(a, N, LD, RET);                                         \
+	}                                                                      \
+	void __tsan_unaligned_write##N(uintptr_t a)                            \
+	{                                                                      \
+		observe(a, N, ST, RET);                                         \
+	}
+TSAN(1)
+TSAN(2)
+TSAN(4)
+TSAN(8)
+TSAN(16)
+
+void __tsan_read_range(uintptr_t a, size_t n);
+void __tsan_write_range(uintptr_t a, size_t n);
+void __tsan_read_range(uintptr_t a, size_t n)
+{
+	observe(a, n, LD, RET);
+}
+
+void __tsan_write_range(uintptr_t a, size_t n)
+{
+	observe(a, n, ST, RET);
+}
+
+void __tsan_init(void);
+void __tsan_init(void)
+{
+}
+
+void __tsan_func_entry(void *pc);
+void __tsan_func_exit(void);
+void __tsan_func_entry(void *pc)
+{
+	(void)pc;
+}
+
+void __tsan_func_exit(void)
+{
+}
+#endif
 
 /* what the compiler may emit around noreturn calls: nothing to do here */
 void __asan_handle_no_return(void);

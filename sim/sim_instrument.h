@@ -4,9 +4,10 @@
  * (coh_sim_instrument, cmake/sim_instrument.cmake; -include).
  *
  * The compiler's call-based instrumentation sees loads and stores, but
- * neither GCC 12 nor Clang 14 instruments the calls to memcpy, memset and
- * memmove in kernel-address mode (a kernel instruments its own mem*
- * functions instead).  Routing them to the simulator's checked copies
+ * neither Clang 14 in kernel-address mode nor GCC 12 in thread mode
+ * instruments the calls to memcpy, memset and memmove (a kernel
+ * instruments its own mem* functions, the thread runtime intercepts them;
+ * neither is here).  Routing them to the simulator's checked copies
  * makes a memset of a received buffer or a memcpy out of it an observed
  * access like any other.  Copies the compiler makes by itself (a large
  * struct assignment) are not routed here: see docs/simulator.md.

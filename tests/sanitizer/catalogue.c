@@ -251,6 +251,37 @@ static void sc_write_owned(int bug)
 		expect(dst, src, n);
 }
 
+/*
+ * (e') the same through a read-modify-write, the way a driver sets a flag
+ * in a word it handed over (`desc->status |= OWN` after the give): the
+ * report must name that line, when the store happens - not later at the
+ * take, where the changed value would show without a site.  GCC's address
+ * instrumentation checks `x |= v` once, as a load; the GCC build therefore
+ * uses its thread instrumentation (cmake/sim_instrument.cmake).
+ */
+static void sc_rmw_owned(int bug)
+{
+	size_t n = 512;
+	uint8_t *src = calloc_u(n), *dst = calloc_c(n, 128);
+	volatile uint32_t *flag = (volatile uint32_t *)(void *)dst;
+
+	sim_name(dst, n, "rx");
+	pattern(src, n, 6);
+	if (!bug)
+		*flag |= 0x80000000u;	/* while the CPU owns it */
+	coh_give(&E.dev, dst, n, COH_FROM_DEVICE);
+	dma_start(src, dst, n);
+	if (bug) {
+		E.load_line = __LINE__ + 1;
+		*flag |= 0x80000000u;	/* ... after the hand-over */
+	}
+	dma_wait();
+	coh_take(&E.dev, dst, n, COH_FROM_DEVICE);
+	coh_consume(&E.dev, dst, n);
+	if (!bug)
+		expect(dst, src, n);
+}
+
 /* (f) invalidate before the DMA only, nothing after. */
 static void sc_inval_before_only(int bug)
 {
@@ -695,8 +726,7 @@ static void sc_read_owned(int bug)
  * (m) A CPU flag shares the last line of a receive area the driver
  * maintains with release/acquire.  Bug: the flag is set after the DMA but
  * before the acquire: the store goes into the cached line whose RAM copy
- * the device has written since, so its write-back undoes them.  (A plain
- * store: GCC checks a read-modify-write of one address once, as a load.)
+ * the device has written since, so its write-back undoes them.
  */
 static void sc_stale_line_store(int bug)
 {
@@ -998,6 +1028,7 @@ static const struct scenario scenarios[] = {
 	{ "partial_inval", sc_partial_inval, SIM_PARTIAL_LINE_LOSS, 1, 0 },
 	{ "evict_over", sc_evict_over, SIM_EVICT_OVER_DEVICE, 20, 0 },
 	{ "write_owned", sc_write_owned, SIM_CPU_WRITE_DEVICE_OWNED, 1, 0 },
+	{ "rmw_owned", sc_rmw_owned, SIM_CPU_WRITE_DEVICE_OWNED, 1, 1 },
 	{ "inval_before_only", sc_inval_before_only, SIM_SPECULATIVE_STALE, 10, 0 },
 	{ "ring_cached", sc_ring_cached, SIM_STALE_DEVICE_READ, 4, 0 },
 	{ "ring_uncached", sc_ring_uncached, SIM_STALE_DEVICE_READ, 4, 0 },
