@@ -213,6 +213,8 @@ static inline void coh__own_take(const void *ptr, size_t len,
 /* src/lock.c: flags are what coh__unlock restores (IRQ-save lock ops), else 0 */
 COH__HIDDEN unsigned long coh__lock(int *word);
 COH__HIDDEN void coh__unlock(int *word, unsigned long flags);
+/* the platform's lock ops (coh_set_lock_ops), NULL: the built-in spinlock */
+COH__HIDDEN extern const struct coh_lock_ops *coh__lock_ops;
 
 /* src/region.c: granule-level allocation inside one region */
 struct coh_region;

@@ -2,7 +2,7 @@
 #include "coherent/lock.h"
 #include "internal.h"
 
-static const struct coh_lock_ops *coh__lock_ops;
+const struct coh_lock_ops *coh__lock_ops;
 
 int coh_set_lock_ops(const struct coh_lock_ops *ops)
 {

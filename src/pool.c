@@ -1,5 +1,21 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * src/pool.c - fixed-size blocks: a stack of free indices and a used byte
+ * per block, in CPU-only memory, under the pool's lock.  A freed pointer
+ * finds its index by a shift (or one division) when the blocks are evenly
+ * spaced, by a search only when boundary skips made them uneven.
+ *
+ * Alloc and free each have a fast path for the common case - release
+ * build, built-in spinlock free at once, arguments good - that takes the
+ * lock with one exchange and drops it with one store, and calls nothing.
+ * Anything else (a NULL, a pointer that is no block, debug builds and
+ * their ownership check, the platform's lock ops, a contended lock) goes,
+ * before anything has changed, to the complete version of the call, which
+ * is the one that reports; the fast path reports only a double free
+ * itself, found under the lock.
+ */
 #include "coherent/pool.h"
+#include "coherent/lock.h"
 #include "internal.h"
 
 int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
@@ -52,47 +68,104 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 	p->off = p->stack + nblocks;
 	p->used = (uint8_t *)(p->off + nblocks);
 	off = 0;
+	p->stride = stride;
 	for (size_t i = 0; i < nblocks; i++) {
 		uint64_t a = p->chunk.phys + off; /* boundaries are physical */
 
 		if (boundary && (a & ~(uint64_t)(boundary - 1)) !=
-				((a + block - 1) & ~(uint64_t)(boundary - 1)))
+				((a + block - 1) & ~(uint64_t)(boundary - 1))) {
 			off += (size_t)(((a + boundary - 1) & ~(uint64_t)(boundary - 1)) - a);
+			p->stride = 0;	/* uneven: a freed block is searched for */
+		}
 		p->off[i] = (uint32_t)off;
 		p->stack[i] = (uint32_t)(nblocks - 1 - i); /* lowest block first */
 		off += stride;
 	}
+	if (p->stride && coh_is_pow2(p->stride))
+		p->shift = (unsigned int)__builtin_ctzll((unsigned long long)p->stride) + 1;
 	p->top = nblocks;
 	return 0;
+}
+
+/* the built-in spinlock, if free at once and no lock ops are installed */
+static inline bool coh__pool_trylock(struct coh_pool *p)
+{
+	/* acquire: the last holder's writes are seen after this */
+	return __builtin_expect(!__atomic_load_n(&coh__lock_ops, __ATOMIC_RELAXED), 1) &&
+	       __builtin_expect(!__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE), 1);
+}
+
+static inline void coh__pool_unlock_fast(struct coh_pool *p)
+{
+	/* release: the critical section's writes before the lock is seen free */
+	__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* block i out of the pool: the caller holds the lock, and top > 0 */
+static inline uint32_t coh__pool_pop(struct coh_pool *p)
+{
+	uint32_t i = p->stack[--p->top];
+
+	p->used[i] = 1;
+	return i;
+}
+
+static inline void *coh__pool_block(const struct coh_pool *p, uint32_t i, coh_bus_t *bus)
+{
+	uint32_t off = p->off[i];
+
+	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + off);
+	return (void *)(p->chunk.cpu_ + off);
+}
+
+static __attribute__((noinline, cold)) void *coh__pool_alloc_full(struct coh_pool *p,
+								   coh_bus_t *bus)
+{
+	unsigned long irq;
+	uint32_t i;
+
+	irq = coh__lock(&p->lock);
+	if (!p->top) {
+		coh__unlock(&p->lock, irq);
+		*bus = COH_BUS_ERROR;
+		return NULL;
+	}
+	i = coh__pool_pop(p);
+	coh__unlock(&p->lock, irq);
+	return coh__pool_block(p, i, bus);
 }
 
 void *coh_pool_alloc(struct coh_pool *p, coh_bus_t *bus)
 {
 	uint32_t i;
 
-	if (bus)
-		*bus = COH_BUS_ERROR;
-	if (!p || !bus || !p->stack)
-		return NULL;
-	unsigned long irq_10 = coh__lock(&p->lock);
-	if (!p->top) {
-		coh__unlock(&p->lock, irq_10);
+	if (!p || !bus || !p->stack) {
+		if (bus)
+			*bus = COH_BUS_ERROR;
 		return NULL;
 	}
-	i = p->stack[--p->top];
-	p->used[i] = 1;
-	coh__unlock(&p->lock, irq_10);
-	*bus = coh_phys_to_bus(p->chunk.dev, p->chunk.phys + p->off[i]);
-	return (void *)(p->chunk.cpu_ + p->off[i]);
+	if (!coh__pool_trylock(p))
+		return coh__pool_alloc_full(p, bus);
+	if (!p->top) {
+		coh__pool_unlock_fast(p);
+		*bus = COH_BUS_ERROR;
+		return NULL;
+	}
+	i = coh__pool_pop(p);
+	coh__pool_unlock_fast(p);
+	return coh__pool_block(p, i, bus);
 }
 
-static long coh__pool_index(const struct coh_pool *p, uintptr_t a)
+/* the index of the block that starts at a, or nblocks: no block does */
+static inline size_t coh__pool_index(const struct coh_pool *p, uintptr_t a)
 {
 	size_t lo = 0, hi = p->nblocks;
 
-	if (a < p->chunk.cpu_)
-		return -1;
-	a -= p->chunk.cpu_;
+	a -= p->chunk.cpu_;	/* below the chunk: wraps far above the last block */
+	if (__builtin_expect(p->stride != 0, 1)) {
+		lo = p->shift ? a >> (p->shift - 1) : a / p->stride;
+		return lo < p->nblocks && p->off[lo] == a ? lo : p->nblocks;
+	}
 	while (lo < hi) {	/* offsets are increasing */
 		size_t mid = (lo + hi) / 2;
 
@@ -101,16 +174,36 @@ static long coh__pool_index(const struct coh_pool *p, uintptr_t a)
 		else
 			hi = mid;
 	}
-	return lo < p->nblocks && p->off[lo] == a ? (long)lo : -1;
+	return lo < p->nblocks && p->off[lo] == a ? lo : p->nblocks;
 }
 
-int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where)
+/* block i back to the pool: the caller holds the lock, and used[i] */
+static inline void coh__pool_push(struct coh_pool *p, void *blk, size_t i,
+				  const struct coh_where *where)
 {
-	long i;
+	/* back to the allocator: the backend (the simulator) checks ownership, in every build */
+	(void)coh_arch_op(COH_OP_UNSHARE, p->chunk.dev, blk, p->block, -1, where);
+	coh_arch_op_end(COH_OP_UNSHARE);
+	p->used[i] = 0;
+	p->stack[p->top++] = (uint32_t)i;
+}
+
+static __attribute__((noinline, cold)) int coh__pool_double_free(const struct coh_where *where)
+{
+	coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
+	return -COH_EINVAL;
+}
+
+static __attribute__((noinline, cold)) int coh__pool_free_full(struct coh_pool *p, void *blk,
+								const struct coh_where *where)
+{
+	unsigned long irq;
+	size_t i;
 
 	coh__api_check(p && p->stack && blk, where, COH_EINVAL, "coh_pool_free: NULL");
 	i = coh__pool_index(p, (uintptr_t)blk);
-	coh__api_check(i >= 0, where, COH_EINVAL, "coh_pool_free: not a block of this pool");
+	coh__api_check(i < p->nblocks, where, COH_EINVAL,
+		       "coh_pool_free: not a block of this pool");
 #if COH_DEBUG
 	{
 		bool given;
@@ -128,18 +221,31 @@ int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *wher
 		}
 	}
 #endif
-	unsigned long irq_11 = coh__lock(&p->lock);
+	irq = coh__lock(&p->lock);
 	if (!p->used[i]) {
-		coh__unlock(&p->lock, irq_11);
-		coh__diag(where, "coh_pool_free: double free of a pool block", -COH_EINVAL);
-		return -COH_EINVAL;
+		coh__unlock(&p->lock, irq);
+		return coh__pool_double_free(where);
 	}
-	/* back to the allocator: the backend (the simulator) checks ownership, in every build */
-	(void)coh_arch_op(COH_OP_UNSHARE, p->chunk.dev, blk, p->block, -1, where);
-	coh_arch_op_end(COH_OP_UNSHARE);
-	p->used[i] = 0;
-	p->stack[p->top++] = (uint32_t)i;
-	coh__unlock(&p->lock, irq_11);
+	coh__pool_push(p, blk, i, where);
+	coh__unlock(&p->lock, irq);
+	return 0;
+}
+
+int coh_pool_free_at(struct coh_pool *p, void *blk, const struct coh_where *where)
+{
+	size_t i;
+
+	if (COH_DEBUG || !p || !p->stack || !blk)
+		return coh__pool_free_full(p, blk, where);
+	i = coh__pool_index(p, (uintptr_t)blk);
+	if (i >= p->nblocks || !coh__pool_trylock(p))
+		return coh__pool_free_full(p, blk, where);
+	if (!p->used[i]) {
+		coh__pool_unlock_fast(p);
+		return coh__pool_double_free(where);
+	}
+	coh__pool_push(p, blk, i, where);
+	coh__pool_unlock_fast(p);
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  * largest cache line) - so no two blocks share a line - and never crosses
  * a `boundary` (power of two, 0 = none).  Alloc and free are O(1) (a stack
  * of free indices kept in CPU-only bookkeeping memory, never in the blocks
- * a device can write).  Blocks are raw memory under the fence contract:
+ * a device can write; a freed pointer's block found by a shift or one
+ * division, by a search only when boundary skips made the blocks uneven).  Blocks are raw memory under the fence contract:
  * hand them over with coh_give()/coh_take() or coh_release()/coh_acquire().
  *
  * Concurrency: alloc and free may run concurrently (library lock).
@@ -31,10 +32,12 @@ struct coh_pool {
 	const char *name;	/**< library-private */
 	size_t block;			/**< bytes per block */
 	size_t nblocks;			/**< blocks in the pool */
-	size_t top;			/**< library-private */	/**< library-private */
+	size_t top;			/**< library-private */
 	uint32_t *stack;		/**< indices of free blocks */
 	uint32_t *off;			/**< byte offset of each block in chunk */
 	uint8_t *used;	/**< library-private */
+	size_t stride;	/**< library-private: block i at i * stride (0: skips, search off) */
+	unsigned int shift;	/**< library-private: log2(stride) + 1 when a power of two */
 	int lock;	/**< library-private */
 };
 

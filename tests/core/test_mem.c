@@ -549,6 +549,49 @@ static void t_pool(void)
 	teardown();
 }
 
+/*
+ * A freed pointer finds its block three ways (src/pool.c): a shift when the
+ * blocks are evenly spaced a power of two apart (t_pool), a division when
+ * evenly spaced otherwise, a search when boundary skips made them uneven.
+ * Each must take back exactly the blocks it gave, and refuse a double free,
+ * a pointer inside a block, before the first and past the last.
+ */
+static void t_pool_layouts(void)
+{
+	/* 300-byte blocks: a 384-byte stride; with 1024-byte boundaries, skips */
+	static const size_t boundary[2] = { 0, 1024 };
+
+	for (int l = 0; l < 2; l++) {
+		struct coh_pool p;
+		void *blk[12];
+		coh_bus_t bus, b2;
+		int skips = 0;
+
+		CHECK_EQ(setup(), 0);
+		CHECK_EQ(coh_pool_create(&p, &dev, "layout", 300, 16, boundary[l], 12), 0);
+		for (int i = 0; i < 12; i++) {
+			blk[i] = coh_pool_alloc(&p, &bus);
+			CHECK(blk[i] != NULL);
+			CHECK_EQ(coh_pool_bus(&p, blk[i], &b2), 0);
+			CHECK(b2 == bus);
+			if (i)
+				skips += (char *)blk[i] - (char *)blk[i - 1] != 384;
+		}
+		CHECK(l ? skips > 0 : skips == 0);
+		CHECK_EQ(coh_pool_free(&p, (char *)blk[0] - 384), -COH_EINVAL);
+		CHECK_EQ(coh_pool_free(&p, (char *)blk[11] + 384), -COH_EINVAL);
+		CHECK_EQ(coh_pool_free(&p, (char *)blk[3] + 64), -COH_EINVAL);
+		for (int i = 0; i < 12; i++)
+			CHECK_EQ(coh_pool_free(&p, blk[i]), 0);
+		CHECK_EQ(coh_pool_free(&p, blk[7]), -COH_EINVAL);	/* double free */
+		CHECK_EQ(coh_pool_avail(&p), 12);
+		CHECK(coh_pool_alloc(&p, &bus) == blk[11]);		/* last in, first out */
+		CHECK_EQ(coh_pool_free(&p, blk[11]), 0);
+		CHECK_EQ(coh_pool_destroy(&p), 0);
+		teardown();
+	}
+}
+
 /* The ring against a device played by the test (coherent view of memory). */
 static void t_ring_protocol(void)
 {
@@ -796,6 +839,7 @@ void suite_mem(void)
 	RUN(t_devmem_and_dump);
 	RUN(t_allocator_stress);
 	RUN(t_pool);
+	RUN(t_pool_layouts);
 	RUN(t_ring_protocol);
 	coh_region_remove(&reg);
 }
