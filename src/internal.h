@@ -208,8 +208,6 @@ static inline void coh__own_take(const void *ptr, size_t len,
 }
 #endif
 
-#endif /* COHERENT_SRC_INTERNAL_H */
-
 /* src/lock.c: flags are what coh__unlock restores (IRQ-save lock ops), else 0 */
 COH__HIDDEN unsigned long coh__lock(int *word);
 COH__HIDDEN void coh__unlock(int *word, unsigned long flags);
@@ -243,3 +241,5 @@ static inline int coh__virt_to_phys(const void *cpu, uint64_t *phys)
 		return coh_arch_virt_to_phys(cpu, phys);
 	return coh_virt_to_phys(cpu, phys);
 }
+
+#endif /* COHERENT_SRC_INTERNAL_H */

@@ -104,8 +104,11 @@ static inline void coh__pool_unlock_fast(struct coh_pool *p)
 /* block i out of the pool: the caller holds the lock, and top > 0 */
 static inline uint32_t coh__pool_pop(struct coh_pool *p)
 {
-	uint32_t i = p->stack[--p->top];
+	size_t t = p->top - 1;
+	uint32_t i = p->stack[t];
 
+	/* a relaxed atomic store (a plain mov): coh_pool_avail reads it unlocked */
+	__atomic_store_n(&p->top, t, __ATOMIC_RELAXED);
 	p->used[i] = 1;
 	return i;
 }
@@ -185,7 +188,8 @@ static inline void coh__pool_push(struct coh_pool *p, void *blk, size_t i,
 	(void)coh_arch_op(COH_OP_UNSHARE, p->chunk.dev, blk, p->block, -1, where);
 	coh_arch_op_end(COH_OP_UNSHARE);
 	p->used[i] = 0;
-	p->stack[p->top++] = (uint32_t)i;
+	p->stack[p->top] = (uint32_t)i;
+	__atomic_store_n(&p->top, p->top + 1, __ATOMIC_RELAXED);	/* as in pop */
 }
 
 static __attribute__((noinline, cold)) int coh__pool_double_free(const struct coh_where *where)

@@ -9,8 +9,9 @@
  * a `boundary` (power of two, 0 = none).  Alloc and free are O(1) (a stack
  * of free indices kept in CPU-only bookkeeping memory, never in the blocks
  * a device can write; a freed pointer's block found by a shift or one
- * division, by a search only when boundary skips made the blocks uneven).  Blocks are raw memory under the fence contract:
- * hand them over with coh_give()/coh_take() or coh_release()/coh_acquire().
+ * division, by a search only when boundary skips made the blocks uneven).
+ * Blocks are raw memory under the fence contract: hand them over with
+ * coh_give()/coh_take() or coh_release()/coh_acquire().
  *
  * Concurrency: alloc and free may run concurrently (library lock).
  *
