@@ -193,17 +193,16 @@ int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
 }
 
 #define RET ((uintptr_t)__builtin_return_address(0))
-#define ENTRY(N)                                                               \
-	void __asan_load##N##_noabort(uintptr_t a);                            \
-	void __asan_store##N##_noabort(uintptr_t a);                           \
-	void __asan_load##N##_noabort(uintptr_t a)                             \
+/* one entry point the compiler calls before an access of N bytes */
+#define HOOK(name, N, kind)                                                    \
+	void name(uintptr_t a);                                                \
+	void name(uintptr_t a)                                                 \
 	{                                                                      \
-		observe(a, N, LD, RET);                                         \
-	}                                                                      \
-	void __asan_store##N##_noabort(uintptr_t a)                            \
-	{                                                                      \
-		observe(a, N, ST, RET);                                         \
+		observe(a, N, kind, RET);                                       \
 	}
+#define ENTRY(N)                                                               \
+	HOOK(__asan_load##N##_noabort, N, LD)                                  \
+	HOOK(__asan_store##N##_noabort, N, ST)
 ENTRY(1)
 ENTRY(2)
 ENTRY(4)
@@ -233,26 +232,10 @@ void __asan_storeN_noabort(uintptr_t a, size_t n)
  */
 #if !defined(__SANITIZE_THREAD__) && !__has_feature(thread_sanitizer)
 #define TSAN(N)                                                                \
-	void __tsan_read##N(uintptr_t a);                                      \
-	void __tsan_write##N(uintptr_t a);                                     \
-	void __tsan_unaligned_read##N(uintptr_t a);                            \
-	void __tsan_unaligned_write##N(uintptr_t a);                           \
-	void __tsan_read##N(uintptr_t a)                                       \
-	{                                                                      \
-		observe(a, N, LD, RET);                                         \
-	}                                                                      \
-	void __tsan_write##N(uintptr_t a)                                      \
-	{                                                                      \
-		observe(a, N, ST, RET);                                         \
-	}                                                                      \
-	void __tsan_unaligned_read##N(uintptr_t a)                             \
-	{                                                                      \
-		observe(a, N, LD, RET);                                         \
-	}                                                                      \
-	void __tsan_unaligned_write##N(uintptr_t a)                            \
-	{                                                                      \
-		observe(a, N, ST, RET);                                         \
-	}
+	HOOK(__tsan_read##N, N, LD)                                            \
+	HOOK(__tsan_write##N, N, ST)                                           \
+	HOOK(__tsan_unaligned_read##N, N, LD)                                  \
+	HOOK(__tsan_unaligned_write##N, N, ST)
 TSAN(1)
 TSAN(2)
 TSAN(4)

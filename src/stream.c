@@ -891,28 +891,31 @@ int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 	return coh__sync_single(dev, bus, off, len, (int)dir, COH__SYNC_DEV, where);
 }
 
-int coh_sync_for_cpu_batch_at(struct coh_batch *b, struct coh_device *dev,
-			      coh_bus_t bus, size_t off, size_t len,
-			      enum coh_dir dir, const struct coh_where *where)
+/* a sync whose line operations join the driver's batch b */
+static int coh__sync_batch(struct coh_batch *b, struct coh_device *dev, coh_bus_t bus,
+			   size_t off, size_t len, int dir, int kind,
+			   const struct coh_where *where)
 {
 	struct coh_stream *s;
 	int rc = coh__stream_of(dev, &s, where);
 
 	if (!rc)
 		rc = coh__batch_for(b, dev, where);
-	return rc ? rc : coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_CPU, b, where);
+	return rc ? rc : coh__sync_one(dev, s, bus, off, len, dir, kind, b, where);
+}
+
+int coh_sync_for_cpu_batch_at(struct coh_batch *b, struct coh_device *dev,
+			      coh_bus_t bus, size_t off, size_t len,
+			      enum coh_dir dir, const struct coh_where *where)
+{
+	return coh__sync_batch(b, dev, bus, off, len, (int)dir, COH__SYNC_CPU, where);
 }
 
 int coh_sync_for_device_batch_at(struct coh_batch *b, struct coh_device *dev,
 				 coh_bus_t bus, size_t off, size_t len,
 				 enum coh_dir dir, const struct coh_where *where)
 {
-	struct coh_stream *s;
-	int rc = coh__stream_of(dev, &s, where);
-
-	if (!rc)
-		rc = coh__batch_for(b, dev, where);
-	return rc ? rc : coh__sync_one(dev, s, bus, off, len, (int)dir, COH__SYNC_DEV, b, where);
+	return coh__sync_batch(b, dev, bus, off, len, (int)dir, COH__SYNC_DEV, where);
 }
 
 /* ---- scatter-gather */
