@@ -393,16 +393,24 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * in every build; the value is read all the same and may be stale.
  * Interrupt context: yes (no lock).
  */
-#define coh_read(h, path) coh__read_via(h, path, coh__field_acquire_at)
+#define coh_read(h, path)                                                      \
+	coh__read_via(h, coh__field(h, path), coh__field_rbad, coh__field_acquire_at)
 
-/* coh_read() and coh_read_from_device(): `acquire` makes the field's lines fresh */
-#define coh__read_via(h, path, acquire)                                        \
+/*
+ * The bodies every accessor shares.  `addr` is the field's address (an
+ * element's path, or the trailer's); bad(m, a, n) is true for an access
+ * that must not happen, after reporting it (debug checks of a field; every
+ * build for a trailer); ok(m, a, n) true for one that may (the checked
+ * forms); acquire() makes the field's lines fresh and returns its address.
+ */
+#define coh__field_rbad(m, a, n)                                               \
+	(coh__dbg_check((m), (a), (n)) && coh__dbg_bad((m), (a), (n), COH_HERE))
+#define coh__read_via(h, addr, bad, acquire)                                   \
 	({                                                                     \
 		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
+		__typeof__(addr) a__ = (addr);                                 \
 		__typeof__(*a__) v__;                                          \
-		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
-		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) { \
+		if (bad(m__, (uintptr_t)a__, sizeof(*a__))) {                  \
 			__builtin_memset(&v__, 0, sizeof(v__));                \
 		} else {                                                       \
 			if (coh__needs_sync(m__))                              \
@@ -412,6 +420,50 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
 		}                                                              \
 		v__;                                                           \
 	})
+#define coh__write_via(h, addr, bad, v)                                        \
+	do {                                                                   \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(addr) a__ = (addr);                                 \
+		if (bad(m__, (uintptr_t)a__, sizeof(*a__)))                    \
+			break;                                                 \
+		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
+		*(volatile __typeof__(*a__) *)a__ = (v);                       \
+		if (coh__needs_sync(m__))                                      \
+			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
+	} while (0)
+#define coh__try_read_via(h, addr, ok, out)                                    \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(addr) a__ = (addr);                                 \
+		int rc__ = -COH_ERANGE;                                        \
+		if (ok(m__, (uintptr_t)a__, sizeof(*a__))) {                   \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_ACQUIRE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
+			if (!rc__) {                                           \
+				__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
+				coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE); \
+				*(out) = v__;                                  \
+			}                                                      \
+		}                                                              \
+		rc__;                                                          \
+	})
+#define coh__try_write_via(h, addr, ok, v)                                     \
+	({                                                                     \
+		const struct coh_mem *m__ = &(h)->m_;                          \
+		__typeof__(addr) a__ = (addr);                                 \
+		int rc__ = -COH_ERANGE;                                        \
+		if (ok(m__, (uintptr_t)a__, sizeof(*a__))) {                   \
+			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
+			*(volatile __typeof__(*a__) *)a__ = (v);               \
+			rc__ = coh__needs_sync(m__)                            \
+				? coh__field_sync(m__, COH_OP_RELEASE, (uintptr_t)a__, \
+						  sizeof(*a__), COH_HERE)      \
+				: 0;                                           \
+		}                                                              \
+		rc__;                                                          \
+	})
 
 /**
  * @brief Write a field: coh_write(h, [i].addr, v).  Volatile store, then
@@ -420,17 +472,7 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * context: yes (no lock).
  */
 #define coh_write(h, path, v)                                                  \
-	do {                                                                   \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
-		if (coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__)) &&       \
-		    coh__dbg_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
-			break;                                                 \
-		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
-		*(volatile __typeof__(*a__) *)a__ = (v);                       \
-		if (coh__needs_sync(m__))                                      \
-			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
-	} while (0)
+	coh__write_via(h, coh__field(h, path), coh__field_rbad, v)
 
 /**
  * @brief Read a field only the device writes: coh_read_from_device(h,
@@ -449,7 +491,8 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * handles; a failed invalidate is counted and reported).
  * Ownership: none changes.  Interrupt context: yes (no lock).
  */
-#define coh_read_from_device(h, path) coh__read_via(h, path, coh__field_inval_at)
+#define coh_read_from_device(h, path)                                          \
+	coh__read_via(h, coh__field(h, path), coh__field_rbad, coh__field_inval_at)
 
 /**
  * @brief coh_batch_end() that also reads a field only the device writes:
@@ -517,43 +560,14 @@ static inline bool coh__field_in(const struct coh_mem *m, uintptr_t a, size_t n)
  * untouched.
  */
 #define coh_try_read(h, path, out)                                             \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
-		int rc__ = -COH_ERANGE;                                        \
-		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
-			rc__ = coh__needs_sync(m__)                            \
-				? coh__field_sync(m__, COH_OP_ACQUIRE, (uintptr_t)a__, \
-						  sizeof(*a__), COH_HERE)      \
-				: 0;                                           \
-			if (!rc__) {                                           \
-				__typeof__(*a__) v__ = *(volatile __typeof__(*a__) *)a__; \
-				coh_arch_load(a__, sizeof(*a__), &v__, COH_HERE); \
-				*(out) = v__;                                  \
-			}                                                      \
-		}                                                              \
-		rc__;                                                          \
-	})
+	coh__try_read_via(h, coh__field(h, path), coh__field_in, out)
 
 /**
  * @brief Checked write: 0; -COH_ERANGE (nothing written); or the release's
  * error: the field was written but may not be visible to the device.
  */
 #define coh_try_write(h, path, v)                                              \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__field(h, path)) a__ = coh__field(h, path);     \
-		int rc__ = -COH_ERANGE;                                        \
-		if (coh__field_in(m__, (uintptr_t)a__, sizeof(*a__))) {        \
-			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
-			*(volatile __typeof__(*a__) *)a__ = (v);               \
-			rc__ = coh__needs_sync(m__)                            \
-				? coh__field_sync(m__, COH_OP_RELEASE, (uintptr_t)a__, \
-						  sizeof(*a__), COH_HERE)      \
-				: 0;                                           \
-		}                                                              \
-		rc__;                                                          \
-	})
+	coh__try_write_via(h, coh__field(h, path), coh__field_in, v)
 
 /*
  * The trailer of a COH_SHARED_FLEX(T, U) handle: the address of `path`
@@ -574,27 +588,11 @@ int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
  * allocation is reported (file:line) and reads as 0, touching nothing.
  */
 #define coh_read_tail(h, path)                                                 \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
-		__typeof__(*a__) v__;                                          \
-		if ((!coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__)) ||       \
-		     coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__))) &&      \
-		    coh__tail_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
-			__builtin_memset(&v__, 0, sizeof(v__));                \
-		else                                                           \
-			v__ = coh__read_tail(m__, a__);                        \
-		v__;                                                           \
-	})
-#define coh__read_tail(m__, a__)                                               \
-	({                                                                     \
-		__typeof__(*a__) r__;                                          \
-		if (coh__needs_sync(m__))                                      \
-			coh__field_acquire_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
-		r__ = *(volatile __typeof__(*a__) *)a__;                       \
-		coh_arch_load(a__, sizeof(*a__), &r__, COH_HERE);              \
-		r__;                                                           \
-	})
+	coh__read_via(h, coh__tail(h, path), coh__tail_rbad, coh__field_acquire_at)
+/* a trailer access is checked in every build: no trailer, out of bounds, freed */
+#define coh__tail_rbad(m, a, n)                                                \
+	((!coh__tail_ok((m), (a), (n)) || coh__dbg_check((m), (a), (n))) &&    \
+	 coh__tail_bad((m), (a), (n), COH_HERE))
 
 /**
  * @brief Write a field of the trailer: coh_write_tail(h, .used_event, v),
@@ -602,55 +600,15 @@ int coh__tail_bad(const struct coh_mem *m, uintptr_t a, size_t n,
  * as coh_read_tail(): a bad access is reported and writes nothing.
  */
 #define coh_write_tail(h, path, v)                                             \
-	do {                                                                   \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
-		if ((!coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__)) ||       \
-		     coh__dbg_check(m__, (uintptr_t)a__, sizeof(*a__))) &&      \
-		    coh__tail_bad(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE)) \
-			break;                                                 \
-		coh_arch_store(a__, sizeof(*a__), COH_HERE);                   \
-		*(volatile __typeof__(*a__) *)a__ = (v);                       \
-		if (coh__needs_sync(m__))                                      \
-			coh__field_release_at(m__, (uintptr_t)a__, sizeof(*a__), COH_HERE); \
-	} while (0)
+	coh__write_via(h, coh__tail(h, path), coh__tail_rbad, v)
 
 /** @brief Checked trailer read: as coh_try_read(), -COH_ERANGE without a trailer (no report). */
 #define coh_try_read_tail(h, path, out)                                        \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
-		int rc__ = -COH_ERANGE;                                        \
-		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
-			rc__ = coh__needs_sync(m__)                            \
-				? coh__field_sync(m__, COH_OP_ACQUIRE, (uintptr_t)a__, \
-						  sizeof(*a__), COH_HERE)      \
-				: 0;                                           \
-			if (!rc__) {                                           \
-				__typeof__(*a__) t__ = *(volatile __typeof__(*a__) *)a__; \
-				coh_arch_load(a__, sizeof(*a__), &t__, COH_HERE); \
-				*(out) = t__;                                  \
-			}                                                      \
-		}                                                              \
-		rc__;                                                          \
-	})
+	coh__try_read_via(h, coh__tail(h, path), coh__tail_ok, out)
 
 /** @brief Checked trailer write: as coh_try_write(), -COH_ERANGE without a trailer (no report). */
 #define coh_try_write_tail(h, path, v)                                         \
-	({                                                                     \
-		const struct coh_mem *m__ = &(h)->m_;                          \
-		__typeof__(coh__tail(h, path)) a__ = coh__tail(h, path);       \
-		int rc__ = -COH_ERANGE;                                        \
-		if (coh__tail_ok(m__, (uintptr_t)a__, sizeof(*a__))) {         \
-			coh_arch_store(a__, sizeof(*a__), COH_HERE);           \
-			*(volatile __typeof__(*a__) *)a__ = (v);               \
-			rc__ = coh__needs_sync(m__)                            \
-				? coh__field_sync(m__, COH_OP_RELEASE, (uintptr_t)a__, \
-						  sizeof(*a__), COH_HERE)      \
-				: 0;                                           \
-		}                                                              \
-		rc__;                                                          \
-	})
+	coh__try_write_via(h, coh__tail(h, path), coh__tail_ok, v)
 
 /* Bulk: whole elements. */
 int coh__mem_get(const struct coh_mem *m, size_t first, size_t n, void *dst,
