@@ -302,32 +302,17 @@ int coh_batch_end_at(struct coh_batch *b, const struct coh_where *where)
 }
 
 /*
- * The whole lines [a, a+n) spans invalidated, none flushed: for memory the
- * caller knows holds no unreleased CPU write (coh_read_from_device).  The
- * op hook sees the field, not the lines, so the simulator reports a CPU
- * write to the rest of a line that this drops.
+ * coh__batch_add for a range the batch's begin did not cover (a driver's
+ * piece, a mapping): the backend accepts it before any line is touched.
  */
-int coh__inval_field(struct coh_device *dev, uintptr_t a, size_t n,
-		     const struct coh_where *where)
+int coh__batch_add_checked(struct coh_batch *b, int kind, uintptr_t s, uintptr_t e,
+			   int op, int dir, const struct coh_where *where)
 {
-	uintptr_t s, e;
+	uintptr_t rs, re;
 	size_t line;
-	int rc = coh_arch_op(COH_OP_ACQUIRE, dev, (const void *)a, n, -1, where);
+	int rc = b->line && s < e ? coh__lines(s, e, &rs, &re, &line) : 0;
 
-	if (rc)
-		return rc;
-	if (!coh__needs_maint(dev)) {
-		rc = coh__coherent_acquire(dev);
-	} else if (!(rc = coh__lines(a, a + n, &s, &e, &line))) {
-		coh__stat_add(dev, acquire_calls, 1);
-		coh_arch_maint_begin();
-		coh_arch_inval_lines(s, e, line);
-		/* invalidation complete before the read of the field */
-		coh_arch_maint_done();
-		coh__stat_add(dev, lines_invalidated, coh__nlines(s, e, line));
-	}
-	coh_arch_op_end(COH_OP_ACQUIRE);
-	return rc;
+	return rc ? rc : coh__batch_add(b, kind, s, e, op, dir, where);
 }
 
 /* coh_batch_end_read: the field's whole lines invalidated into b */

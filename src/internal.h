@@ -156,10 +156,6 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
  */
 enum { COH__CLEAN = 1, COH__INVAL = 2, COH__FLUSH = 4, COH__ACQ = 8 };
 
-/* coh_read_from_device: whole lines invalidated, never flushed (src/fence.c) */
-COH__HIDDEN int coh__inval_field(struct coh_device *dev, uintptr_t a, size_t n,
-				 const struct coh_where *where);
-
 /* coh_batch_end_read: the field's whole lines invalidated into b (src/fence.c) */
 COH__HIDDEN int coh__batch_inval_field(struct coh_batch *b, uintptr_t a, size_t n,
 				       const struct coh_where *where);
@@ -171,6 +167,10 @@ COH__HIDDEN int coh__batch_begin(struct coh_batch *b, struct coh_device *dev,
 COH__HIDDEN int coh__batch_add(struct coh_batch *b, int kind, uintptr_t s,
 			       uintptr_t e, int op, int dir,
 			       const struct coh_where *where);
+/* coh__batch_add of a range begin() did not check: checked first */
+COH__HIDDEN int coh__batch_add_checked(struct coh_batch *b, int kind, uintptr_t s,
+				       uintptr_t e, int op, int dir,
+				       const struct coh_where *where);
 /* the one barrier completing what was added; nothing when nothing was */
 COH__HIDDEN void coh__batch_barrier(struct coh_batch *b);
 

@@ -526,7 +526,15 @@ void *coh__field_inval_at(const struct coh_mem *m, uintptr_t a, size_t n,
 
 	if (COH_TEST_MUTATE == 34)
 		return (void *)a;
-	rc = coh__inval_field(m->dev, a, n, where);
+	{
+		/* a batch of one field: its whole lines, one barrier */
+		struct coh_batch b;
+
+		rc = coh__batch_begin(&b, m->dev, 0, 0);
+		if (!rc)
+			rc = coh__batch_inval_field(&b, a, n, where);
+		coh__batch_barrier(&b);
+	}
 	if (rc) {
 		coh__maint_failed(m, rc, NULL, where);
 		coh__diag(where, "coh_read_from_device: the invalidate failed: the value read may be stale", rc);
@@ -570,14 +578,7 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 		b->did |= COH__CLEAN;
 		return 0;
 	}
-	{
-		/* the backend accepts the range before any line is touched */
-		struct coh_batch chk;
-
-		rc = coh__batch_begin(&chk, b->dev, a, a + n);
-	}
-	if (!rc)
-		rc = coh__batch_add(b, COH__CLEAN, a, a + n, COH_OP_RELEASE, -1, where);
+	rc = coh__batch_add_checked(b, COH__CLEAN, a, a + n, COH_OP_RELEASE, -1, where);
 	if (rc) {
 		coh__maint_failed(m, rc, NULL, where);
 		return coh__batch_fail(b, rc);

@@ -435,15 +435,11 @@ static int coh__give_lines(struct coh_device *dev, struct coh_batch *bt,
 			   uintptr_t p, size_t len, int dir,
 			   const struct coh_where *where)
 {
-	struct coh_batch chk;
 	int rc;
 
-	if (bt) {
-		/* the range accepted by the backend before any line is touched */
-		rc = coh__batch_begin(&chk, dev, p, p + len);
-		return rc ? rc : coh__batch_add(bt, dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH,
-						p, p + len, COH_OP_GIVE, dir, where);
-	}
+	if (bt)
+		return coh__batch_add_checked(bt, dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH,
+					      p, p + len, COH_OP_GIVE, dir, where);
 	rc = coh_arch_op(COH_OP_GIVE, dev, (void *)p, len, dir, where);
 	if (!rc) {
 		rc = coh__to_dev(dev, p, len, dir);
@@ -731,11 +727,7 @@ static int coh__unmap_one(struct coh_device *dev, struct coh_stream *s,
 	} else if (bt && !skip && r.dir != COH_TO_DEVICE) {
 		/* in place: the invalidate joins the driver's batch (a bounce
 		 * slot above cannot: its copy-back needs it complete) */
-		struct coh_batch chk;
-
-		rc = coh__batch_begin(&chk, dev, r.cpu, r.cpu + r.len);
-		if (!rc)
-			rc = coh__batch_add(bt, COH__ACQ, r.cpu, r.cpu + r.len,
+		rc = coh__batch_add_checked(bt, COH__ACQ, r.cpu, r.cpu + r.len,
 					    COH_OP_TAKE, r.dir, where);
 	} else {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)r.cpu, r.len, r.dir, where);
@@ -842,11 +834,8 @@ static int coh__sync_one(struct coh_device *dev, struct coh_stream *s,
 	if (kind == COH__SYNC_CPU && bt && !r.slot && dir != COH_TO_DEVICE) {
 		/* in place: the invalidate joins the driver's batch (a bounce
 		 * slot below cannot: its copy needs it complete) */
-		struct coh_batch chk;
-
-		rc = coh__batch_begin(&chk, dev, base + off, base + off + len);
-		return rc ? rc : coh__batch_add(bt, COH__ACQ, base + off, base + off + len,
-						COH_OP_TAKE, dir, where);
+		return coh__batch_add_checked(bt, COH__ACQ, base + off, base + off + len,
+					      COH_OP_TAKE, dir, where);
 	}
 	if (kind == COH__SYNC_CPU) {
 		rc = coh_arch_op(COH_OP_TAKE, dev, (void *)(base + off), len, dir, where);

@@ -363,10 +363,11 @@ def check_function(name, style, insns, errors):
     return in_loop, finals
 
 
-# src/fence.c's maintenance batches (src/internal.h): coh__batch_add and
-# coh__batch_inval_field issue line operations and no barrier; coh__batch_barrier issues at most one
-# barrier on every path and no line operation.
-BATCH_STEPS = {"coh__batch_add", "coh__batch_inval_field"}
+# src/fence.c's maintenance batches (src/internal.h): coh__batch_add, its
+# checked form and coh__batch_inval_field issue line operations and no
+# barrier; coh__batch_barrier issues at most one barrier on every path and
+# no line operation.
+BATCH_STEPS = {"coh__batch_add", "coh__batch_add_checked", "coh__batch_inval_field"}
 BATCH_BARRIER = "coh__batch_barrier"
 
 EXPECT = {  # per range function: (kind, min, max, how many of them in loops)
