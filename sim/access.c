@@ -200,6 +200,13 @@ int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
 	{                                                                      \
 		observe(a, N, kind, RET);                                       \
 	}
+/* one the compiler calls before an access of n bytes (n known at run time) */
+#define HOOK_N(name, kind)                                                     \
+	void name(uintptr_t a, size_t n);                                      \
+	void name(uintptr_t a, size_t n)                                       \
+	{                                                                      \
+		observe(a, n, kind, RET);                                       \
+	}
 #define ENTRY(N)                                                               \
 	HOOK(__asan_load##N##_noabort, N, LD)                                  \
 	HOOK(__asan_store##N##_noabort, N, ST)
@@ -208,18 +215,8 @@ ENTRY(2)
 ENTRY(4)
 ENTRY(8)
 ENTRY(16)
-
-void __asan_loadN_noabort(uintptr_t a, size_t n);
-void __asan_storeN_noabort(uintptr_t a, size_t n);
-void __asan_loadN_noabort(uintptr_t a, size_t n)
-{
-	observe(a, n, LD, RET);
-}
-
-void __asan_storeN_noabort(uintptr_t a, size_t n)
-{
-	observe(a, n, ST, RET);
-}
+HOOK_N(__asan_loadN_noabort, LD)
+HOOK_N(__asan_storeN_noabort, ST)
 
 /*
  * GCC's thread-sanitizer instrumentation, used for GCC builds instead of
@@ -228,7 +225,7 @@ void __asan_storeN_noabort(uintptr_t a, size_t n)
  * load, so `desc->own |= OWN` was never seen as a store; its thread
  * instrumentation calls a read hook and a write hook.  Same observer, same
  * order (before the access).  No runtime: __tsan_init is the module
- * constructor's call, function entry/exit hooks are turned off by the flags.
+ * constructor's call; the flags turn the function entry/exit hooks off.
  */
 #if !defined(__SANITIZE_THREAD__) && !__has_feature(thread_sanitizer)
 #define TSAN(N)                                                                \
@@ -242,31 +239,11 @@ TSAN(4)
 TSAN(8)
 TSAN(16)
 
-void __tsan_read_range(uintptr_t a, size_t n);
-void __tsan_write_range(uintptr_t a, size_t n);
-void __tsan_read_range(uintptr_t a, size_t n)
-{
-	observe(a, n, LD, RET);
-}
-
-void __tsan_write_range(uintptr_t a, size_t n)
-{
-	observe(a, n, ST, RET);
-}
+HOOK_N(__tsan_read_range, LD)
+HOOK_N(__tsan_write_range, ST)
 
 void __tsan_init(void);
 void __tsan_init(void)
-{
-}
-
-void __tsan_func_entry(void *pc);
-void __tsan_func_exit(void);
-void __tsan_func_entry(void *pc)
-{
-	(void)pc;
-}
-
-void __tsan_func_exit(void)
 {
 }
 #endif
