@@ -15,6 +15,7 @@
 #include "coherent/coherent.h"
 #include "harness.h"
 #include "../../drivers/virtio/virtio_blk.h"
+#include "record_tally.h"
 
 TH_DEFINE_COUNTERS;
 
@@ -32,35 +33,6 @@ static struct coh_stream st;
 static struct coh_map_rec recs[32];
 static struct virtio_blk blk;
 static uint16_t last;		/* the device's next available entry */
-
-/* what one request recorded */
-struct tally {
-	unsigned clean, inval, flush;		/* lines */
-	unsigned maint_barriers;		/* 'B': one per fence call */
-	unsigned wmb, rmb, mb, io_wmb, io_rmb;	/* mb: coh_mb and coh_dma_mb */
-};
-
-static struct tally tally(void)
-{
-	struct tally t = { 0 };
-
-	for (size_t i = 0; i < rec_n && i < REC_MAX; i++) {
-		switch (rec_log[i].op) {
-		case 'C': t.clean++; break;
-		case 'I': t.inval++; break;
-		case 'F': t.flush++; break;
-		case 'B': t.maint_barriers++; break;
-		case 'w': t.wmb++; break;
-		case 'r': t.rmb++; break;
-		case 'M': t.mb++; break;
-		case 'D': t.mb++; break;	/* coh_dma_mb where the backend has one */
-		case 'W': t.io_wmb++; break;
-		case 'R': t.io_rmb++; break;
-		default: break;
-		}
-	}
-	return t;
-}
 
 static void le16(void *p, uint16_t v)
 {
@@ -158,16 +130,6 @@ static struct tally one_read(void)
 	return tally();
 }
 
-static unsigned lineops(struct tally t)
-{
-	return t.clean + t.inval + t.flush;
-}
-
-static unsigned barriers(struct tally t)
-{
-	return t.maint_barriers + t.wmb + t.rmb + t.mb + t.io_wmb + t.io_rmb;
-}
-
 /* make bench (bench/per_frame.py) reads this line: recorded against the minimum */
 static void show(const char *name, struct tally t, struct tally min)
 {
@@ -177,20 +139,6 @@ static void show(const char *name, struct tally t, struct tally min)
 	       name, t.clean, t.inval, t.flush, t.maint_barriers, t.wmb, t.rmb, t.mb,
 	       t.io_wmb, t.io_rmb, lineops(t), barriers(t), lineops(min), barriers(min));
 }
-
-/* every kind of operation equal to the documented minimum */
-#define EXPECT_TALLY(t, m)                                                     \
-	do {                                                                   \
-		CHECK_EQ((t).clean, (m).clean);                                \
-		CHECK_EQ((t).inval, (m).inval);                                \
-		CHECK_EQ((t).flush, (m).flush);                                \
-		CHECK_EQ((t).maint_barriers, (m).maint_barriers);              \
-		CHECK_EQ((t).wmb, (m).wmb);                                    \
-		CHECK_EQ((t).rmb, (m).rmb);                                    \
-		CHECK_EQ((t).mb, (m).mb);                                      \
-		CHECK_EQ((t).io_wmb, (m).io_wmb);                              \
-		CHECK_EQ((t).io_rmb, (m).io_rmb);                              \
-	} while (0)
 
 static void t_cached_noncoherent(void)
 {

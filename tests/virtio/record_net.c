@@ -10,12 +10,12 @@
  * without a register file that answers like a device (queues_up is static).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "coherent/coherent.h"
 #include "harness.h"
 #include "../../drivers/virtio/virtio_net.c"
+#include "record_tally.h"
 
 TH_DEFINE_COUNTERS;
 
@@ -30,29 +30,6 @@ static struct coh_device dev;
 static struct coh_stream st;
 static struct coh_map_rec recs[256];
 static uint16_t rx_last, tx_last;	/* the device's next available entries */
-
-struct tally {
-	unsigned lines, barriers;	/* every line operation; every barrier of any kind */
-	unsigned clean, inval, flush, maint;
-};
-
-static struct tally tally(void)
-{
-	struct tally t = { 0 };
-
-	for (size_t i = 0; i < rec_n && i < REC_MAX; i++) {
-		switch (rec_log[i].op) {
-		case 'C': t.clean++; break;
-		case 'I': t.inval++; break;
-		case 'F': t.flush++; break;
-		case 'B': t.maint++; break;
-		default: t.barriers++; break;	/* w r M D W R */
-		}
-	}
-	t.lines = t.clean + t.inval + t.flush;
-	t.barriers += t.maint;
-	return t;
-}
 
 /* the device: k frames of len bytes into the next posted receive buffers */
 static void dev_rx(unsigned k, uint32_t len)
@@ -151,7 +128,7 @@ static struct tally rx_burst(void)
 	rec_n = 0;
 	for (unsigned f = 0; f < BURST; f++) {
 		if (virtio_net_recv(&net, buf, sizeof(buf), &len) || len != 60 || buf[59] != 0x5a)
-			return (struct tally){ .lines = 9999 };
+			return (struct tally){ .clean = 9999 };
 	}
 	return tally();
 }
@@ -164,7 +141,7 @@ static struct tally tx_one(void)
 	memset(frame, 0xa5, sizeof(frame));
 	rec_n = 0;
 	if (virtio_net_send(&net, frame, sizeof(frame)))
-		return (struct tally){ .lines = 9999 };
+		return (struct tally){ .clean = 9999 };
 	return tally();
 }
 
@@ -173,19 +150,10 @@ static void show(const char *what, const char *layout, struct tally t, struct ta
 {
 	printf("virtio-net %s, %s: clean %u inval %u flush %u lines, %u fence barriers; "
 	       "%u line ops, %u barriers per %u frame(s) (minimum %u, %u)\n",
-	       what, layout, t.clean, t.inval, t.flush, t.maint, t.lines, t.barriers, per,
-	       min.lines, min.barriers);
+	       what, layout, t.clean, t.inval, t.flush, t.maint_barriers, lineops(t),
+	       barriers(t), per, lineops(min), barriers(min));
+	rec_show_ops();
 }
-
-#define EXPECT(t, m)                                                           \
-	do {                                                                   \
-		CHECK_EQ((t).clean, (m).clean);                                \
-		CHECK_EQ((t).inval, (m).inval);                                \
-		CHECK_EQ((t).flush, (m).flush);                                \
-		CHECK_EQ((t).maint, (m).maint);                                \
-		CHECK_EQ((t).lines, (m).lines);                                \
-		CHECK_EQ((t).barriers, (m).barriers);                          \
-	} while (0)
 
 static void run(const char *layout, unsigned int attrs, bool coherent,
 		struct tally rxmin, struct tally txmin)
@@ -197,28 +165,18 @@ static void run(const char *layout, unsigned int attrs, bool coherent,
 		(void)rx_burst();
 	t = rx_burst();
 	show("receive burst", layout, t, rxmin, BURST);
-	if (getenv("REC_OPS")) {
-		for (size_t i = 0; i < rec_n && i < REC_MAX; i++)
-			putchar(rec_log[i].op);
-		putchar('\n');
-	}
-	EXPECT(t, rxmin);
+	EXPECT_TALLY(t, rxmin);
 	(void)tx_one();
 	dev_tx();
 	(void)tx_one();
 	t = tx_one();
 	show("send", layout, t, txmin, 1);
-	if (getenv("REC_OPS")) {
-		for (size_t i = 0; i < rec_n && i < REC_MAX; i++)
-			putchar(rec_log[i].op);
-		putchar('\n');
-	}
-	EXPECT(t, txmin);
+	EXPECT_TALLY(t, txmin);
 	teardown();
 }
 
-#define T(c, i, f, b, all) { .lines = (c) + (i) + (f), .barriers = (all), \
-			     .clean = (c), .inval = (i), .flush = (f), .maint = (b) }
+/* lines cleaned, invalidated, flushed; fence barriers; wmb, rmb, mb, io_wmb, io_rmb */
+#define T(c, i, f, b, w, r, m, iw, ir) { c, i, f, b, w, r, m, iw, ir }
 
 static void t_cached(void)
 {
@@ -238,8 +196,8 @@ static void t_cached(void)
 	 * VirtIO ordering keeps apart (docs/virtio.md).
 	 */
 	run("cached rings, non-coherent device", 0, false,
-	    (struct tally)T(4 + 1 + 1, 1 + 3 + 16 + 1, 16 + 32, 6, 6 + 1 + 1),
-	    (struct tally)T(4, 1, 0, 3, 3 + 1));
+	    (struct tally)T(4 + 1 + 1, 1 + 3 + 16 + 1, 16 + 32, 6, 0, 1, 1, 0, 0),
+	    (struct tally)T(4, 1, 0, 3, 0, 0, 1, 0, 0));
 }
 
 static void t_uncached(void)
@@ -252,7 +210,7 @@ static void t_uncached(void)
 	 * frame's two lines cleaned, one B before avail.idx, the mb.
 	 */
 	run("uncached rings, non-coherent device", COH_ATTR_UNCACHED, false,
-	    (struct tally)T(0, 16, 48, 2, 2 + 1 + 1), (struct tally)T(2, 0, 0, 1, 1 + 1));
+	    (struct tally)T(0, 16, 48, 2, 0, 1, 1, 0, 0), (struct tally)T(2, 0, 0, 1, 0, 0, 1, 0, 0));
 }
 
 static void t_coherent(void)
@@ -264,7 +222,7 @@ static void t_coherent(void)
 	 * avail.idx, the mb.
 	 */
 	run("coherent device", 0, true,
-	    (struct tally)T(0, 0, 0, 0, 4), (struct tally)T(0, 0, 0, 0, 2));
+	    (struct tally)T(0, 0, 0, 0, 0, 1, 2, 0, 1), (struct tally)T(0, 0, 0, 0, 1, 0, 1, 0, 0));
 }
 
 int main(void)
