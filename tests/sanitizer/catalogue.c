@@ -230,8 +230,26 @@ static void sc_evict_over(int bug)
 	evict_over(bug, 0xee, 4);
 }
 
-/* (e) the CPU writes a buffer it has given to the device. */
-static void sc_write_owned(int bug)
+/*
+ * (e) the CPU writes a buffer it has given to the device: a plain store,
+ * or (rmw) a read-modify-write, the way a driver sets a flag in a word it
+ * handed over (`desc->status |= OWN` after the give).  The rmw report must
+ * name that line, when the store happens - not later at the take, where
+ * the changed value would show without a site.  GCC's address
+ * instrumentation checks `x |= v` once, as a load; the GCC build therefore
+ * uses its thread instrumentation (cmake/sim_instrument.cmake).
+ */
+static void mark(uint8_t *dst, int rmw)
+{
+	if (rmw) {
+		E.load_line = __LINE__ + 1;
+		*(volatile uint32_t *)(void *)dst |= 0x80000000u;
+	} else {
+		dst[0] = 0x5a;
+	}
+}
+
+static void write_owned(int bug, int rmw)
 {
 	size_t n = 512;
 	uint8_t *src = calloc_u(n), *dst = calloc_c(n, 128);
@@ -239,11 +257,11 @@ static void sc_write_owned(int bug)
 	sim_name(dst, n, "rx");
 	pattern(src, n, 5);
 	if (!bug)
-		dst[0] = 0x5a; /* mark the buffer while the CPU owns it */
+		mark(dst, rmw);	/* while the CPU owns the buffer */
 	coh_give(&E.dev, dst, n, COH_FROM_DEVICE);
 	dma_start(src, dst, n);
 	if (bug)
-		dst[0] = 0x5a; /* ... after the hand-over */
+		mark(dst, rmw);	/* ... after the hand-over */
 	dma_wait();
 	coh_take(&E.dev, dst, n, COH_FROM_DEVICE);
 	coh_consume(&E.dev, dst, n);
@@ -251,35 +269,14 @@ static void sc_write_owned(int bug)
 		expect(dst, src, n);
 }
 
-/*
- * (e') the same through a read-modify-write, the way a driver sets a flag
- * in a word it handed over (`desc->status |= OWN` after the give): the
- * report must name that line, when the store happens - not later at the
- * take, where the changed value would show without a site.  GCC's address
- * instrumentation checks `x |= v` once, as a load; the GCC build therefore
- * uses its thread instrumentation (cmake/sim_instrument.cmake).
- */
+static void sc_write_owned(int bug)
+{
+	write_owned(bug, 0);
+}
+
 static void sc_rmw_owned(int bug)
 {
-	size_t n = 512;
-	uint8_t *src = calloc_u(n), *dst = calloc_c(n, 128);
-	volatile uint32_t *flag = (volatile uint32_t *)(void *)dst;
-
-	sim_name(dst, n, "rx");
-	pattern(src, n, 6);
-	if (!bug)
-		*flag |= 0x80000000u;	/* while the CPU owns it */
-	coh_give(&E.dev, dst, n, COH_FROM_DEVICE);
-	dma_start(src, dst, n);
-	if (bug) {
-		E.load_line = __LINE__ + 1;
-		*flag |= 0x80000000u;	/* ... after the hand-over */
-	}
-	dma_wait();
-	coh_take(&E.dev, dst, n, COH_FROM_DEVICE);
-	coh_consume(&E.dev, dst, n);
-	if (!bug)
-		expect(dst, src, n);
+	write_owned(bug, 1);
 }
 
 /* (f) invalidate before the DMA only, nothing after. */
