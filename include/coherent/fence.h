@@ -184,7 +184,7 @@ int coh_take_n_at(struct coh_device *dev, const struct coh_span *spans,
  * Errors are sticky: the first failure of an add (a piece out of bounds,
  * a handle of another device, a maintenance failure) is kept, later adds
  * are refused with it, and coh_batch_end() / coh_queue_publish_batch()
- * return it, so a driver checks once.
+ * return it, so a driver checks once; coh_batch_init() starts afresh.
  *
  * Contents are the library's; one batch per thread, not shared.
  * Interrupt context: yes (no lock, no allocation).
@@ -214,7 +214,8 @@ int coh_batch_init_at(struct coh_batch *b, struct coh_device *dev,
 /**
  * @brief The one barrier that completes every line operation added since
  * the last barrier (nothing when nothing was added).  The batch stays
- * usable and empty; its error is returned and cleared.
+ * usable and empty; a failure it holds is returned and stays until
+ * coh_batch_init() (every later add is refused with it).
  * Ownership: the pieces written into the batch are now visible to the
  * device (coherent/mem.h: shared memory stays shared).
  * @retval 0 success
