@@ -19,7 +19,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench bench-check docs qemu-dwmac clean qemu-virtio-blk fuzz \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench bench-check docs qemu-dwmac clean qemu-virtio-blk qemu-nvme fuzz \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -88,6 +88,16 @@ qemu-virtio-blk: deps
 	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-virtio-blk >/dev/null
 	@sh tools/virtio-blk.sh read $(BUILD)/aarch64-virt/qemu-virtio-blk.elf $(IMAGE)
+
+# make qemu-nvme IMAGE=disk.img: the bare-metal NVMe driver (PCIe on virt)
+# reads the whole image under QEMU and prints its sha256 (checked against
+# sha256sum); any image of whole 512-byte sectors
+qemu-nvme: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-nvme IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/aarch64-virt -DCOH_TARGET=aarch64-virt \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-nvme >/dev/null
+	@sh tools/nvme.sh read $(BUILD)/aarch64-virt/qemu-nvme.elf $(IMAGE)
 
 # make fuzz: the virtio drivers under libFuzzer (clang, ASan + UBSan) against a
 # device whose every byte comes from the fuzzer; FUZZ_RUNS executions
