@@ -107,7 +107,7 @@ static int q_alloc(struct nvme *n, struct nvme_q *q, uint16_t qid, uint16_t dept
 	};
 	int rc;
 
-	*q = (struct nvme_q){ .qid = qid, .depth = depth, .phase = 1,
+	*q = (struct nvme_q){ .qid = qid, .depth = depth,
 			      .sq_db = doorbell(n, qid, 0), .cq_db = doorbell(n, qid, 1) };
 	rc = coh_queue_create(&q->sq, n->dev, &l, COH_QUEUE_CPU_PRODUCES, n->attrs);
 	if (rc)
@@ -117,7 +117,16 @@ static int q_alloc(struct nvme *n, struct nvme_q *q, uint16_t qid, uint16_t dept
 		(void)coh_queue_destroy(&q->sq);
 		return rc;
 	}
-	return coh_batch_init(&q->b, n->dev);
+	/* the Phase Tag: DW3 bit 16, set in lap 0's new entries (zeroed memory) */
+	rc = coh_cq_attach(&q->cqp, &q->cq, .dw3, coh_cpu_to_le32(1u << 16), COH_CQ_TAG1);
+	if (!rc)
+		rc = coh_batch_init(&q->b, n->dev);
+	if (rc) {
+		(void)coh_cq_detach(&q->cqp);
+		(void)coh_queue_destroy(&q->sq);
+		coh_free(&q->cq);
+	}
+	return rc;
 }
 
 static void q_free(struct nvme_q *q)
@@ -125,6 +134,7 @@ static void q_free(struct nvme_q *q)
 	if (q->depth == 0)
 		return;
 	(void)coh_queue_destroy(&q->sq);
+	(void)coh_cq_detach(&q->cqp);
 	coh_free(&q->cq);
 	q->depth = 0;
 }
@@ -192,32 +202,27 @@ static int q_post(struct nvme *n, struct nvme_q *q, unsigned int cid,
 
 /*
  * One completion from q: 1 and *out, 0 none yet, or a protocol error.  The
- * phase tag is read alone first (its line acquired); only an entry whose
- * tag says new is read, whole, after it (acquired again: the device wrote
- * it before the tag, and the barrier orders the two reads).
+ * library polls the phase tag and orders it before the entry; the driver
+ * decodes only its snapshot.  The head doorbell is written once the last
+ * entry a poll found is taken.
  */
 static int q_reap(struct nvme *n, struct nvme_q *q, struct nvme_cqe *out, unsigned int *cid)
 {
-	struct coh_batch b;
 	struct nvme_cqe e;
-	uint32_t dw3 = coh_le32_to_cpu(coh_read_from_device(&q->cq, [q->head].dw3));
-	uint32_t dw2;
+	uint32_t dw2, dw3;
 	unsigned int id;
 	int rc;
 
-	if (NVME_CQE_PHASE(dw3) != q->phase)
-		return 0;
-	rc = coh_batch_init(&b, n->dev);
-	if (!rc)
-		rc = coh_batch_end_read(&b, &q->cq, [q->head], &e);
-	if (rc)
+	if (!coh_cq_ready(&q->cqp)) {
+		rc = coh_cq_poll(&q->cqp, NULL);
+		if (rc <= 0)
+			return rc;
+	}
+	rc = coh_cq_pop(&q->cqp, &q->cq, &e);
+	if (rc < 0)
 		return rc;
 	dw3 = coh_le32_to_cpu(e.dw3);
 	dw2 = coh_le32_to_cpu(e.dw2);
-	if (NVME_CQE_PHASE(dw3) != q->phase) {
-		n->cnt.torn++;
-		return -COH_EPROTO;
-	}
 	id = NVME_CQE_CID(dw3);
 	if (id >= q->depth || !q->cmd[id].busy) {
 		n->cnt.bad_cid++;
@@ -231,12 +236,9 @@ static int q_reap(struct nvme *n, struct nvme_q *q, struct nvme_cqe *out, unsign
 		n->cnt.bad_sqhd++;
 		return -COH_EPROTO;
 	}
-	if (++q->head == q->depth) {
-		q->head = 0;
-		q->phase ^= 1u;
-	}
-	/* the entry is copied out: its slot may be the device's again */
-	coh_mmio_write32_le(q->cq_db, q->head);
+	/* the entries are copied out: their slots may be the device's again */
+	if (!coh_cq_ready(&q->cqp))
+		coh_mmio_write32_le(q->cq_db, coh_cq_head(&q->cqp));
 	out->dw0 = coh_le32_to_cpu(e.dw0);
 	out->dw2 = dw2;
 	out->dw3 = dw3;

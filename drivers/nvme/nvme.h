@@ -13,13 +13,13 @@
  * command (streaming: bounced when not reachable, not 4-byte aligned or,
  * for reads, sharing cache lines at their edges).  The submission queue is
  * a coherent/queue.h index-published queue whose index is the SQ tail
- * doorbell; the completion queue is a typed array whose entries the
- * device writes and the driver reads only through coh_read_from_device
- * and coh_batch_end_read (the phase tag first, the entry after it).
+ * doorbell; the completion queue is a coherent/cq.h phase-tag queue over a
+ * typed array the device writes (the library polls the tag, orders it
+ * before the entry, and gives the driver a snapshot to decode).
  *
  * Everything the device writes is untrusted: a completion's command id
- * (in range and in flight), SQ id, SQ head (coh_queue_consumed) and phase
- * (read again with the entry) are checked before anything is used; a bad
+ * (in range and in flight), SQ id and SQ head (coh_queue_consumed) are
+ * checked on the snapshot before anything is used; a bad
  * one is counted, the controller is disabled (it stops DMA), every command
  * in flight is unmapped and failed, and the driver refuses work until
  * nvme_recover().  Polls are bounded (poll_budget reads, relax() between).
@@ -66,9 +66,8 @@ struct nvme_cmd {
 struct nvme_q {
 	uint16_t qid, depth;
 	struct coh_queue sq;		/* CPU produces; its index is the tail doorbell */
-	struct nvme_cq_mem cq;		/* device produces */
-	uint16_t head;			/* next CQ slot to look at */
-	uint8_t phase;			/* the phase a new entry at head carries */
+	struct nvme_cq_mem cq;		/* device produces: the entries */
+	struct coh_cq cqp;		/* ... and the phase-tag protocol over them */
 	volatile void *sq_db, *cq_db;
 	struct coh_batch b;		/* the next command's maps and list, released with its SQE */
 	uint16_t inflight;
@@ -81,7 +80,6 @@ struct nvme_counters {
 	unsigned long bad_cid;		/* completion for an id out of range or not in flight */
 	unsigned long bad_sqid;		/* completion naming another SQ */
 	unsigned long bad_sqhd;		/* SQ head outside what was submitted */
-	unsigned long torn;		/* the entry's phase changed between two reads */
 	unsigned long timeouts;
 	unsigned long fatal;		/* CSTS.CFS seen */
 	unsigned long resets;
