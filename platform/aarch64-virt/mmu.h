@@ -11,7 +11,10 @@
  *                            128 MiB QEMU gives (PLAT_UNCACHED_BASE), which
  *                            is Normal non-cacheable: DMA memory that needs
  *                            no maintenance (a coh_region with
- *                            COH_REGION_UNCACHED).
+ *                            COH_REGION_UNCACHED); and the 4 MiB below it
+ *                            (PLAT_WC_BASE), Normal non-cacheable too, which
+ *                            is what arm64 maps write-combining: a frame
+ *                            (a coh_region with COH_REGION_WC).
  * Everything above 2 GiB is unmapped.
  */
 #ifndef COHERENT_PLATFORM_AARCH64_VIRT_MMU_H
@@ -23,6 +26,8 @@
 #define PLAT_RAM_SIZE		0x08000000u	/* -m 128M */
 #define PLAT_UNCACHED_SIZE	0x00200000u	/* one 2 MiB block */
 #define PLAT_UNCACHED_BASE	(PLAT_RAM_BASE + PLAT_RAM_SIZE - PLAT_UNCACHED_SIZE)
+#define PLAT_WC_SIZE		0x00400000u	/* two 2 MiB blocks: a 1280x800x32bpp frame */
+#define PLAT_WC_BASE		(PLAT_UNCACHED_BASE - PLAT_WC_SIZE)
 
 /* SCTLR_EL1 as left by plat_mmu_enable() (M, C and I set once it has run). */
 uint64_t plat_sctlr(void);
