@@ -14,4 +14,6 @@ list(APPEND COH_CORE_SOURCES
   ${COH_ROOT}/src/check.c
   ${COH_ROOT}/src/version.c
   ${COH_ROOT}/src/compat_linux.c
+  # framebuffers: the rectangle release (issue 23)
+  ${COH_ROOT}/src/rect.c
 )
