@@ -123,3 +123,15 @@ fuzz:
 
 clean:
 	rm -rf $(BUILD)
+
+# make qemu-sd IMAGE=card.img: the sunxi-mmc SD host driver (internal DMA)
+# reads the image on QEMU orangepi-pc (padded to a power-of-two card by
+# tools/sd.sh, only the image's own sectors hashed) and prints
+# "sdhost: sha256 <hex> <sectors> sectors", checked against sha256sum
+.PHONY: qemu-sd
+qemu-sd: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-sd IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/orangepi-pc -DCOH_TARGET=orangepi-pc \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/orangepi-pc/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/orangepi-pc -j$(JOBS) --target qemu-sd >/dev/null
+	@sh tools/sd.sh read $(BUILD)/orangepi-pc/qemu-sd.elf $(IMAGE)
