@@ -577,6 +577,26 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	return 0;
 }
 
+/*
+ * The controller's address width bounds the device's mask: a buffer the
+ * library maps above it must be bounced or refused, never written to a
+ * descriptor whose high bits the DMA drops.
+ */
+static int addr_width(struct dwmac *d)
+{
+	unsigned int bits = d->ops->addr_bits ? d->ops->addr_bits(d)
+			    : (d->ops->caps & DWMAC_CAP_ADDR64) ? 64 : 32;
+	uint64_t hw;
+
+	if (bits < 32 || bits > 64)
+		return -COH_EIO;
+	hw = bits == 64 ? ~0ull : (1ull << bits) - 1;
+	if (d->dev->dma_mask > hw && coh_device_set_mask_bits(d->dev, bits))
+		return -COH_EIO;
+	d->addr_bits = bits;
+	return 0;
+}
+
 int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	       const uint8_t mac[6], void *mem, size_t mem_size)
 {
@@ -616,6 +636,9 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	rc = d->ops->reset(d, c.poll);
 	if (rc)
 		return rc;
+	rc = addr_width(d);
+	if (rc)
+		return rc;
 	rc = ring_create(d, &d->tx, c.tx_count, false);
 	if (rc)
 		return rc;
@@ -637,7 +660,7 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
 		.tx_count = c.tx_count, .rx_count = c.rx_count,
 		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c.rx_buf_size,
-		.irq = c.irq,
+		.irq = c.irq, .addr64 = d->dev->dma_mask > 0xffffffffull,
 	};
 	rc = d->ops->dma_init(d, &dc);
 	if (rc)
