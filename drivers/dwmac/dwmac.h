@@ -354,7 +354,6 @@ struct dwmac {
 	unsigned int addr_bits;		/* DMA address width in use (device mask) */
 	struct dwmac_stats stats;
 	void *priv;			/* the variant's */
-	unsigned int inject;		/* planted bug (DWMAC_INJECT builds only; 0 = none) */
 };
 
 /** The register base, for variants. */
