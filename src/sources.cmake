@@ -10,7 +10,10 @@ list(APPEND COH_CORE_SOURCES
   ${COH_ROOT}/src/queue.c
   ${COH_ROOT}/src/cq.c
   ${COH_ROOT}/src/stream.c
+  ${COH_ROOT}/src/stream_seg.c
   ${COH_ROOT}/src/check.c
   ${COH_ROOT}/src/version.c
   ${COH_ROOT}/src/compat_linux.c
+  # framebuffers: the rectangle release (issue 23)
+  ${COH_ROOT}/src/rect.c
 )

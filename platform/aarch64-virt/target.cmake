@@ -17,3 +17,5 @@ include(${COH_ROOT}/tests/virtio/qemu.cmake)
 
 # NVMe over PCIe against QEMU's nvme controller (issue 21).
 include(${COH_ROOT}/tests/nvme/qemu.cmake)
+# Framebuffers: virtio-gpu and ramfb (issue 23).
+include(${COH_ROOT}/tests/fb/qemu.cmake)
