@@ -469,22 +469,22 @@ static int bring_up(struct nvme *n)
 }
 
 int nvme_init(struct nvme *n, void *regs, struct coh_device *dev,
-	      unsigned int io_depth, unsigned int attrs, uint32_t budget)
+	      unsigned int io_depth, unsigned int attrs, uint32_t budget,
+	      void (*relax)(void *ctx), void *relax_ctx)
 {
 	if (!n || !regs || !dev || io_depth < 2 || io_depth > NVME_IO_QD_MAX ||
 	    (attrs & ~COH_ATTR_UNCACHED))
 		return -COH_EINVAL;
 	*n = (struct nvme){ .regs = regs, .dev = dev, .attrs = attrs,
 			    .io_depth = io_depth,
-			    .poll_budget = budget ? budget : DEFAULT_BUDGET };
+			    .poll_budget = budget ? budget : DEFAULT_BUDGET,
+			    .relax = relax, .relax_ctx = relax_ctx };
 	return bring_up(n);
 }
 
 int nvme_recover(struct nvme *n)
 {
 	struct nvme_counters keep;
-	void (*relax)(void *);
-	void *ctx;
 	int rc;
 
 	if (!n || !n->regs)
@@ -492,14 +492,10 @@ int nvme_recover(struct nvme *n)
 	(void)die(n, 0);
 	free_all(n);
 	keep = n->cnt;
-	relax = n->relax;
-	ctx = n->relax_ctx;
 	rc = nvme_init(n, (void *)(uintptr_t)n->regs, n->dev, n->io_depth, n->attrs,
-		       n->poll_budget);
+		       n->poll_budget, n->relax, n->relax_ctx);
 	n->cnt = keep;
 	n->cnt.resets++;
-	n->relax = relax;
-	n->relax_ctx = ctx;
 	n->dead = rc != 0;
 	return rc;
 }

@@ -118,7 +118,7 @@ static void t_pcie(void)
 
 static int open_nvme(struct coh_device *d, unsigned int attrs)
 {
-	return nvme_init(&nv, bar0, d, DEPTH, attrs, BUDGET);
+	return nvme_init(&nv, bar0, d, DEPTH, attrs, BUDGET, NULL, NULL);
 }
 
 /* ---- the request shapes, submitted with up to NBUF in flight ------------------ */
@@ -342,7 +342,7 @@ static void t_bad_input(void)
 	CHECK_EQ(nvme_read(&nv, 0, bufs[0], (nv.max_xfer >> 9) + 1), -COH_EINVAL);
 	CHECK_EQ(nvme_submit(&nv, NVME_OP_FLUSH, 0, bufs[0], 0, NULL), -COH_EINVAL);
 	CHECK_EQ(nvme_submit(&nv, (enum nvme_op)7, 0, bufs[0], 1, NULL), -COH_EINVAL);
-	CHECK_EQ(nvme_init(&nv, bar0, &dev_nc, 1, 0, 0), -COH_EINVAL);
+	CHECK_EQ(nvme_init(&nv, bar0, &dev_nc, 1, 0, 0, NULL, NULL), -COH_EINVAL);
 	CHECK_EQ(nv.cnt.submitted, sub);
 	CHECK_EQ(coh_stream_live(&streams[0]), 0);
 	/* depth - 1 in flight, then the queue is full */

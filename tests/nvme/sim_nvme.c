@@ -129,10 +129,8 @@ static int nvme_up(unsigned int attrs, unsigned depth)
 	int rc;
 
 	R.depth = depth;
-	/* relax is set after init by nvme_init's caller; init polls need it too */
 	memset(&R.nv, 0, sizeof(R.nv));
-	rc = nvme_init(&R.nv, R.regs, &R.dev, depth, attrs, 3000);
-	R.nv.relax = relax;
+	rc = nvme_init(&R.nv, R.regs, &R.dev, depth, attrs, 3000, relax, NULL);
 	return rc;
 }
 
