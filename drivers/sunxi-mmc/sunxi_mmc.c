@@ -139,9 +139,9 @@ static int stop_dma(struct sunxi_mmc *h)
 }
 
 /* The chain for [bus, bus+len): n descriptors from the ring's next slot. */
-static size_t build_chain(struct sunxi_mmc *h, coh_bus_t bus, uint32_t len)
+static size_t build_chain(struct sunxi_mmc *h, coh_bus_t bus, uint32_t len, size_t first)
 {
-	size_t first = coh_ring_next(&h->ring), n = 0;
+	size_t n = 0;
 	uint32_t off = 0;
 
 	while (off < len) {
@@ -222,7 +222,7 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 	enum coh_dir dir = d && d->write ? COH_TO_DEVICE : COH_FROM_DEVICE;
 	uint32_t len = 0, ri, done;
 	coh_bus_t bus = 0;
-	size_t n = 0;
+	size_t n = 0, first = 0;
 	int rc;
 
 	if (h->dead)
@@ -243,7 +243,8 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 			(void)coh_unmap_single(h->cfg.dev, bus, len, dir);
 			return -COH_EINVAL;
 		}
-		n = build_chain(h, bus, len);
+		first = coh_ring_next(&h->ring);
+		n = build_chain(h, bus, len, first);
 		/* the whole chain visible, OWN last, under one barrier */
 		rc = coh_ring_post_n(&h->ring, h->shadow, n);
 		if (rc < 0) {
@@ -256,7 +257,7 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 		wr(h, SDXC_GCTRL, rd(h, SDXC_GCTRL) | SDXC_DMA_ENABLE | SDXC_DMA_RESET);
 		wr(h, SDXC_DMAC, SDXC_IDMAC_SOFT_RESET);
 		wr(h, SDXC_DMAC, SDXC_IDMAC_FIX_BURST | SDXC_IDMAC_IDMA_ON);
-		wr(h, SDXC_DLBA, coh_lo32(coh_ring_bus(&h->ring, (size_t)rc)));
+		wr(h, SDXC_DLBA, coh_lo32(coh_ring_bus(&h->ring, first)));
 		wr(h, SDXC_BLKSZ, SD_BLOCK);
 		wr(h, SDXC_BCNTR, len);
 		done |= SDXC_DATA_OVER | (d->autostop ? SDXC_AUTO_COMMAND_DONE : 0);
@@ -268,6 +269,11 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 		ri = rd(h, SDXC_RINTR);
 		if (ri & SDXC_INTERRUPT_ERROR_BIT) {
 			rc = rintr_error(h, ri);
+			break;
+		}
+		if (d && (rd(h, SDXC_IDST) & SDXC_IDMAC_ERRORS)) {
+			h->bad_desc++;	/* a bus error, or a chain it did not own */
+			rc = -COH_EPROTO;
 			break;
 		}
 		if ((ri & done) == done)
@@ -285,10 +291,6 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 			read_resp(h, c);
 		wr(h, SDXC_RINTR, 0xffffffffu);
 		return rc;
-	}
-	if (!rc && (rd(h, SDXC_IDST) & SDXC_IDMAC_ERRORS)) {
-		h->bad_desc++;
-		rc = -COH_EPROTO;
 	}
 	if (!rc)
 		rc = reap_chain(h, n);
