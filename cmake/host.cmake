@@ -51,6 +51,7 @@ foreach(sub
     tests/policy
     tests/virtio
     tests/sdhost
+    tests/fb
     tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
