@@ -32,7 +32,9 @@
  *                   bad_desc; the ring is taken back (coh_ring_reset)
  *   -COH_ENODEV     the card-detect says no card
  *   -COH_EINVAL     more blocks than max_blocks, a bad configuration
- *   -COH_ENOMEM     the buffer could not be mapped (records or bounce pool)
+ *   -COH_ENOMEM     the buffer could not be mapped: mapping records or bounce
+ *                   pool exhausted, or the edge policy (COH_EDGE_REFUSE)
+ *                   refused it (the library reports which)
  * After a failed reset of the DMA the host is `dead`: every later call
  * is -COH_EPROTO until sunxi_mmc_init() again, and the buffer stays mapped
  * to the device (it may still write it).

@@ -238,6 +238,38 @@ static void t_wrap(void)
 	CHECK(host.wraps > 0);
 }
 
+/*
+ * The device's edge policy decides for a buffer whose edges share lines:
+ * BOUNCE (the default, above), ALLOW (mapped in place, counted), REFUSE
+ * (the map fails, nothing posted).  A buffer off the IDMA's 4-byte
+ * alignment bounces under every policy.
+ */
+static void t_edge_policy(void)
+{
+	static uint8_t ref[7 * 512];
+	unsigned long b0, posted;
+
+	CHECK_EQ(sd_read(&card, 3, buf, 7), 0);
+	memcpy(ref, buf, sizeof(ref));
+	dev.edge_policy = COH_EDGE_ALLOW;
+	b0 = dev.stats.bounces;
+	memset(buf, 0, sizeof(ref) + 64);
+	CHECK_EQ(sd_read(&card, 3, buf + 24, 7), 0);
+	CHECK(memcmp(buf + 24, ref, sizeof(ref)) == 0);
+	CHECK_EQ(dev.stats.bounces, b0);		/* in place */
+	CHECK_EQ(sd_read(&card, 3, buf + 1, 7), 0);	/* not 4-aligned: bounced */
+	CHECK(memcmp(buf + 1, ref, sizeof(ref)) == 0);
+	CHECK_EQ(dev.stats.bounces, b0 + 1);
+	dev.edge_policy = COH_EDGE_REFUSE;
+	posted = host.descs;
+	CHECK_EQ(sd_read(&card, 3, buf + 24, 7), -COH_ENOMEM);
+	CHECK_EQ(host.descs, posted);
+	CHECK_EQ(coh_stream_live(&stream), 0);
+	CHECK_EQ(sd_read(&card, 3, buf, 7), 0);		/* whole lines: fine */
+	dev.edge_policy = COH_EDGE_BOUNCE;
+	printf("sdhost: edge policy: ALLOW mapped +24 in place, +1 bounced; REFUSE refused +24\n");
+}
+
 static void t_uncached(void)
 {
 	relayout(8, 4096, COH_ATTR_UNCACHED, "ring of 8 x 4 KiB, uncached");
@@ -319,6 +351,7 @@ int main(void)
 	RUN(t_read_hash);
 	RUN(t_wrap);
 	RUN(t_uncached);
+	RUN(t_edge_policy);
 #endif
 #ifdef SDH_WRITE
 	RUN(t_write);
