@@ -34,6 +34,7 @@
 #define SIM_SDH_EVIL_CRC    (1u << 3)	/* a data CRC error after the first chunk */
 #define SIM_SDH_EVIL_ADDR   (1u << 4)	/* a descriptor written back with another buffer address */
 #define SIM_SDH_EVIL_STALL  (1u << 5)	/* the data phase never finishes (a dead card) */
+#define SIM_SDH_EVIL_RESP_CRC (1u << 6)	/* the data command's response fails its CRC */
 
 /*
  * Place the host with a card of `blocks` blocks over `image` (kept by

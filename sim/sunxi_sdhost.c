@@ -23,6 +23,7 @@ enum {
 #define C_START		(1u << 31)
 #define I_CMD_DONE	(1u << 2)
 #define I_DATA_OVER	(1u << 3)
+#define I_RESP_CRC	(1u << 6)
 #define I_DATA_CRC	(1u << 7)
 #define I_RESP_TO	(1u << 8)
 #define I_AUTO_DONE	(1u << 14)
@@ -338,6 +339,13 @@ static void command(struct sdh *s)
 	s->cmdr &= ~C_START;
 	if (s->cmdr & C_UPCLK) {
 		s->rintr |= I_CMD_DONE;
+		return;
+	}
+	if ((s->evil & SIM_SDH_EVIL_RESP_CRC) && (s->cmdr & C_DATA)) {
+		/* the card never saw a valid command: it stays where it was */
+		s->evil &= ~SIM_SDH_EVIL_RESP_CRC;
+		s->evil_done++;
+		s->rintr |= I_RESP_CRC | I_CMD_DONE;
 		return;
 	}
 	if (!s->present || card_cmd(s, s->cmdr & 0x3f, s->carg)) {

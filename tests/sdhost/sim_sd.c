@@ -204,6 +204,7 @@ static const struct {
 	{ SIM_SDH_EVIL_OWN, -COH_EPROTO, "descriptor left owned" },
 	{ SIM_SDH_EVIL_SHORT, -COH_EPROTO, "short transfer" },
 	{ SIM_SDH_EVIL_CRC, -COH_EIO, "data CRC error" },
+	{ SIM_SDH_EVIL_RESP_CRC, -COH_EIO, "response CRC error" },
 	{ SIM_SDH_EVIL_STALL, -COH_ETIMEDOUT, "stalled data phase" },
 	{ 0, -COH_ENODEV, "card pulled" },
 };
