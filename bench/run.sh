@@ -78,6 +78,10 @@ fi
 if [ -x "$b/tests/fb/fb_rect_bench" ]; then
 	part fb-rect "$b/tests/fb/fb_rect_bench"
 fi
+#    SD reads through the sunxi-mmc host's IDMA (tests/sdhost/sdh_bench.c)
+if [ -x "$b/tests/sdhost/sdh_bench" ]; then
+	part sdhost "$b/tests/sdhost/sdh_bench"
+fi
 #    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"

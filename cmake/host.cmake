@@ -51,6 +51,7 @@ foreach(sub
     tests/policy
     tests/virtio
     tests/nvme
+    tests/sdhost
     tests/fb
     tools/netpeer
     )
