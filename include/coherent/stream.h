@@ -88,10 +88,12 @@ struct coh_stream {
 	uint64_t b_phys;		/**< bounce pool: physical address */
 	size_t b_gran;			/**< granule bytes */
 	size_t b_ngran;			/**< granules in the pool */
+	size_t b_bytes;			/**< b_ngran * b_gran */
 	size_t b_free;			/**< free granules */
 	size_t b_hint;			/**< where the next search starts */
 	uint64_t b_used[COH_BOUNCE_MAX_GRANULES / 64];	/**< granules in use */
 	int lock;			/**< the pool's lock word (coherent/lock.h) */
+	size_t untracked;		/**< debug: in-place mappings the checker could not record */
 };
 
 /**
@@ -381,6 +383,30 @@ struct coh_sg {
 int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		  enum coh_dir dir, const struct coh_where *where);
 
+/** coh_map_sg_attrs() attribute: cut entries at the limits instead of refusing them. */
+#define COH_MAP_SG_SPLIT (1u << 16)
+
+/**
+ * @brief coh_map_sg() with attributes.  COH_MAP_SG_SPLIT: an entry beyond
+ * dev->max_seg_size or crossing a (dev->seg_boundary_mask + 1) boundary is
+ * cut into segments at those limits (and merged with its neighbours where
+ * they allow), instead of refused; entries with ptr NULL and len 0 are not
+ * mapped but give the segments room (spare slots: a list of n buffers and
+ * m spare entries yields up to n + m segments; coh_unmap_sg() and the
+ * syncs skip them).  Ownership and context as coh_map_sg().
+ * @return the number of segments, or a negative code with nothing mapped:
+ * @retval -COH_ERANGE the segments do not fit the nents entries (add spare
+ *         entries); errors of coh_map_sg() otherwise; unknown attribute
+ *         bits: -COH_EINVAL
+ */
+#define coh_map_sg_attrs(dev, sg, nents, dir, attrs)                           \
+	coh_map_sg_attrs_at((dev), (sg), (nents), (dir), (attrs), COH_HERE)
+/** @brief coh_map_sg_attrs() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_map_sg_attrs_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+			enum coh_dir dir, unsigned int attrs,
+			const struct coh_where *where);
+
 /**
  * @brief Unmap a list mapped by coh_map_sg(): same sg, same nents (the
  * count passed to map, not the count returned), same dir.  Ownership: every
@@ -413,6 +439,35 @@ int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
 int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
 			      int nents, enum coh_dir dir,
 			      const struct coh_where *where);
+
+/**
+ * @brief Map peer MMIO (another device's BAR, a doorbell page) for dev:
+ * Linux's dma_map_resource.  The bus address is phys plus the device's
+ * offset; MMIO is never cached nor bounced, so there is no maintenance, no
+ * record and no ownership change.  Needs no stream.  Any context.
+ * @return the bus address, or COH_BUS_ERROR (reported): dev NULL, len 0,
+ *         bad dir, the range wraps, or it is beyond the device's DMA mask
+ */
+#define coh_map_resource(dev, phys, len, dir)                                  \
+	coh_map_resource_at((dev), (phys), (len), (dir), COH_HERE)
+/** @brief coh_map_resource() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+coh_bus_t coh_map_resource_at(struct coh_device *dev, uint64_t phys, size_t len,
+			      enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief End a coh_map_resource() mapping (nothing to undo; the arguments
+ * are checked).  No ownership change; any context.
+ * @retval 0 success
+ * @retval -COH_EINVAL dev NULL, len 0, bad dir, or an address
+ *         coh_map_resource() cannot have given dev
+ */
+#define coh_unmap_resource(dev, bus, len, dir)                                 \
+	coh_unmap_resource_at((dev), (bus), (len), (dir), COH_HERE)
+/** @brief coh_unmap_resource() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_unmap_resource_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			  enum coh_dir dir, const struct coh_where *where);
 
 /* ---- segments: the pieces a descriptor table is built from ---- */
 
