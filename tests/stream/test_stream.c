@@ -36,7 +36,6 @@ static void diag(const struct coh_where *w, const char *msg, int err)
 		snprintf(msgs[nmsg], sizeof(msgs[0]), "%s", msg);
 	nmsg++;
 	last_err = err;
-	if (getenv("TV")) printf("diag: %s (%d)\n", msg, err);
 	last_where = w;
 }
 
