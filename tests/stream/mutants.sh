@@ -24,6 +24,9 @@ PY
 		inc=-I$R/sim a=$B/sim/libcoherent_sim.a
 		tobj=$B/tests/stream/CMakeFiles/stream_paths_sim.dir/stream_paths_sim.c.o
 		extra=-Wl,--wrap=coh_arch_range_check,--wrap=coh_arch_op,--wrap=coh_arch_op_end
+	elif [ "$lib" = compat ]; then
+		inc=-I$R/sim a=$B/sim/libcoherent_sim.a extra=
+		tobj=$B/tests/compat/CMakeFiles/compat_calls.dir/compat_calls.c.o
 	else
 		inc=-I$R/tests/record a=$B/libcoherent_record.a extra=
 		tobj=$B/tests/stream/CMakeFiles/stream_record.dir/test_stream.c.o
@@ -87,6 +90,20 @@ cat >"$T/nosplit.new" <<'EOF'
 	if (split || !split) {
 		if (dev->max_seg_size && len > dev->max_seg_size) {
 EOF
+# dma_pool blocks placed across the boundary
+cat >"$T/poolbound.old" <<'EOF'
+		if (boundary && (((bus + off) ^ (bus + off + size - 1)) & ~(uint64_t)(boundary - 1)))
+EOF
+cat >"$T/poolbound.new" <<'EOF'
+		if (0)
+EOF
+# dma_free_pages frees whatever direction it is told
+cat >"$T/pagesdir.old" <<'EOF'
+	if (!m || m->dev != dev || m->size < size || coh__linux_dir[m - coh__linux_mem] != dir + 1) {
+EOF
+cat >"$T/pagesdir.new" <<'EOF'
+	if (!m || m->dev != dev || m->size < size) {
+EOF
 mut opend stream_map.c sim
 mut zerofill stream_bounce.c sim
 mut zerofill stream_bounce.c record
@@ -94,4 +111,6 @@ mut firstrec stream_rec.c sim
 mut firstrec stream_rec.c record
 mut lastbyte stream_map.c record
 mut nosplit stream_sg.c record
+mut poolbound compat_linux.c compat
+mut pagesdir compat_linux.c compat
 exit $fails
