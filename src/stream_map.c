@@ -672,13 +672,23 @@ int coh_unmap_single_batch_at(struct coh_batch *b, struct coh_device *dev,
 }
 
 static __attribute__((noinline)) int
-coh__sync_single_full(struct coh_device *dev, coh_bus_t bus, size_t off, size_t len,
-		      int dir, int kind, const struct coh_where *where)
+coh__sync_cpu_full(struct coh_device *dev, coh_bus_t bus, size_t off, size_t len,
+		   int dir, const struct coh_where *where)
 {
 	struct coh_stream *s;
 	int rc = coh__stream_of(dev, &s, where);
 
-	return rc ? rc : coh__sync_inl(dev, s, bus, off, len, dir, kind, NULL, where);
+	return rc ? rc : coh__sync_inl(dev, s, bus, off, len, dir, COH__SYNC_CPU, NULL, where);
+}
+
+static __attribute__((noinline)) int
+coh__sync_dev_full(struct coh_device *dev, coh_bus_t bus, size_t off, size_t len,
+		   int dir, const struct coh_where *where)
+{
+	struct coh_stream *s;
+	int rc = coh__stream_of(dev, &s, where);
+
+	return rc ? rc : coh__sync_inl(dev, s, bus, off, len, dir, COH__SYNC_DEV, NULL, where);
 }
 
 int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
@@ -691,7 +701,7 @@ int coh_sync_for_cpu_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 	if (__builtin_expect(c != 0 && len, 1))
 		return coh__to_cpu(dev, c + off, len, (int)dir);
 #endif
-	return coh__sync_single_full(dev, bus, off, len, (int)dir, COH__SYNC_CPU, where);
+	return coh__sync_cpu_full(dev, bus, off, len, (int)dir, where);
 }
 
 int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
@@ -704,7 +714,7 @@ int coh_sync_for_device_at(struct coh_device *dev, coh_bus_t bus, size_t off,
 	if (__builtin_expect(c != 0 && len, 1))
 		return coh__to_dev(dev, c + off, len, (int)dir);
 #endif
-	return coh__sync_single_full(dev, bus, off, len, (int)dir, COH__SYNC_DEV, where);
+	return coh__sync_dev_full(dev, bus, off, len, (int)dir, where);
 }
 
 int coh_sync_for_cpu_batch_at(struct coh_batch *b, struct coh_device *dev,
