@@ -216,9 +216,13 @@ COH__HIDDEN extern const struct coh_lock_ops *coh__lock_ops;
 
 /* src/region.c: granule-level allocation inside one region */
 struct coh_region;
+/* align and boundary (0: none) are powers of two, applied to bus addresses */
 COH__HIDDEN int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
-				  const struct coh_device *dev, uintptr_t *cpu,
-				  uint64_t *phys, size_t *span);
+				  size_t boundary, const struct coh_device *dev,
+				  uintptr_t *cpu, uint64_t *phys, size_t *span);
+/* could r ever hold a block for size bytes aligned to align? */
+COH__HIDDEN bool coh__region_can_hold(const struct coh_region *r, size_t size,
+				      size_t align);
 /* span: what coh__region_alloc reported (the block, alignment included) */
 COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t span);
 COH__HIDDEN struct coh_region *coh__region_first(void);

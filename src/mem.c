@@ -268,11 +268,38 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where)
 {
-	size_t size, span = 0;
+	return coh__mem_alloc_placed(m, dev, count, elem, align, NULL, attrs,
+				     state, where);
+}
+
+int coh__mem_alloc_pages(struct coh_mem *m, struct coh_device *dev,
+			 size_t npages, size_t page, size_t elem, size_t talign,
+			 unsigned int attrs, unsigned int state,
+			 const struct coh_where *where)
+{
+	coh__api_check(m, where, COH_EINVAL, "coherent alloc: NULL handle");
+	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	coh__api_check(npages && coh_is_pow2(page) && elem && !(page % elem) &&
+			       talign <= page,
+		       where, COH_EINVAL,
+		       "coherent alloc: pages: zero pages, page size not a power of two, or not a whole number of elements");
+	coh__api_check(npages <= SIZE_MAX / page, where, COH_EOVERFLOW,
+		       "coherent alloc: pages x page size overflows");
+	return coh__mem_alloc_placed(m, dev, npages * page / elem, elem, talign,
+				     &(struct coh_placement){ .align = page },
+				     attrs, state, where);
+}
+
+int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
+			  size_t count, size_t elem, size_t align,
+			  const struct coh_placement *pl, unsigned int attrs,
+			  unsigned int state, const struct coh_where *where)
+{
+	size_t size, span = 0, boundary = pl ? pl->boundary : 0;
 	uintptr_t cpu = 0;
 	uint64_t phys = 0;
 	struct coh_region *got = NULL;
-	bool reachable = false;
+	bool reachable = false, holds = false;
 	int rc = -COH_ENOMEM;
 
 	coh__api_check(m && dev, where, COH_EINVAL, "coherent alloc: NULL handle or device");
@@ -280,15 +307,21 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 	coh__api_check(count && elem, where, COH_EINVAL, "coherent alloc: zero size");
 	coh__api_check(count <= SIZE_MAX / elem, where, COH_EOVERFLOW,
 		       "coherent alloc: count x element size overflows");
-	coh__api_check(coh_is_pow2(align) && align <= 4096 &&
-			       coh_is_pow2(dev->min_align) && dev->min_align <= 4096,
+	coh__api_check(coh_is_pow2(align) && coh_is_pow2(dev->min_align) &&
+			       (!pl || !pl->align || coh_is_pow2(pl->align)),
 		       where, COH_EINVAL,
-		       "coherent alloc: alignment must be a power of two <= 4096");
+		       "coherent alloc: alignment must be a power of two");
+	coh__api_check(!boundary || coh_is_pow2(boundary), where, COH_EINVAL,
+		       "coherent alloc: boundary must be 0 or a power of two");
 	coh__api_check(!(attrs & ~COH__KNOWN_ATTRS), where, COH_EINVAL,
 		       "coherent alloc: unknown attribute bits");
 	size = count * elem;
+	coh__api_check(!boundary || size <= boundary, where, COH_EINVAL,
+		       "coherent alloc: larger than the boundary it must not cross");
 	if (align < dev->min_align)
 		align = dev->min_align;
+	if (pl && align < pl->align)
+		align = pl->align;
 
 	/* preferred regions first, then any */
 	for (int pass = 0; pass < 2 && !got; pass++) {
@@ -300,15 +333,19 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 			if (lo > dev->dma_mask)
 				continue;
 			reachable = true;
-			if (!coh__region_alloc(r, size, align, dev, &cpu, &phys, &span))
+			if (!coh__region_can_hold(r, size, align))
+				continue;
+			holds = true;
+			if (!coh__region_alloc(r, size, align, boundary, dev, &cpu, &phys, &span))
 				got = r;
 		}
 	}
 	if (!got) {
-		rc = reachable ? -COH_ENOMEM : -COH_ERANGE;
+		rc = reachable && holds ? -COH_ENOMEM : -COH_ERANGE;
 		if (!(attrs & COH_ATTR_NO_WARN))
-			coh__diag(where, rc == -COH_ERANGE ?
+			coh__diag(where, !reachable ?
 				  "coherent alloc: no region is reachable under the device's DMA mask" :
+				  !holds ? "coherent alloc: no reachable region can ever hold this size at this alignment" :
 				  "coherent alloc: reachable regions exhausted", rc);
 		return rc;
 	}

@@ -21,12 +21,23 @@
  * that only the accessors use.  The one escape hatch is coh_raw(), easy to
  * grep for.
  *
- * Errors: -COH_EINVAL (NULL, zero size, alignment not a power of two or
- * above 4096, unknown attribute), -COH_EOVERFLOW (count x size overflows),
- * -COH_ERANGE (no registered region is reachable under the device's mask:
- * will not succeed if retried), -COH_ENOMEM (reachable regions are full:
- * may succeed later), -COH_EBUSY (debug builds: freeing memory the device
- * still owns, i.e. given with coh_give() and not taken back).
+ * Errors: -COH_EINVAL (NULL, zero size, an alignment or boundary not a
+ * power of two, a size above the boundary it must not cross, unknown
+ * attribute), -COH_EOVERFLOW (count x size overflows), -COH_ERANGE (no
+ * registered region is reachable under the device's mask, or none that is
+ * could ever hold the size at its alignment: will not succeed if retried),
+ * -COH_ENOMEM (reachable regions are full: may succeed later), -COH_EBUSY
+ * (debug builds: freeing memory the device still owns, i.e. given with
+ * coh_give() and not taken back).  Every refusal happens before anything
+ * is allocated: a failed call keeps no memory.
+ *
+ * Placement: an allocation starts on a COH_MAX_LINE boundary and on the
+ * alignment of its type and of the device (min_align); the *_placed and
+ * *_pages forms add an alignment of any power of two (64 KiB, 1 MiB: as
+ * large as a region's largest block) and a no-cross boundary (xHCI's
+ * 64 KiB, ADMA2's 64 KiB or 128 MiB), both on the bus address the device
+ * is given.  The allocator's blocks are naturally aligned, so neither
+ * costs more than the block the size takes anyway.
  *
  * Concurrency: allocation and freeing may run concurrently from any
  * threads.  Accesses to one handle follow the driver's own protocol.
@@ -133,10 +144,28 @@ struct coh_devmem {
 
 /* ---- allocation ---------------------------------------------------------- */
 
+/**
+ * Where an allocation may be placed, on the bus address the device is
+ * given (coh_alloc_shared_placed(), coh_box_alloc_placed(),
+ * coh_alloc_devmem_placed()).
+ */
+struct coh_placement {
+	size_t align;		/**< a power of two, or 0: the type's and the device's only */
+	size_t boundary;	/**< a power of two no byte range of the allocation crosses; 0: none */
+};
+
 /* Internal entry points; use the macros below. */
 int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where);
+int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
+			  size_t count, size_t elem, size_t align,
+			  const struct coh_placement *pl, unsigned int attrs,
+			  unsigned int state, const struct coh_where *where);
+int coh__mem_alloc_pages(struct coh_mem *m, struct coh_device *dev,
+			 size_t npages, size_t page, size_t elem, size_t talign,
+			 unsigned int attrs, unsigned int state,
+			 const struct coh_where *where);
 int coh__mem_free(struct coh_mem *m, const struct coh_where *where);
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where);
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
@@ -292,6 +321,75 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 #define coh_alloc_devmem(h, dev, size, attrs)                                  \
 	coh__mem_alloc(&(h)->m_, (dev), (size), 1, 1,                          \
 		       (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, COH_HERE)
+
+/**
+ * @brief coh_alloc_shared() placed under constraints: `pl` (a const
+ * struct coh_placement *, NULL: none) adds an alignment and a no-cross
+ * boundary, both on the bus address: an xHCI ring that must not cross
+ * 64 KiB, an ADMA2 descriptor table.  Ownership: shared.  Not in
+ * interrupt context (the region allocator's lock).
+ * @retval 0 success
+ * @retval -COH_EINVAL as coh_alloc_shared(), or pl->align / pl->boundary
+ *         not 0 or a power of two, or the size above pl->boundary
+ *         (nothing allocated)
+ * @retval -COH_EOVERFLOW, -COH_ENOMEM as coh_alloc_shared()
+ * @retval -COH_ERANGE no reachable region, or none that could ever hold
+ *         the size at the alignment (will not succeed if retried)
+ */
+#define coh_alloc_shared_placed(h, dev, count, attrs, pl)                      \
+	coh__mem_alloc_placed(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]), \
+			      _Alignof(__typeof__((*(h)->t_[0])[0])), (pl),    \
+			      (attrs), COH_MEM_SHARED, COH_HERE)
+
+/**
+ * @brief coh_box_alloc() placed under constraints (as
+ * coh_alloc_shared_placed()).  Ownership: CPU until coh_box_share().
+ * @retval errors as coh_alloc_shared_placed()
+ */
+#define coh_box_alloc_placed(h, dev, count, attrs, pl)                         \
+	coh__mem_alloc_placed(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]), \
+			      _Alignof(__typeof__((*(h)->t_[0])[0])), (pl),    \
+			      (attrs), COH_MEM_BOX, COH_HERE)
+
+/**
+ * @brief coh_alloc_devmem() placed under constraints (as
+ * coh_alloc_shared_placed()).  Ownership: device, for its whole life.
+ * @retval errors as coh_alloc_shared_placed()
+ */
+#define coh_alloc_devmem_placed(h, dev, size, attrs, pl)                       \
+	coh__mem_alloc_placed(&(h)->m_, (dev), (size), 1, 1, (pl),             \
+			      (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, \
+			      COH_HERE)
+
+/**
+ * @brief `npages` whole pages of `page` bytes, aligned to `page`, shared:
+ * an NVMe PRP list (page = the controller's CC.MPS page size, h a
+ * COH_SHARED(uint64_t) of page / 8 entries per page).  coh_count(h) is
+ * npages * page / sizeof(T).  Ownership: shared.  Not in interrupt
+ * context.
+ * @retval 0 success
+ * @retval -COH_EINVAL npages 0, page not a power of two, or not a whole
+ *         number of T (or below T's alignment); others as
+ *         coh_alloc_shared_placed() (nothing allocated)
+ * @retval -COH_EOVERFLOW npages x page overflows
+ */
+#define coh_alloc_shared_pages(h, dev, npages, page, attrs)                    \
+	coh__mem_alloc_pages(&(h)->m_, (dev), (npages), (page),                \
+			     sizeof((*(h)->t_[0])[0]),                         \
+			     _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),  \
+			     COH_MEM_SHARED, COH_HERE)
+
+/**
+ * @brief `npages` whole pages of `page` bytes, aligned to `page`, that only
+ * the device uses: xHCI scratchpad buffers (page = the controller's
+ * PAGESIZE).  Ownership: device, for its whole life.  Not in interrupt
+ * context.
+ * @retval errors as coh_alloc_shared_pages()
+ */
+#define coh_alloc_devmem_pages(h, dev, npages, page, attrs)                    \
+	coh__mem_alloc_pages(&(h)->m_, (dev), (npages), (page), 1, 1,          \
+			     (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, \
+			     COH_HERE)
 
 /**
  * @brief Free any handle.  The handle is cleared; debug builds catch double

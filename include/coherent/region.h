@@ -12,7 +12,13 @@
  *
  * Allocator: a binary buddy system over granules of COH_REGION_GRANULE
  * bytes (a multiple of COH_MAX_LINE, so no allocation ever shares a cache
- * line with another).  Its free bitmaps (2 bits per granule) live at the
+ * line with another).  The buddy grid is laid on physical address space:
+ * it starts at the region's physical address rounded down to the largest
+ * power of two not above the region's size (the granules before the
+ * region, and the bitmaps, are never free), so a block of 2^k granules is
+ * aligned to its own size physically.  That gives every alignment up to
+ * the largest block a region can hold, and a no-cross boundary for free:
+ * a block no larger than a power-of-two boundary never crosses it.  Its free bitmaps (2 bits per granule) live at the
  * start of the region itself, in CPU-only memory that no allocation
  * overlaps.  Allocation scans the per-order bitmaps (O(granules / word
  * size) worst case, O(1) typical with the per-order hint); freeing is
@@ -53,7 +59,9 @@ struct coh_region {
 	unsigned int flags;		/**< COH_REGION_* */
 	/* allocator state: private */
 	uintptr_t heap;			/**< first granule handed out */
-	size_t ngran;			/**< granules in the heap */
+	size_t ngran;			/**< granules in the buddy grid (first included) */
+	size_t first;			/**< library-private: grid index of heap */
+	uint64_t grid_phys;		/**< library-private: physical address of grid index 0 */
 	unsigned int max_order;	/**< library-private */
 	uint64_t *bitmap;		/**< free bitmaps, one per order */
 	size_t *order_off;		/**< word offset of each order's bitmap */
