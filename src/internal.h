@@ -136,6 +136,20 @@ static inline int coh__check_range(const struct coh_device *dev,
 	return 0;
 }
 
+/*
+ * [s, e) rounded out to whole lines of `line` bytes (a power of two): the
+ * one place the library rounds.  The caller knows the last line does not
+ * wrap (coh__lines() in src/fence.c checks it).
+ */
+static inline void coh__round_lines(uintptr_t s, uintptr_t e, size_t line,
+				    uintptr_t *ls, uintptr_t *le)
+{
+	uintptr_t m = (uintptr_t)line - 1;
+
+	*ls = s & ~m;
+	*le = ((e - 1) | m) + 1;
+}
+
 /* Line-granular maintenance of an already-checked range; no api checks. */
 COH__HIDDEN int coh__release_range(struct coh_device *dev, uintptr_t start,
 				   uintptr_t end);

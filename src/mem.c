@@ -411,6 +411,19 @@ int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
 	return rc;
 }
 
+int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where)
+{
+	int rc = coh__mem_share(m, where);
+
+	if (rc && m && m->cpu_) {
+		/* the device would not see the contents: nothing is handed out */
+		coh__maint_failed(m, rc, NULL, where);
+		coh__mem_free(m, where);
+		*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	}
+	return rc;
+}
+
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len)
 {
 	if (m->cpu_ && (m->state & COH_MEM_BOX))
@@ -623,16 +636,6 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 	return 0;
 }
 
-void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
-{
-	return coh__field_acquire_at(m, a, n, NULL);
-}
-
-void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
-{
-	coh__field_release_at(m, a, n, NULL);
-}
-
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
 		   const struct coh_where *where)
 {
@@ -834,14 +837,15 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
 	return rc ? rc : coh__mem_copy_in(m, a, len, src, where);
 }
 
-long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len,
+		   const struct coh_where *where)
 {
 	size_t n;
 	uintptr_t a;
 
-	coh__api_check(m && buf && off >= 0, COH_HERE, COH_EINVAL,
+	coh__api_check(m && buf && off >= 0, where, COH_EINVAL,
 		       "coh_dump: NULL or negative offset");
-	coh__api_check(m->state & COH_MEM_SHARED, COH_HERE, COH_EINVAL,
+	coh__api_check(m->state & COH_MEM_SHARED, where, COH_EINVAL,
 		       "coh_dump: not shared CPU-visible memory");
 	if ((size_t)off >= m->size || !len)
 		return 0;
@@ -852,10 +856,10 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
 		n = (size_t)(~0UL >> 1);
 	a = m->cpu_ + (size_t)off;
 	if (m->state & COH_MEM_SYNC) {
-		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
+		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, where);
 
 		if (rc)
-			return coh__maint_failed(m, rc, NULL, NULL);
+			return coh__maint_failed(m, rc, NULL, where);
 	}
 	__builtin_memcpy(buf, (const void *)a, n);
 	return (long)n;

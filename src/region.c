@@ -97,25 +97,31 @@ static size_t coh__pow2_floor(size_t x)
 	return (size_t)1 << (63 - __builtin_clzll((unsigned long long)x));
 }
 
-int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
-		   unsigned int flags)
+int (coh_region_add)(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
+		     unsigned int flags)
+{
+	return coh_region_add_at(r, cpu, phys, size, flags, NULL);
+}
+
+int coh_region_add_at(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
+		      unsigned int flags, const struct coh_where *where)
 {
 	uintptr_t c = (uintptr_t)cpu;
 	size_t ngran, meta, words, pre, grid, first;
 	unsigned int k, top;
 
-	coh__api_check(r && cpu, COH_HERE, COH_EINVAL, "coh_region_add: NULL argument");
-	coh__api_check(!(flags & ~(COH_REGION_UNCACHED | COH_REGION_WC)), COH_HERE,
+	coh__api_check(r && cpu, where, COH_EINVAL, "coh_region_add: NULL argument");
+	coh__api_check(!(flags & ~(COH_REGION_UNCACHED | COH_REGION_WC)), where,
 		       COH_EINVAL, "coh_region_add: unknown flags");
-	coh__api_check(!(c % G) && !(phys % G), COH_HERE, COH_EINVAL,
+	coh__api_check(!(c % G) && !(phys % G), where, COH_EINVAL,
 		       "coh_region_add: cpu and phys must be aligned to COH_REGION_GRANULE");
 	coh__api_check(size <= UINTPTR_MAX - c && size - 1 <= UINT64_MAX - phys,
-		       COH_HERE, COH_EOVERFLOW, "coh_region_add: region wraps");
-	coh__api_check(size / G >= 2, COH_HERE, COH_ENOMEM,
+		       where, COH_EOVERFLOW, "coh_region_add: region wraps");
+	coh__api_check(size / G >= 2, where, COH_ENOMEM,
 		       "coh_region_add: region too small");
 	for (struct coh_region *q = coh__region_first(); q; q = q->next)
 		coh__api_check(q != r && (c + size <= q->cpu || q->cpu + q->size <= c),
-			       COH_HERE, COH_EINVAL,
+			       where, COH_EINVAL,
 			       "coh_region_add: already registered or overlapping");
 
 	/*
@@ -133,7 +139,7 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 		k = top;
 	words = coh__meta_words(ngran, k);
 	meta = (words * 8 + G - 1) / G * G;
-	coh__api_check(meta < size - size % G, COH_HERE, COH_ENOMEM,
+	coh__api_check(meta < size - size % G, where, COH_ENOMEM,
 		       "coh_region_add: region too small for its bitmaps");
 	first = pre + meta / G;
 
@@ -173,12 +179,17 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 	return 0;
 }
 
-int coh_region_remove(struct coh_region *r)
+int (coh_region_remove)(struct coh_region *r)
+{
+	return coh_region_remove_at(r, NULL);
+}
+
+int coh_region_remove_at(struct coh_region *r, const struct coh_where *where)
 {
 	struct coh_region **pp;
 	int rc = -COH_EINVAL;
 
-	coh__api_check(r, COH_HERE, COH_EINVAL, "coh_region_remove: NULL");
+	coh__api_check(r, where, COH_EINVAL, "coh_region_remove: NULL");
 	unsigned long irq_13 = coh__lock(&coh__regions_lock);
 	for (pp = &coh__regions; *pp; pp = &(*pp)->next) {
 		if (*pp != r)
@@ -193,7 +204,7 @@ int coh_region_remove(struct coh_region *r)
 	}
 	coh__unlock(&coh__regions_lock, irq_13);
 	if (rc)
-		coh__diag(COH_HERE, rc == -COH_EBUSY ?
+		coh__diag(where, rc == -COH_EBUSY ?
 			  "coh_region_remove: allocations still live" :
 			  "coh_region_remove: not registered", rc);
 	return rc;

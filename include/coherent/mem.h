@@ -168,6 +168,8 @@ int coh__mem_alloc_pages(struct coh_mem *m, struct coh_device *dev,
 			 const struct coh_where *where);
 int coh__mem_free(struct coh_mem *m, const struct coh_where *where);
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where);
+/* a box the caller never saw becomes shared, or is freed (handle cleared) */
+int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where);
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 
 /**
@@ -184,7 +186,13 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
 		       COH_MEM_SHARED, COH_HERE)
 
-/** @brief As coh_alloc_shared(), contents copied from `src` (count elements). */
+/**
+ * @brief As coh_alloc_shared(), contents copied from `src` (count elements).
+ * Ownership: shared.  Not in interrupt context.
+ * @retval 0 success
+ * @retval as coh_alloc_shared(), or the release's error (coherent/fence.h):
+ *         the memory is freed again and h cleared, nothing is kept
+ */
 #define coh_alloc_shared_copy(h, dev, count, attrs, src)                       \
 	({                                                                     \
 		const __typeof__((*(h)->t_[0])[0]) *src__ = (src);             \
@@ -193,7 +201,7 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 					  (attrs), COH_MEM_BOX, COH_HERE);     \
 		if (!rc__) {                                                   \
 			coh__mem_fill(&(h)->m_, src__, (h)->m_.size);           \
-			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+			rc__ = coh__mem_share_or_free(&(h)->m_, COH_HERE);     \
 		}                                                              \
 		rc__;                                                          \
 	})
@@ -201,7 +209,10 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 /**
  * @brief As coh_alloc_shared(), each element built by
  * `int init(T *elem, size_t i, void *ctx)`; a non-zero return frees the
- * memory and is returned.
+ * memory and is returned.  Ownership: shared.  Not in interrupt context.
+ * @retval 0 success
+ * @retval init's non-zero return, or as coh_alloc_shared_copy(): the
+ *         memory is freed again and h cleared, nothing is kept
  */
 #define coh_alloc_shared_init(h, dev, cnt, attrs, init, ctx)                 \
 	({                                                                     \
@@ -212,7 +223,7 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 		for (size_t i__ = 0; !rc__ && i__ < (h)->m_.count; i__++)      \
 			rc__ = (init)(&(*coh__box_base(h))[i__], i__, (ctx));  \
 		if (!rc__)                                                     \
-			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+			rc__ = coh__mem_share_or_free(&(h)->m_, COH_HERE);     \
 		else if ((h)->m_.cpu_)                                         \
 			coh__mem_free(&(h)->m_, COH_HERE);                     \
 		rc__;                                                          \
@@ -427,19 +438,15 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 
 /* ---- field access -------------------------------------------------------- */
 
-/* Out of line: maintenance for one field (sim: also a scheduling point). */
 /*
- * Returns (void *)a: the accessor then reads the field through the returned
- * pointer, so its fast path needs no callee-saved register to keep the
- * address across this call (x86_64: a coherent coh_read went from 16 to 8
- * instructions, make bench section 1).
- */
-void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n);
-void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n);
-/*
- * The same with the caller's site: a maintenance failure is counted
+ * Out of line: maintenance for one field (sim: also a scheduling point),
+ * with the caller's site: a maintenance failure is counted
  * (stats.maint_errors) and reported through the diagnostic handler with
  * the caller's file:line, since coh_read/coh_write have no return code.
+ * The acquire returns (void *)a: the accessor then reads the field through
+ * the returned pointer, so its fast path needs no callee-saved register to
+ * keep the address across this call (x86_64: a coherent coh_read went from
+ * 16 to 8 instructions, make bench section 1).
  */
 void *coh__field_acquire_at(const struct coh_mem *m, uintptr_t a, size_t n,
 			    const struct coh_where *where);
@@ -810,8 +817,10 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
  * @return bytes copied (0 at or past the end), -COH_EINVAL for a negative
  *         offset or NULL buffer.
  */
-#define coh_dump(h, off, buf, len) coh__mem_dump(&(h)->m_, (off), (buf), (len))
-long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len);
+#define coh_dump(h, off, buf, len)                                             \
+	coh__mem_dump(&(h)->m_, (off), (buf), (len), COH_HERE)
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len,
+		   const struct coh_where *where);
 
 /**
  * @brief Tear a device down: reports every allocation still live for it

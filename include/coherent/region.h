@@ -88,6 +88,15 @@ struct coh_region {
  */
 int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 		   unsigned int flags);
+/** @brief coh_region_add() with the call site explicit, named by its
+ * diagnostics; same errors, ownership effect and context. */
+int coh_region_add_at(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
+		      unsigned int flags, const struct coh_where *where);
+/** @brief coh_region_add() naming the caller's line in its diagnostics
+ * (the function stays, for callers that take its address); same errors,
+ * ownership effect and context. */
+#define coh_region_add(r, cpu, phys, size, flags)                              \
+	coh_region_add_at((r), (cpu), (phys), (size), (flags), COH_HERE)
 
 /**
  * @brief Unregister a region.
@@ -96,6 +105,13 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
  * @retval -COH_EINVAL not registered
  */
 int coh_region_remove(struct coh_region *r);
+/** @brief coh_region_remove() with the call site explicit, named by its
+ * diagnostics; same errors and context. */
+int coh_region_remove_at(struct coh_region *r, const struct coh_where *where);
+/** @brief coh_region_remove() naming the caller's line in its
+ * diagnostics (the function stays, for callers that take its address);
+ * same errors and context. */
+#define coh_region_remove(r) coh_region_remove_at((r), COH_HERE)
 
 /** @brief The region containing [cpu, cpu+len), or NULL. */
 struct coh_region *coh_region_find(const void *cpu, size_t len);

@@ -797,6 +797,48 @@ static void t_placement(void)
 	teardown();
 }
 
+/*
+ * Diagnostics of library calls name the caller's line, not the library's
+ * (issue 19 item 9): coh_dump, coh_set_cache_line_size and coh_region_add
+ * once passed their own COH_HERE (src/mem.c, src/fence.c, src/region.c).
+ */
+static void t_diag_names_caller(void)
+{
+	COH_SHARED(uint32_t) h;
+	struct coh_region r;
+	unsigned char out[8];
+	int line;
+
+	CHECK_EQ(setup(), 0);
+	CHECK_EQ(coh_alloc_shared(&h, &dev, 4, 0), 0);
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK(coh_dump(&h, -1, out, sizeof(out)) < 0);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK_EQ(coh_set_cache_line_size(48), -COH_EINVAL);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK_EQ(coh_region_add(&r, arena2 + 1, 0, 4096, 0), -COH_EINVAL);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	/* the functions behind the macros stay, for callers that take their address */
+	{
+		int (*set)(size_t) = coh_set_cache_line_size;
+
+		CHECK_EQ(set(48), -COH_EINVAL);
+	}
+	CHECK_EQ(coh_free(&h), 0);
+	teardown();
+}
+
 /* A VirtIO-style available ring: a header and a flexible array. */
 struct avail {
 	uint16_t flags;
@@ -951,6 +993,7 @@ void suite_mem(void)
 	RUN(t_flex_tail);
 	RUN(t_align_above_size);
 	RUN(t_placement);
+	RUN(t_diag_names_caller);
 	RUN(t_coherent_no_maintenance);
 	RUN(t_bad_sizes);
 	RUN(t_mask_respected);

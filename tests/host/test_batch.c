@@ -379,6 +379,43 @@ out:
 	teardown();
 }
 
+/*
+ * coh_alloc_shared_copy / coh_alloc_shared_init: when the release that
+ * shares the new memory fails, the memory is freed again and the handle
+ * cleared (issue 19 item 9: both once returned the error and leaked it).
+ */
+static int init_hdr(struct hdr *e, size_t i, void *ctx)
+{
+	(void)ctx;
+	e->sector = i;
+	return 0;
+}
+
+static void t_share_failure_frees(void)
+{
+	struct hdr src[4] = { { 1, 0, 2 } };
+	struct hdr_h h;
+	size_t before;
+
+	if (setup(0))
+		CHECK(0);
+	before = coh_region_free_bytes(&creg);
+	rec_fail = -COH_EFAULT;		/* every range check fails: the release does */
+	CHECK_EQ(coh_alloc_shared_copy(&h, &dev, 4, 0, src), -COH_EFAULT);
+	CHECK_EQ(coh_region_free_bytes(&creg), before);
+	CHECK_EQ(coh_bus(&h), COH_BUS_ERROR);
+	CHECK_EQ(coh_alloc_shared_init(&h, &dev, 4, 0, init_hdr, NULL), -COH_EFAULT);
+	CHECK_EQ(coh_region_free_bytes(&creg), before);
+	CHECK_EQ(coh_bus(&h), COH_BUS_ERROR);
+	rec_fail = 0;
+	CHECK_EQ(coh_device_leaks(&dev), 0);
+	/* and when it works, the contents are there */
+	CHECK_EQ(coh_alloc_shared_init(&h, &dev, 4, 0, init_hdr, NULL), 0);
+	CHECK_EQ(coh_read(&h, [3].sector), 3);
+	CHECK_EQ(coh_free(&h), 0);
+	teardown();
+}
+
 int main(void)
 {
 	RUN(t_pieces);
@@ -388,5 +425,6 @@ int main(void)
 	RUN(t_read_from_device);
 	RUN(t_sg);
 	RUN(t_sync_batch);
+	RUN(t_share_failure_frees);
 	return th_finish("batch");
 }
