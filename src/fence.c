@@ -256,14 +256,17 @@ void coh__batch_barrier(struct coh_batch *b)
 		/* every line operation of the batch complete before any later
 		 * memory access or MMIO (the next step, or the doorbell); cleans
 		 * only: before every later store, the doorbell's included */
-		if (did == COH__CLEAN)
-			coh_arch_clean_done();
+		if ((did & ~(unsigned int)COH__WC) == COH__CLEAN)
+			coh_arch_clean_done();	/* x86 SFENCE, Arm DSB: WC drained too */
 		else
 			coh_arch_maint_done();
 		coh__stat_add(b->dev, lines_cleaned, b->lines[0]);
 		coh__stat_add(b->dev, lines_invalidated, b->lines[1]);
 		coh__stat_add(b->dev, lines_flushed, b->lines[2]);
 		b->lines[0] = b->lines[1] = b->lines[2] = 0;
+	} else if (did == (COH__CLEAN | COH__WC)) {
+		/* write-combined stores drained before the MMIO write that starts the DMA */
+		coh_arch_wc_wmb();
 	} else if (did == COH__CLEAN) {
 		/* earlier CPU writes before the MMIO write that starts the DMA */
 		coh_arch_io_wmb();

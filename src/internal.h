@@ -169,6 +169,9 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
  * (invalidate, partial edge lines flushed, as coh_acquire).
  */
 enum { COH__CLEAN = 1, COH__INVAL = 2, COH__FLUSH = 4, COH__ACQ = 8 };
+/* not a kind: a batch's `did` bit for stores to write-combining memory,
+ * whose barrier must drain the WC buffers (coh_arch_wc_wmb) */
+enum { COH__WC = 16 };
 
 /* coh_batch_end_read: the field's whole lines invalidated into b (src/fence.c) */
 COH__HIDDEN int coh__batch_inval_field(struct coh_batch *b, uintptr_t a, size_t n,

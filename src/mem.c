@@ -252,13 +252,22 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static bool coh__region_prefers(const struct coh_region *r, unsigned int attrs)
+/*
+ * How well region r suits attrs: 0 first, 2 last.  Write-combining: a WC
+ * region, else uncached (no maintenance either, no combining), else cached
+ * (maintained).  Uncached: uncached, then WC, then cached.  Neither: cached
+ * first (CPU reads at cache speed).  Every choice is correct; the handle
+ * records which it got (coh_is_write_combining()).
+ */
+static int coh__region_rank(const struct coh_region *r, unsigned int attrs)
 {
-	if (attrs & COH_ATTR_UNCACHED)
-		return r->flags & COH_REGION_UNCACHED;
+	bool wc = r->flags & COH_REGION_WC, uc = r->flags & COH_REGION_UNCACHED;
+
 	if (attrs & COH_ATTR_WRITE_COMBINE)
-		return r->flags & (COH_REGION_WC | COH_REGION_UNCACHED);
-	return !(r->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
+		return wc ? 0 : uc ? 1 : 2;
+	if (attrs & COH_ATTR_UNCACHED)
+		return uc ? 0 : wc ? 1 : 2;
+	return !wc && !uc ? 0 : uc ? 1 : 2;
 }
 
 static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
@@ -323,12 +332,12 @@ int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
 	if (pl && align < pl->align)
 		align = pl->align;
 
-	/* preferred regions first, then any */
-	for (int pass = 0; pass < 2 && !got; pass++) {
+	/* the best-suited regions first (coh__region_rank), then the others */
+	for (int pass = 0; pass < 3 && !got; pass++) {
 		for (struct coh_region *r = coh__region_first(); r && !got; r = r->next) {
 			coh_bus_t lo = coh_phys_to_bus(dev, r->phys + (r->heap - r->cpu));
 
-			if (coh__region_prefers(r, attrs) != (pass == 0))
+			if (coh__region_rank(r, attrs) != pass)
 				continue;
 			if (lo > dev->dma_mask)
 				continue;
@@ -364,6 +373,8 @@ int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
 	    !(got->flags & (COH_REGION_UNCACHED | COH_REGION_WC)) &&
 	    !(attrs & COH_ATTR_SKIP_CPU_SYNC))
 		m->state |= COH_MEM_SYNC;
+	if (got->flags & COH_REGION_WC)
+		m->state |= COH_MEM_WC;
 	coh__stat_add(dev, allocs, 1);
 #if COH_DEBUG
 	m->cookie = coh__check_add(m, where);
@@ -391,6 +402,15 @@ int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
 	return rc;
 }
 
+/* stores to memory that needs no maintenance before the device looks */
+static void coh__unmaintained_wmb(const struct coh_mem *m)
+{
+	if (m->state & COH_MEM_WC)
+		coh_arch_wc_wmb();	/* write-combined stores drained */
+	else
+		coh_arch_io_wmb();	/* earlier stores before the MMIO that starts the DMA */
+}
+
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
 {
 	int rc;
@@ -405,7 +425,7 @@ int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
 	if (m->state & COH_MEM_SYNC)
 		rc = coh__release_range(m->dev, m->cpu_, m->cpu_ + m->size);
 	else
-		coh_arch_io_wmb();
+		coh__unmaintained_wmb(m);
 	coh_arch_op_end(COH_OP_SHARE);
 	m->bus = coh_phys_to_bus(m->dev, m->phys);
 	return rc;
@@ -624,8 +644,8 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 	int rc;
 
 	if (!(m->state & COH_MEM_SYNC) || !b->line || COH_TEST_MUTATE == 33) {
-		/* nothing to clean: the batch's barrier orders the store */
-		b->did |= COH__CLEAN;
+		/* nothing to clean: the batch's barrier orders (or drains) the store */
+		b->did |= COH__CLEAN | (m->state & COH_MEM_WC ? COH__WC : 0);
 		return 0;
 	}
 	rc = coh__batch_add_checked(b, COH__CLEAN, a, a + n, COH_OP_RELEASE, -1, where);
@@ -717,7 +737,7 @@ static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
 			coh__maint_failed(m, rc, NULL, where);
 	} else {
 		/* the copy before whatever tells the device to look */
-		coh_arch_io_wmb();
+		coh__unmaintained_wmb(m);
 	}
 	return rc;
 }

@@ -39,6 +39,19 @@
  * is given.  The allocator's blocks are naturally aligned, so neither
  * costs more than the block the size takes anyway.
  *
+ * Framebuffers and other memory the CPU only writes in bulk: allocate
+ * with COH_ATTR_WRITE_COMBINE.  The allocator takes a COH_REGION_WC region
+ * when the platform registered one (the CPU's stores combine, nothing is
+ * maintained), else an uncached one, else cached memory (maintained by
+ * line).  All three are correct; coh_is_write_combining() says which the
+ * handle got.  On write-combining memory the stores must be drained before
+ * the doorbell or flip: a batch with a piece of it (coh_write_batch,
+ * coh_put_batch, the rectangle release of coherent/rect.h) and coh_put()
+ * end with coh_wc_wmb() (x86 SFENCE), and a driver writing it with
+ * coh_write() or coh_raw() calls coh_wc_wmb() itself - coh_dma_wmb() does
+ * not drain WC buffers on x86.  A frame drawn through a plain pointer is
+ * memory the CPU reads slowly when write-combined: draw, do not read back.
+ *
  * Concurrency: allocation and freeing may run concurrently from any
  * threads.  Accesses to one handle follow the driver's own protocol.
  *
@@ -61,7 +74,7 @@
 /* Allocation attributes (the DMA_ATTR_* counterparts). */
 #define COH_ATTR_NO_CPU_MAPPING (1u << 0) /**< device-only: no CPU access at all */
 #define COH_ATTR_UNCACHED       (1u << 1) /**< prefer an uncached region (no maintenance) */
-#define COH_ATTR_WRITE_COMBINE  (1u << 2) /**< prefer a write-combining region */
+#define COH_ATTR_WRITE_COMBINE  (1u << 2) /**< a write-combining region first, then uncached, then cached: see "Framebuffers" above */
 #define COH_ATTR_SKIP_CPU_SYNC  (1u << 3) /**< accessors do no maintenance: the caller does */
 #define COH_ATTR_NO_WARN        (1u << 4) /**< no diagnostic when the allocation fails */
 
@@ -70,6 +83,7 @@
 #define COH_MEM_BOX     (1u << 1) /**< CPU-owned box, not yet shared */
 #define COH_MEM_SHARED  (1u << 2) /**< shared: accessed through coh_read()/coh_write() */
 #define COH_MEM_DEVONLY (1u << 3) /**< device-only: no CPU access */
+#define COH_MEM_WC      (1u << 4) /**< CPU-mapped write-combining (a COH_REGION_WC region) */
 
 /**
  * Compile-time promise that every device in this build is coherent (an x86
@@ -429,6 +443,12 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 #define coh_count(h) ((h)->m_.count)
 /** @brief Size in bytes. */
 #define coh_size(h) ((h)->m_.size)
+/**
+ * @brief true if the handle's memory is mapped write-combining (it came
+ * from a COH_REGION_WC region): stores need coh_wc_wmb() before the
+ * device is told, reads are slow.  Never fails, any context.
+ */
+#define coh_is_write_combining(h) (((h)->m_.state & COH_MEM_WC) != 0)
 
 /**
  * @brief THE escape hatch: a plain CPU pointer to shared memory.  Every use
