@@ -444,6 +444,26 @@ int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where)
 	return rc;
 }
 
+int coh__mem_share_box(struct coh_mem *b, struct coh_mem *h, const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(b && h && b != h && b->cpu_ && (b->state & COH_MEM_BOX), where,
+		       COH_EINVAL, "coh_box_share: not an allocated box (already shared?)");
+	rc = coh__mem_share(b, where);
+	if (rc) {
+		/* still the caller's box: retry, or free it */
+		coh__maint_failed(b, rc, NULL, where);
+		b->state = (b->state & ~(unsigned int)COH_MEM_SHARED) | COH_MEM_BOX;
+		b->bus = COH_BUS_ERROR;
+		return rc;
+	}
+	/* consumed: the memory, its cookie and its checker slot are h's now */
+	*h = *b;
+	*b = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	return 0;
+}
+
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len)
 {
 	if (m->cpu_ && (m->state & COH_MEM_BOX))

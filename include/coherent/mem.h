@@ -11,10 +11,13 @@
  *    plus the maintenance of exactly the lines the field spans - or none
  *    when the device is coherent, the region uncached, or the allocation
  *    was made with COH_ATTR_SKIP_CPU_SYNC.
- *  - box (COH_BOX(T)): CPU-owned while being initialised with plain
- *    pointers (coh_box_ptr, memcpy, coh_box_init_at); coh_box_share()
- *    releases the whole range once and turns it into a shared handle.  The
- *    device address does not exist until then.
+ *  - box (COH_BOX(T), a type of its own): CPU-owned while being
+ *    initialised with plain pointers (coh_box_ptr, memcpy,
+ *    coh_box_init_at); coh_box_share(&box, &shared) releases the whole
+ *    range once and moves the memory into a COH_SHARED(T) handle, emptying
+ *    the box.  The device address does not exist until then.  A box given
+ *    to a shared-memory accessor, or a shared handle to a box accessor, is
+ *    a compile error.
  *  - device-only (struct coh_devmem): bus address and size, no CPU access.
  *
  * A handle holds no pointer to the memory: its CPU address is an integer
@@ -148,8 +151,23 @@ struct coh_mem {
 		T(*t_[0])[];                                                   \
 		U *u_[0];                                                      \
 	}
-/** A CPU-owned box of `count` elements of T, becoming shared on coh_box_share(). */
-#define COH_BOX(T) COH_SHARED(T)
+/**
+ * A CPU-owned box of `count` elements of T: a type of its own, so that a box
+ * given to a shared-memory accessor (coh_read, coh_put...) or a shared
+ * handle given to a box accessor (coh_box_ptr...) does not compile.
+ * coh_box_share(b, h) consumes it into a COH_SHARED(T) handle.
+ */
+#define COH_BOX(T)                                                             \
+	struct {                                                               \
+		struct coh_mem m_;                                             \
+		T(*bt_[0])[];                                                  \
+	}
+/** Declare a named box type: COH_DECLARE_BOX(rx_init, struct desc). */
+#define COH_DECLARE_BOX(name, T)                                               \
+	struct name {                                                          \
+		struct coh_mem m_;                                             \
+		T(*bt_[0])[];                                                  \
+	}
 
 /** Device-only memory: a bus address and a size, nothing the CPU can touch. */
 struct coh_devmem {
@@ -184,6 +202,8 @@ int coh__mem_free(struct coh_mem *m, const struct coh_where *where);
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where);
 /* a box the caller never saw becomes shared, or is freed (handle cleared) */
 int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where);
+/* box b shared and moved into h; b cleared (consumed) */
+int coh__mem_share_box(struct coh_mem *b, struct coh_mem *h, const struct coh_where *where);
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 
 /**
@@ -235,7 +255,7 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 					  _Alignof(__typeof__((*(h)->t_[0])[0])), \
 					  (attrs), COH_MEM_BOX, COH_HERE);     \
 		for (size_t i__ = 0; !rc__ && i__ < (h)->m_.count; i__++)      \
-			rc__ = (init)(&(*coh__box_base(h))[i__], i__, (ctx));  \
+			rc__ = (init)(&(*coh__shared_base(h))[i__], i__, (ctx)); \
 		if (!rc__)                                                     \
 			rc__ = coh__mem_share_or_free(&(h)->m_, COH_HERE);     \
 		else if ((h)->m_.cpu_)                                         \
@@ -305,39 +325,63 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
  * @brief Allocate a CPU-owned box: zeroed, no device address yet.
  * Ownership: CPU (plain pointers allowed through coh_box_ptr()).
  */
-#define coh_box_alloc(h, dev, count, attrs)                                    \
-	coh__mem_alloc(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]),     \
-		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
+#define coh_box_alloc(b, dev, count, attrs)                                    \
+	coh__mem_alloc(&(b)->m_, (dev), (count), sizeof((*(b)->bt_[0])[0]),    \
+		       _Alignof(__typeof__((*(b)->bt_[0])[0])), (attrs),       \
 		       COH_MEM_BOX, COH_HERE)
 
-#define coh__box_base(h) ((__typeof__((h)->t_[0]))(h)->m_.cpu_)
+#define coh__box_base(b) ((__typeof__((b)->bt_[0]))(b)->m_.cpu_)
+#define coh__shared_base(h) ((__typeof__((h)->t_[0]))(h)->m_.cpu_)
 
-/** @brief Plain pointer to the box's elements; NULL once shared. */
-#define coh_box_ptr(h)                                                         \
-	((h)->m_.state & COH_MEM_BOX ? &(*coh__box_base(h))[0] : NULL)
+/**
+ * @brief Plain pointer to the box's elements (a COH_BOX only: a shared
+ * handle does not compile); NULL for a box consumed by coh_box_share() or
+ * never allocated.  Never fails, any context.
+ */
+#define coh_box_ptr(b)                                                         \
+	((b)->m_.state & COH_MEM_BOX ? &(*coh__box_base(b))[0] : NULL)
 
-/** @brief Initialise element i of a box with value v; -COH_ERANGE past the end. */
-#define coh_box_init_at(h, i, v)                                               \
+/**
+ * @brief Initialise element i of a box with value v.  Any context.
+ * @retval 0 success
+ * @retval -COH_ERANGE i past the end; -COH_EINVAL not an allocated box
+ */
+#define coh_box_init_at(b, i, v)                                               \
 	({                                                                     \
 		size_t i__ = (i);                                              \
 		int rc__ = -COH_EINVAL;                                        \
-		if (!((h)->m_.state & COH_MEM_BOX))                            \
+		if (!((b)->m_.state & COH_MEM_BOX))                            \
 			rc__ = -COH_EINVAL;                                    \
-		else if (i__ >= (h)->m_.count)                                 \
+		else if (i__ >= (b)->m_.count)                                 \
 			rc__ = -COH_ERANGE;                                    \
 		else {                                                         \
-			(*coh__box_base(h))[i__] = (v);                        \
+			(*coh__box_base(b))[i__] = (v);                        \
 			rc__ = 0;                                              \
 		}                                                              \
 		rc__;                                                          \
 	})
 
 /**
- * @brief Turn a box into shared memory: one release of the whole range,
- * then the bus address exists.  Ownership: CPU -> shared.
- * @retval 0; -COH_EINVAL if it is not a box.
+ * @brief Share a box, consuming it: coh_box_share(&box, &ring) with box a
+ * COH_BOX(T) and ring a COH_SHARED(T) of the same T (else it does not
+ * compile).  One release of the whole range, then the bus address exists
+ * and the memory is ring's; box is cleared (coh_box_ptr() NULL, coh_free()
+ * -COH_EINVAL), so no plain pointer through it remains.
+ * Ownership: CPU -> shared.  Not in interrupt context (op hook, release of
+ * the whole box; no lock).
+ * @retval 0 success: h holds the memory, b is empty
+ * @retval -COH_EINVAL b is not an allocated box, or h is b
+ * @retval the release's error (coherent/fence.h): b is still the box, h
+ *         untouched; retry, or coh_free(b)
  */
-#define coh_box_share(h) coh__mem_share(&(h)->m_, COH_HERE)
+#define coh_box_share(b, h)                                                    \
+	({                                                                     \
+		_Static_assert(__builtin_types_compatible_p(                   \
+				       __typeof__((*(b)->bt_[0])[0]),          \
+				       __typeof__((*(h)->t_[0])[0])),          \
+			       "coh_box_share: the box and the shared handle hold different types"); \
+		coh__mem_share_box(&(b)->m_, &(h)->m_, COH_HERE);              \
+	})
 
 /**
  * @brief Allocate device-only memory (no CPU mapping): bus address and size.
@@ -371,9 +415,9 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
  * coh_alloc_shared_placed()).  Ownership: CPU until coh_box_share().
  * @retval errors as coh_alloc_shared_placed()
  */
-#define coh_box_alloc_placed(h, dev, count, attrs, pl)                         \
-	coh__mem_alloc_placed(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]), \
-			      _Alignof(__typeof__((*(h)->t_[0])[0])), (pl),    \
+#define coh_box_alloc_placed(b, dev, count, attrs, pl)                         \
+	coh__mem_alloc_placed(&(b)->m_, (dev), (count), sizeof((*(b)->bt_[0])[0]), \
+			      _Alignof(__typeof__((*(b)->bt_[0])[0])), (pl),   \
 			      (attrs), COH_MEM_BOX, COH_HERE)
 
 /**
@@ -838,7 +882,8 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
  *         offset or NULL buffer.
  */
 #define coh_dump(h, off, buf, len)                                             \
-	coh__mem_dump(&(h)->m_, (off), (buf), (len), COH_HERE)
+	((void)sizeof((h)->t_), /* shared handles only */                      \
+	 coh__mem_dump(&(h)->m_, (off), (buf), (len), COH_HERE))
 long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len,
 		   const struct coh_where *where);
 

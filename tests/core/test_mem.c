@@ -258,6 +258,7 @@ static void t_free_while_given(void)
 {
 	COH_SHARED(unsigned char) h, other;
 	COH_BOX(uint32_t) b;
+	COH_SHARED(uint32_t) bs;
 	struct coh_pool pl;
 	unsigned char *p;
 	void *blk;
@@ -328,15 +329,16 @@ static void t_free_while_given(void)
 	CHECK_EQ(diags, 0);
 	CHECK_EQ(coh_take(&dev, arena2, 64, COH_TO_DEVICE), 0);
 
-	/* a box, given in part before it was shared */
+	/* a box, given in part before it was shared: the share moves the
+	 * record with the memory */
 	CHECK_EQ(coh_box_alloc(&b, &dev, 64, 0), 0);
 	CHECK_EQ(coh_give(&dev, coh_box_ptr(&b) + 8, 16, COH_TO_DEVICE), 0);
-	CHECK_EQ(coh_box_share(&b), 0);
+	CHECK_EQ(coh_box_share(&b, &bs), 0);
 #if COH_DEBUG
-	CHECK_EQ(coh_free(&b), -COH_EBUSY);
+	CHECK_EQ(coh_free(&bs), -COH_EBUSY);
 #endif
-	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&b) + 8, 16, COH_TO_DEVICE), 0);
-	CHECK_EQ(coh_free(&b), 0);
+	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&bs) + 8, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_free(&bs), 0);
 
 	/* a pool block freed while given: refused (debug), the block stays the caller's */
 	CHECK_EQ(coh_pool_create(&pl, &dev, "rx", 256, 64, 0, 4), 0);
@@ -423,13 +425,18 @@ static void t_box_and_init(void)
 	CHECK_EQ(coh_box_init_at(&b, 3, ((struct desc){ 13, 14, 15, 16 })), 0);
 	CHECK_EQ(coh_box_init_at(&b, 4, ((struct desc){ 0 })), -COH_ERANGE);
 	coh_stats_reset(&dev);
-	CHECK_EQ(coh_box_share(&b), 0);
+	CHECK_EQ(coh_box_share(&b, &s), 0);
 	CHECK_EQ(dev.stats.release_calls, 1);	/* one release for the whole box */
-	CHECK(coh_bus(&b) != COH_BUS_ERROR);
+	CHECK(coh_bus(&s) != COH_BUS_ERROR);
+	/* consumed: no plain pointer through the box, nothing to free */
 	CHECK(coh_box_ptr(&b) == NULL);
-	CHECK_EQ(coh_read(&b, [3].d1), 14);
-	CHECK_EQ(coh_read(&b, [1].d2), 7);
-	CHECK_EQ(coh_free(&b), 0);
+	CHECK(coh_bus(&b) == COH_BUS_ERROR);
+	CHECK_EQ(coh_box_init_at(&b, 0, ((struct desc){ 0 })), -COH_EINVAL);
+	CHECK_EQ(coh_box_share(&b, &s), -COH_EINVAL);	/* twice */
+	CHECK_EQ(coh_free(&b), -COH_EINVAL);
+	CHECK_EQ(coh_read(&s, [3].d1), 14);
+	CHECK_EQ(coh_read(&s, [1].d2), 7);
+	CHECK_EQ(coh_free(&s), 0);
 
 	CHECK_EQ(coh_alloc_shared_copy(&s, &dev, 3, 0, src), 0);
 	CHECK_EQ(coh_read(&s, [2].d3), 12);
@@ -689,6 +696,7 @@ static int crosses(coh_bus_t bus, size_t n, size_t b)
 static void t_placement(void)
 {
 	COH_SHARED(struct desc) h[8];
+	COH_BOX(struct desc) pb;
 	COH_SHARED(uint64_t) prp;
 	COH_SHARED(unsigned char) b;
 	struct coh_devmem dm;
@@ -724,8 +732,8 @@ static void t_placement(void)
 	coh_device_init(&off, "off", 0);
 	off.dma_mask = ~0ull;
 	off.bus_offset = 0x40000000ull;
-	CHECK_EQ(coh_box_alloc_placed(&h[0], &off, 100, 0, &both), 0);
-	CHECK_EQ(coh_box_share(&h[0]), 0);
+	CHECK_EQ(coh_box_alloc_placed(&pb, &off, 100, 0, &both), 0);
+	CHECK_EQ(coh_box_share(&pb, &h[0]), 0);
 	CHECK_EQ(coh_bus(&h[0]) % 32768, 0);
 	CHECK(!crosses(coh_bus(&h[0]), coh_size(&h[0]), 65536));
 	CHECK_EQ(coh_free(&h[0]), 0);

@@ -151,15 +151,19 @@ static int run(uint64_t seed, int steps)
 			if (kind == 0) {
 				rc = coh_alloc_shared(&e->s, e->dev, count, attrs);
 			} else if (kind == 1) {
-				rc = coh_box_alloc(&e->s, e->dev, count, attrs);
+				COH_BOX(uint32_t) b;
+
+				rc = coh_box_alloc(&b, e->dev, count, attrs);
 				if (!rc) {
-					FUZZ_EXPECT(coh_bus(&e->s) == COH_BUS_ERROR, "a box has a bus address");
+					FUZZ_EXPECT(coh_bus(&b) == COH_BUS_ERROR, "a box has a bus address");
 					for (size_t k = 0; k < count; k++)
-						coh_box_init_at(&e->s, k, e->tag + (uint32_t)k);
-					FUZZ_EXPECT(coh_box_init_at(&e->s, count, 1u) == -COH_ERANGE,
+						coh_box_init_at(&b, k, e->tag + (uint32_t)k);
+					FUZZ_EXPECT(coh_box_init_at(&b, count, 1u) == -COH_ERANGE,
 					       "box init past the end accepted");
-					rc = coh_box_share(&e->s);
+					rc = coh_box_share(&b, &e->s);
 					FUZZ_EXPECT(rc == 0, "box share failed");
+					FUZZ_EXPECT(!coh_box_ptr(&b) && coh_free(&b) == -COH_EINVAL,
+						    "a shared box still usable");
 				}
 			} else if (kind == 2) {
 				rc = coh_alloc_devmem(&e->dm, e->dev, count, attrs & ~COH_ATTR_UNCACHED);
