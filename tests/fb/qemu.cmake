@@ -10,7 +10,8 @@ target_compile_options(fb_drv PRIVATE ${COH_CORE_WARN})
 
 # qemu-fb-<device>[-wc]: the frame in cached memory, or write-combining
 foreach(v virtio-gpu virtio-gpu-wc virtio-gpu-mutant-row ramfb ramfb-wc)
-  add_executable(qemu-fb-${v} ${COH_ROOT}/tests/fb/qemu_fb.c ${COH_ROOT}/tests/virtio/qemu_env.c
+  add_executable(qemu-fb-${v} ${COH_ROOT}/tests/fb/qemu_fb.c ${COH_ROOT}/tests/fb/picture.c
+    ${COH_ROOT}/tests/virtio/qemu_env.c
     ${COH_PLATFORM_SOURCES})
   set_target_properties(qemu-fb-${v} PROPERTIES SUFFIX ".elf")
   target_include_directories(qemu-fb-${v} PRIVATE ${COH_ROOT}/tests ${COH_PLATFORM_DIR})
