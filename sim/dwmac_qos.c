@@ -88,14 +88,24 @@ static unsigned stride(const struct dwq *d)
 			   DWQ_DMA_CH_CONTROL_DSL_SHIFT);
 }
 
-static uint64_t slot_addr(const struct dwq *d, const struct chan *c, uint32_t i)
+/* enhanced addressing: a 40-bit DMA with SYSBUS_MODE.EAME set */
+static bool eame(const struct dwq *d)
 {
-	return c->list + (uint64_t)i * stride(d);
+	return d->addr_bits > 32 && (d->sysbus & DWQ_DMA_SYSBUS_EAME);
 }
 
+static uint64_t slot_addr(const struct dwq *d, const struct chan *c, uint32_t i)
+{
+	/* the list HADDR registers count only in enhanced addressing */
+	uint64_t list = eame(d) ? c->list : (uint32_t)c->list;
+
+	return list + (uint64_t)i * stride(d);
+}
+
+/* without EAME des1 is a second buffer, not the high word: it is dropped */
 static uint64_t buf_addr(const struct dwq *d, uint32_t lo, uint32_t hi)
 {
-	return d->addr_bits > 32 ? lo | (uint64_t)(hi & 0xff) << 32 : lo;
+	return eame(d) ? lo | (uint64_t)(hi & 0xff) << 32 : lo;
 }
 
 #define NIS_CAUSES (DWQ_DMA_CH_STATUS_TI | DWQ_DMA_CH_STATUS_TBU | DWQ_DMA_CH_STATUS_RI)
@@ -259,7 +269,7 @@ static void tx_fetch(struct dwq *d)
 	d->tx_ba[0] = buf_addr(d, x->des0, x->des1);
 	d->tx_bl[0] = x->des2 & DWQ_TDES2_B1L_MASK;
 	d->tx_ba[1] = x->des1;
-	d->tx_bl[1] = d->addr_bits > 32 ? 0 :
+	d->tx_bl[1] = eame(d) ? 0 :
 		      (x->des2 & DWQ_TDES2_B2L_MASK) >> DWQ_TDES2_B2L_SHIFT;
 	if (x->des3 & DWQ_DES3_FD) {
 		if (d->tx_in_frame)	/* the previous frame never saw LD */

@@ -35,7 +35,9 @@
  *    TX read format: des0 buffer 1 address, des1 buffer 2 address (32-bit
  *    addressing; its length is B2L, des2 bits 29:16, 0 = unused) or the
  *    upper address bits of buffer 1 (40-bit addressing, see
- *    sim_dwmac_set_addr_bits), des2 IOC bit 31 and B1L bits 13:0, des3 OWN
+ *    sim_dwmac_set_addr_bits, with SYSBUS_MODE.EAME set; without EAME
+ *    des1 is buffer 2 and the high word is dropped, as are the list
+ *    HADDR registers), des2 IOC bit 31 and B1L bits 13:0, des3 OWN
  *    31, CTXT 30 (context descriptors are skipped), FD 29, LD 28, FL 14:0.
  *    TX write-back: des3 only, OWN cleared, FD/LD kept, ES 15 on error
  *    (a frame without FD first, or too long).
@@ -139,6 +141,7 @@
 #define DWQ_MTL_RXQ_RSF		(1u << 5)
 
 #define DWQ_DMA_MODE_SWR	(1u << 0)
+#define DWQ_DMA_SYSBUS_EAME	(1u << 11)	/* enhanced addressing (40-bit only) */
 #define DWQ_DMA_CH_CONTROL_PBLX8 (1u << 16)
 #define DWQ_DMA_CH_CONTROL_DSL_SHIFT 18
 #define DWQ_DMA_CH_CONTROL_DSL_MASK (7u << 18)
@@ -238,8 +241,9 @@ void sim_dwmac_set_link(void *regs, bool up);
 
 /**
  * @brief Address width of the DMA (HW_FEATURE1.ADDR64): 32 (default, as the
- * JH7110's GMAC) or 40 (des1 bits 7:0 extend buffer addresses, the list
- * HADDR registers are used).
+ * JH7110's GMAC) or 40 (with SYSBUS_MODE.EAME set, des1 bits 7:0 extend
+ * buffer addresses and the list HADDR registers are used; with EAME clear
+ * the DMA addresses 32 bits only, as the hardware does).
  */
 void sim_dwmac_set_addr_bits(void *regs, unsigned bits);
 

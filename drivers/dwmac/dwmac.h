@@ -116,6 +116,10 @@ struct dwmac_dma_cfg {
 	size_t stride;			/* bytes from one descriptor to the next (both rings) */
 	size_t rx_buf_size;		/* bytes per receive buffer */
 	bool irq;			/* enable TX/RX completion interrupts */
+	bool addr64;			/* descriptors carry the high address words: the
+					   device mask (already clamped to what the
+					   controller addresses) is above 32 bits, so the
+					   enhanced addressing mode (QoS EAME) must be on */
 };
 
 /**
@@ -217,6 +221,13 @@ struct dwmac_hw_ops {
 	 * Interrupt context.
 	 */
 	uint32_t (*cur_desc)(struct dwmac *d, bool rx);
+	/**
+	 * Optional: the DMA address width the controller was synthesised with
+	 * (QoS HW_FEATURE1.ADDR64: 32, 40 or 48), read after reset.  NULL: 64
+	 * with DWMAC_CAP_ADDR64, else 32.  The core lowers the device's DMA
+	 * mask to it at open, so no buffer or ring lies beyond it.
+	 */
+	unsigned int (*addr_bits)(struct dwmac *d);
 };
 
 /**
@@ -340,9 +351,9 @@ struct dwmac {
 	size_t rx_first;		/* its first slot */
 	bool rx_drop;			/* dropping descriptors until the next LD */
 	bool link_up, loopback, open;
+	unsigned int addr_bits;		/* DMA address width in use (device mask) */
 	struct dwmac_stats stats;
 	void *priv;			/* the variant's */
-	unsigned int inject;		/* planted bug (DWMAC_INJECT builds only; 0 = none) */
 };
 
 /** The register base, for variants. */
@@ -352,7 +363,10 @@ static inline volatile uint8_t *dwmac_regs(struct dwmac *d)
 }
 
 /**
- * @brief Open the controller: reset it, create the rings (layout and sizes
+ * @brief Open the controller: reset it, read its DMA address width
+ * (ops->addr_bits) and lower cfg->dev's DMA mask to it when the mask is
+ * wider (coh_device_set_mask_bits: buffers above are then bounced or
+ * refused, never truncated), create the rings (layout and sizes
  * from cfg), arm every RX buffer, program the DMA and the MAC address
  * (mac: NULL keeps the hardware's), start TX and RX.  The link is down
  * until dwmac_link() sees it up.
@@ -364,6 +378,8 @@ static inline volatile uint8_t *dwmac_regs(struct dwmac *d)
  * @retval -COH_EINVAL bad cfg (NULL ops/regs/dev/mem, count or buffer size
  *         out of range, mtu above what the rings can hold, multicast mac)
  * @retval -COH_ETIMEDOUT the soft reset never completed: nothing allocated
+ * @retval -COH_EIO the controller reports an address width below 32 or
+ *         above 64 bits: nothing allocated
  * @retval -COH_ENOTSUP layout not supported by the library or the variant
  *         (skip needed beyond ops->max_skip): nothing allocated
  * @retval -COH_ERANGE, -COH_ENOMEM the rings or pool could not be allocated

@@ -13,12 +13,8 @@
  * reclaim.  RX: each buffer flushed when armed, the received bytes' lines
  * invalidated at take, each descriptor's line released at post and
  * acquired at reap.  Uncached rings: no descriptor maintenance.
- *
- * DWMAC_INJECT builds (the simulator demo only) plant the bugs named in
- * dwmac_inject.h; every planted branch is marked "BUG (inject ...)".
  */
 #include "dwmac.h"
-#include "dwmac_inject.h"
 
 #define RX_CHUNK 32	/* buffers re-armed under one barrier pair */
 
@@ -156,12 +152,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
-		if (ns && !DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
+		if (ns) {
 			rc = coh_give_n(d->dev, spans, ns);
 			if (rc)
 				break;
 		}
-		/* else BUG (inject rx-no-give): re-armed while the CPU still owns it */
 		for (size_t i = 0; i < k; i++)
 			d->rxs[(d->rx_fill + i) % count].taken = 0;
 		rc = coh_ring_post_n(&d->rx, descs, k);
@@ -205,21 +200,12 @@ static int rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
 		spans[k] = (struct coh_span){ s->buf, n, COH_FROM_DEVICE };
 		off += n;
 	}
-	if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
-		/* BUG (inject rx-read-before-take): reads before the invalidate */
-		for (size_t k = 0, o = 0; k < d->rx_held; o += spans[k].len, k++) {
-			coh_consume(d->dev, spans[k].ptr, spans[k].len);
-			__builtin_memcpy(out + o, spans[k].ptr, spans[k].len);
-		}
-	}
 	rc = coh_take_n(d->dev, spans, d->rx_held);
 	if (rc)
 		return rc;
 	off = 0;
 	for (size_t k = 0; k < d->rx_held; k++) {
 		d->rxs[(d->rx_first + k) % count].taken = spans[k].len;
-		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE))
-			continue;
 		coh_consume(d->dev, spans[k].ptr, spans[k].len);
 		__builtin_memcpy(out + off, spans[k].ptr, spans[k].len);
 		off += spans[k].len;
@@ -285,8 +271,7 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 			continue;
 		}
 		if (fl <= consumed || fl > d->cfg.mtu || fl > cap ||
-		    (fl - consumed > bs && !DWMAC_INJECTED(d, DWMAC_INJ_RX_TRUST_LEN))) {
-			/* else BUG (inject rx-trust-len): the last buffer holds what the device says */
+		    fl - consumed > bs) {
 			d->stats.rx_length_errors++;
 			rx_release_held(d);
 			continue;
@@ -354,14 +339,6 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 			k++;
 		}
 	}
-	if (DWMAC_INJECTED(d, DWMAC_INJ_TX_WRITE_AFTER_GIVE))
-		/* BUG (inject tx-write-after-give): a last-minute edit of mapped bytes */
-		((uint8_t *)sg[0].ptr)[sg[0].len - 1] ^= 0x5a;
-#if defined(DWMAC_INJECT)
-	if (DWMAC_INJECTED(d, DWMAC_INJ_OWN_BEFORE_ADDR) ||
-	    DWMAC_INJECTED(d, DWMAC_INJ_KICK_BEFORE_RELEASE))
-		dwmac_inject_tx(d, descs, k);	/* BUG (inject ...): see dwmac_inject.c */
-#endif
 	/* every descriptor but the first, then the first: the DMA never sees half a frame */
 	rc = coh_ring_post_chain(&d->tx, descs, k);
 	if (rc < 0)
@@ -577,6 +554,26 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	return 0;
 }
 
+/*
+ * The controller's address width bounds the device's mask: a buffer the
+ * library maps above it must be bounced or refused, never written to a
+ * descriptor whose high bits the DMA drops.
+ */
+static int addr_width(struct dwmac *d)
+{
+	unsigned int bits = d->ops->addr_bits ? d->ops->addr_bits(d)
+			    : (d->ops->caps & DWMAC_CAP_ADDR64) ? 64 : 32;
+	uint64_t hw;
+
+	if (bits < 32 || bits > 64)
+		return -COH_EIO;
+	hw = bits == 64 ? ~0ull : (1ull << bits) - 1;
+	if (d->dev->dma_mask > hw && coh_device_set_mask_bits(d->dev, bits))
+		return -COH_EIO;
+	d->addr_bits = bits;
+	return 0;
+}
+
 int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	       const uint8_t mac[6], void *mem, size_t mem_size)
 {
@@ -616,6 +613,9 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	rc = d->ops->reset(d, c.poll);
 	if (rc)
 		return rc;
+	rc = addr_width(d);
+	if (rc)
+		return rc;
 	rc = ring_create(d, &d->tx, c.tx_count, false);
 	if (rc)
 		return rc;
@@ -637,7 +637,7 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
 		.tx_count = c.tx_count, .rx_count = c.rx_count,
 		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c.rx_buf_size,
-		.irq = c.irq,
+		.irq = c.irq, .addr64 = d->dev->dma_mask > 0xffffffffull,
 	};
 	rc = d->ops->dma_init(d, &dc);
 	if (rc)

@@ -107,8 +107,15 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	if (coh_hi32(c->tx_base) != coh_hi32(c->tx_base + c->tx_count * c->stride - 1) ||
 	    coh_hi32(c->rx_base) != coh_hi32(c->rx_base + c->rx_count * c->stride - 1))
 		return -COH_EINVAL;
-	if (coh_hi32(c->tx_base) || coh_hi32(c->rx_base))
+	/*
+	 * EAME follows the mask, not where the rings happen to lie: without it
+	 * the DMA reads des1 as a second buffer and drops the high word of
+	 * every buffer address (a 40-bit mask, rings low, a buffer high).
+	 */
+	if (c->addr64)
 		sysbus |= QOS_DMA_SYSBUS_EAME;
+	else if (coh_hi32(c->tx_base) || coh_hi32(c->rx_base))
+		return -COH_EINVAL;
 
 	wr(d, QOS_DMA_SYSBUS_MODE, sysbus);
 	wr(d, QOS_DMA_CH0_CONTROL, QOS_DMA_CH_PBLX8 |
@@ -275,6 +282,16 @@ static uint32_t qos_cur_desc(struct dwmac *d, bool rx)
 					       (rx ? QOS_DMA_CH0_CUR_RXDESC : QOS_DMA_CH0_CUR_TXDESC)));
 }
 
+static unsigned int qos_addr_bits(struct dwmac *d)
+{
+	switch ((rd(d, QOS_MAC_HW_FEATURE1) & QOS_HWF1_ADDR64_MASK) >> QOS_HWF1_ADDR64_SHIFT) {
+	case 0: return 32;
+	case 1: return 40;
+	case 2: return 48;
+	default: return 0;	/* reserved: open refuses the controller */
+	}
+}
+
 const struct dwmac_hw_ops dwmac_qos_ops = {
 	.name = "qos",
 	.caps = DWMAC_CAP_TAIL_PTR | DWMAC_CAP_ADDR64 | DWMAC_CAP_LOOPBACK,
@@ -299,4 +316,5 @@ const struct dwmac_hw_ops dwmac_qos_ops = {
 	.set_loopback = qos_set_loopback,
 	.adjust_link = qos_adjust_link,
 	.cur_desc = qos_cur_desc,
+	.addr_bits = qos_addr_bits,
 };

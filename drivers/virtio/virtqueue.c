@@ -8,11 +8,6 @@
 #include "virtqueue.h"
 #include "coherent/driver.h"
 
-/* Test builds delete one barrier to show a test fails (tests/virtio). */
-#if !defined(VIRTIO_MUTATE)
-#define VIRTIO_MUTATE 0
-#endif
-
 static int broken(struct virtq *vq)
 {
 	vq->broken = true;
@@ -272,8 +267,7 @@ int virtq_kick(struct virtq *vq)
 	 * device may go idle between our stale read and our store, and nobody
 	 * notifies (the lost wake-up of section 2.7.10).
 	 */
-	if (VIRTIO_MUTATE != 2)
-		coh_dma_mb();
+	coh_dma_mb();
 	/*
 	 * The CPU never writes the used ring (zeroed and released at
 	 * allocation): its fields are invalidated, never flushed.

@@ -68,6 +68,9 @@ void plat_mmu_enable(void)
 				: D_ATTR(ATTR_WB) | D_SH_IN);
 	}
 	l1[1] = (uint64_t)(uintptr_t)l2_ram | D_TABLE;
+	/* the PCIe ECAM gigabyte: configuration space is Device memory */
+	l1[PLAT_PCIE_ECAM_BASE >> 30] = (PLAT_PCIE_ECAM_BASE & ~0x3fffffffull) | D_BLOCK |
+					D_ATTR(ATTR_DEVICE) | D_AF | D_PXN | D_UXN;
 
 	__asm__ volatile("msr mair_el1, %0" : : "r"(MAIR_VALUE));
 	__asm__ volatile("msr tcr_el1, %0" : : "r"(TCR_VALUE));
