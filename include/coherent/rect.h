@@ -34,8 +34,9 @@
  * CPU may draw); coh_give_rect() hands the rectangle to the device for one
  * transfer and coh_take_rect() takes it back, so that the checker (the
  * simulator) sees drawing while the device reads.
- * Interrupt context: yes (no lock, no allocation); a batch, as ever, is one
- * thread's.
+ * Interrupt context: yes (no allocation; no lock, except the ownership
+ * table's in debug builds for coh_give_rect()/coh_take_rect(), as
+ * coh_give()); a batch, as ever, is one thread's.
  */
 #ifndef COHERENT_RECT_H
 #define COHERENT_RECT_H
@@ -113,7 +114,7 @@ int coh_acquire_rect_at(struct coh_device *dev, const struct coh_frame *f,
  * row (not the gaps between rows); the CPU must not draw into them until
  * coh_take_rect().  The simulator reports a store to them (drawing while
  * the device reads) and a device access outside them.
- * Interrupt context: yes.
+ * Interrupt context: yes (debug builds: the ownership table's lock).
  * @retval 0 success (also for an empty rectangle)
  * @retval -COH_EINVAL an unknown direction; others as coh_release_rect()
  */
@@ -130,7 +131,7 @@ int coh_give_rect_at(struct coh_device *dev, const struct coh_frame *f,
  * barrier (the device only read); the others: as coh_acquire_rect().
  *
  * Ownership: the CPU owns the rectangle's bytes again and may draw.
- * Interrupt context: yes.
+ * Interrupt context: yes (debug builds: the ownership table's lock).
  * @retval 0 success (also for an empty rectangle)
  * @retval -COH_EINVAL an unknown direction; others as coh_release_rect()
  */
