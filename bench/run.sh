@@ -69,6 +69,10 @@ if [ -x "$b/tests/virtio/vio_record_net" ]; then
 	part virtio-net python3 "$root/bench/per_frame.py" --virtio-record \
 		"virtio-net (recording backend)" "$b/tests/virtio/vio_record_net"
 fi
+#    framebuffers: a dirty rectangle's line ops (tests/fb/rect_bench.c)
+if [ -x "$b/tests/fb/fb_rect_bench" ]; then
+	part fb-rect "$b/tests/fb/fb_rect_bench"
+fi
 #    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"

@@ -50,6 +50,7 @@ foreach(sub
     tests/encoding
     tests/policy
     tests/virtio
+    tests/fb
     tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)

@@ -414,6 +414,63 @@ int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
 			      int nents, enum coh_dir dir,
 			      const struct coh_where *where);
 
+/* ---- segments: the pieces a descriptor table is built from ---- */
+
+/**
+ * Iterator over the bus ranges of a mapped scatter-gather list (or of one
+ * mapping), cut into pieces no longer than max_len that cross neither a
+ * multiple of page nor a multiple of boundary: one piece per NVMe PRP entry
+ * (page = the controller's memory page size), per SDHCI ADMA2 or sunxi
+ * IDMAC descriptor (max_len = the descriptor's length limit, boundary =
+ * the engine's no-cross boundary).  Library-private members; the caller
+ * owns the storage (it holds no reference but to the list).
+ */
+struct coh_seg_iter {
+	const struct coh_sg *sg;	/**< private: the list, NULL for one range */
+	int n;				/**< private: segments in the list */
+	int i;				/**< private: the next one */
+	coh_bus_t bus;			/**< private: the rest of the current segment */
+	size_t left;			/**< private: its length */
+	uint64_t page;			/**< private: cut at its multiples (0: none) */
+	uint64_t boundary;		/**< private: cut at its multiples (0: none) */
+	size_t max_len;			/**< private: longest piece (0: no limit) */
+};
+
+/**
+ * @brief Iterate over the nsegs segments coh_map_sg() returned for sg.
+ *
+ * Pure arithmetic on the bus addresses: no maintenance, no ownership
+ * change, any context.
+ * @param page     pieces never cross a multiple of it (power of two, 0: no limit)
+ * @param boundary pieces never cross a multiple of it (power of two, 0: no limit)
+ * @param max_len  longest piece (0: no limit)
+ * @retval 0 success
+ * @retval -COH_EINVAL it NULL, sg NULL with nsegs > 0, nsegs < 0, page or
+ *         boundary not a power of two: *it is left unusable (no piece)
+ */
+int coh_seg_iter_init(struct coh_seg_iter *it, const struct coh_sg *sg,
+		      int nsegs, uint64_t page, uint64_t boundary,
+		      size_t max_len);
+
+/**
+ * @brief As coh_seg_iter_init(), over the one range [bus, bus+len) (what
+ * coh_map_single() returned).  Same errors (len 0 is an empty range).
+ */
+int coh_seg_iter_init_one(struct coh_seg_iter *it, coh_bus_t bus, size_t len,
+			  uint64_t page, uint64_t boundary, size_t max_len);
+
+/**
+ * @brief The next piece: true and *bus, *len set, or false when none is
+ * left (and for an iterator whose init failed).  Any context.
+ */
+bool coh_seg_next(struct coh_seg_iter *it, coh_bus_t *bus, size_t *len);
+
+/**
+ * @brief Pieces still to come (the iterator is not advanced): the entry
+ * count of the table before it is built.  Any context; never fails.
+ */
+size_t coh_seg_iter_count(const struct coh_seg_iter *it);
+
 /** @brief Name of a direction ("TO_DEVICE"), for messages; "?" for an unknown one (never fails, any context). */
 const char *coh_dir_name(int dir);
 
