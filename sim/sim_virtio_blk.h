@@ -5,8 +5,10 @@
  *
  * Registers and configuration as VirtIO 1.x section 4.2.2 / 5.2: one queue
  * (QueueNumMax SIM_VBLK_QMAX), features VERSION_1, INDIRECT_DESC, EVENT_IDX,
- * FLUSH, SEG_MAX (seg_max SIM_VBLK_SEG_MAX), BLK_SIZE; capacity from the
- * disk given.  The device masters the bus as `dev`, so every ring and
+ * FLUSH, SEG_MAX (seg_max SIM_VBLK_SEG_MAX), BLK_SIZE, ORDER_PLATFORM;
+ * capacity from the disk given.  Mastering the bus as a non-coherent
+ * device it refuses FEATURES_OK unless ORDER_PLATFORM is accepted, as a
+ * device behind a non-coherent interconnect may.  The device masters the bus as `dev`, so every ring and
  * buffer access goes through the simulator (stale lines, ordering).
  *
  * It polls the available ring at every step (each MMIO access to any

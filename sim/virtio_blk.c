@@ -27,7 +27,9 @@ enum {
 #define F_INDIRECT	(1ull << 28)
 #define F_EVENT_IDX	(1ull << 29)
 #define F_VERSION_1	(1ull << 32)
-#define OFFERED (F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_INDIRECT | F_EVENT_IDX | F_VERSION_1)
+#define F_ORDER_PLATFORM (1ull << 36)
+#define OFFERED (F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_INDIRECT | F_EVENT_IDX | F_VERSION_1 | \
+		 F_ORDER_PLATFORM)
 
 #define ST_DRIVER_OK	4u
 #define ST_FEATURES_OK	8u
@@ -146,8 +148,10 @@ static void vblk_write(void *ctx, size_t off, uint64_t val, unsigned size)
 			break;
 		}
 		/* FEATURES_OK only for a subset of what was offered, with VERSION_1 */
+		/* ... and, behind a non-coherent interconnect, with ORDER_PLATFORM */
 		if ((x & ST_FEATURES_OK) && !(v->status & ST_FEATURES_OK) &&
-		    ((v->drv_feat & ~OFFERED) || !(v->drv_feat & F_VERSION_1)))
+		    ((v->drv_feat & ~OFFERED) || !(v->drv_feat & F_VERSION_1) ||
+		     (!coh_device_is_coherent(v->dev) && !(v->drv_feat & F_ORDER_PLATFORM))))
 			x &= ~ST_FEATURES_OK;
 		v->status = x;
 		break;

@@ -369,6 +369,26 @@ static int access_platform(void)
 	return fail;
 }
 
+/*
+ * The model, mastering the bus as a non-coherent device, requires
+ * ORDER_PLATFORM: the driver accepts it (its ring barriers are the DMA
+ * ones), so negotiation succeeds and the bit is in the agreed features.
+ */
+static int order_platform(void)
+{
+	int rc, fail = 0;
+
+	if (up(2, 64, 0, 0))
+		return 1;
+	rc = blk_up(0);
+	fail |= rc != 0 || !virtio_has(&R.blk.vm, VIRTIO_F_ORDER_PLATFORM);
+	if (fail)
+		printf("order_platform: %s, agreed %#llx\n", coh_strerror(rc),
+		       (unsigned long long)R.blk.vm.features);
+	down();
+	return fail;
+}
+
 int main(int argc, char **argv)
 {
 	static const size_t lines[] = { 32, 64, 128 };
@@ -389,6 +409,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "evil") == 0) {
 		runs++;
 		failed += (unsigned long)access_platform();
+		runs++;
+		failed += (unsigned long)order_platform();
 	}
 	for (size_t l = 0; l < 3; l++) {
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
