@@ -16,7 +16,9 @@
  * library's stores), one request per step: it may see avail.idx between
  * the driver's stores, as a running device does.  A completion writes the
  * data, the status byte, the used element, then used.idx (and avail_event
- * under EVENT_IDX).  A request the driver built wrongly (no header, no
+ * under EVENT_IDX), then raises its interrupt (sim_irq_raise on the window)
+ * only if the driver asked for it: used.idx passing used_event under
+ * EVENT_IDX, else avail.flags without NO_INTERRUPT (interrupts/suppressed).  A request the driver built wrongly (no header, no
  * status, a chain longer than the queue, a segment not whole sectors, a
  * sector range beyond the disk) is counted in `malformed` and answered
  * with DEVICE_NEEDS_RESET; an honest driver never causes one.
@@ -58,6 +60,8 @@ struct sim_vblk_stats {
 	unsigned long malformed;	/* driver errors the device saw */
 	unsigned long resets;
 	unsigned long notifies;
+	unsigned long interrupts;	/* completions that raised the interrupt */
+	unsigned long suppressed;	/* completions the driver asked not to hear of */
 };
 
 /**

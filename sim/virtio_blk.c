@@ -313,7 +313,30 @@ static void vblk_step(void *ctx)
 
 		(void)wr(v, v->used + 4 + 8ull * qsz, &ev, 2);
 	}
-	v->isr |= 1;
+	/*
+	 * Interrupt or not (2.7.7, 2.7.10): with EVENT_IDX when used.idx passes
+	 * the driver's used_event (after avail.ring[], read from its memory as
+	 * the device does), else unless avail.flags has NO_INTERRUPT.
+	 */
+	{
+		uint16_t ev = 0, flags = 0, now = v->used_idx, old = (uint16_t)(now - 1);
+		bool irq;
+
+		if (v->drv_feat & F_EVENT_IDX) {
+			(void)rd(v, v->avail + 4 + 2ull * qsz, &ev, 2);
+			irq = (uint16_t)(now - ev - 1) < (uint16_t)(now - old);
+		} else {
+			(void)rd(v, v->avail, &flags, 2);
+			irq = !(flags & 1);
+		}
+		if (irq) {
+			v->isr |= 1;
+			v->st.interrupts++;
+			sim_irq_raise(v->regs);
+		} else {
+			v->st.suppressed++;
+		}
+	}
 	v->st.requests++;
 	if (fire)
 		v->evil = SIM_VBLK_HONEST;
