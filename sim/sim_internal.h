@@ -12,7 +12,9 @@
  *   device.c       device reads and writes (sim_dev_*)
  *   mmio.c         MMIO windows, interrupts, sim_step
  *   access.c       the observer of instrumented driver code (__asan_* entry points)
+ *   libc.c         checked twins of memcpy, memcmp, strlen, ... (sim_instrument.h)
  *   symbol.c       return address -> file:line, for reports at an access
+ *   diag.c         the default diagnostic handler (stderr)
  *   trace.c        the trace (sim_trace_start): Chrome trace-event JSON
  */
 #ifndef COHERENT_SIM_SIM_INTERNAL_H
@@ -346,6 +348,8 @@ void sim__pend_drop(uintptr_t p, size_t len);
 void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		    size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask);
 
+/* access.c: one access of instrumented code, kind 0 load / 1 store, pc its return address */
+void sim__observe(uintptr_t a, size_t n, int kind, uintptr_t pc);
 /* access.c: coh_arch_load after an observed plain load of the same bytes: 1, val set */
 int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val);
 /* load_order.c: a load of [p, p+n) that got v (may be replaced); 1 if reported */
@@ -358,6 +362,9 @@ unsigned sim__dev_flags(const struct coh_device *dev);
 /* load_order.c */
 void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		   const uint8_t *in, size_t len);
+
+/* diag.c: sim_init installs the default diagnostic handler */
+void sim__diag_install(void);
 
 /* trace.c: each returns at once unless sim_trace_start() is on */
 void sim__trace_op(int op, const struct coh_device *dev, uintptr_t p, size_t len,
