@@ -146,7 +146,7 @@ static void ordered(uintptr_t a, size_t n, int kind, struct site at)
 
 void sim__observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
 {
-	struct site at = { NULL, pc };
+	struct site at = { .pc = pc };
 	int area;
 
 	if (a - (uintptr_t)S.cpu < S.size)

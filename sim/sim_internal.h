@@ -66,6 +66,7 @@ struct sline {
 struct site {
 	const struct coh_where *w;
 	uintptr_t pc;
+	uintptr_t up[3];	/* callers' return addresses, when pc may be inside the library's code (0: none) */
 };
 
 struct win {
@@ -76,6 +77,8 @@ struct win {
 	void (*irq)(void *);
 	void *irq_arg;
 	void *mem;
+	struct site kick_at;	/* the last doorbell (or register) write: what started the model's work */
+	int kick_doorbell;	/* the model calls sim_dev_doorbell: only doorbells are kicks */
 };
 
 struct name {
@@ -161,6 +164,11 @@ struct sim_state {
 	unsigned nhist;
 	uint32_t dseq;
 	struct site mmio_at;	/* the MMIO access being dispatched */
+	struct site kick_at;	/* the register write that started what the running model does (pc 0: none) */
+	int map_pending;	/* a COH_OP_MAP notice: the GIVE that follows is that map */
+	const struct coh_where *map_where;
+	struct win *cur_win;	/* the window whose write handler runs */
+	int in_dev;		/* inside sim_dev_read/fetch/write: reports name kick_at */
 	struct dwin dwin[DWIN_MAX];	/* descriptors seen fetched, round robin */
 	unsigned ndwin, dwin_pos;
 	/* the access observer */
@@ -328,7 +336,10 @@ void sim__site_str(char *buf, size_t n, struct site at);
 /* file and line of a site (file NULL if unknown) */
 void sim__site_loc(struct site at, const char **file, int *line);
 
-/* symbol.c: "file.c", line of the instruction before the return address pc */
+/*
+ * symbol.c: "file.c", line of the instruction before the return address pc;
+ * 0 found, 1 found but only inside the library's headers, -1 unknown
+ */
 int sim__symbolize(uintptr_t pc, const char **file, int *line);
 
 /* cache.c */
