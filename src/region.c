@@ -100,7 +100,8 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 		       COH_EINVAL, "coh_region_add: unknown flags");
 	coh__api_check(!(c % G) && !(phys % G), COH_HERE, COH_EINVAL,
 		       "coh_region_add: cpu and phys must be aligned to COH_REGION_GRANULE");
-	coh__api_check(size <= UINTPTR_MAX - c && size - 1 <= UINT64_MAX - phys,
+	/* size 0 is too small (below), not a wrap */
+	coh__api_check(size <= UINTPTR_MAX - c && (!size || size - 1 <= UINT64_MAX - phys),
 		       COH_HERE, COH_EOVERFLOW, "coh_region_add: region wraps");
 	coh__api_check(size / G >= 2, COH_HERE, COH_ENOMEM,
 		       "coh_region_add: region too small");

@@ -84,6 +84,26 @@ int main(void)
 	snprintf(want, sizeof(want), "coherent: diag.c:%d (main): ", line);
 	CHECK(strstr(out, want) != NULL);
 	CHECK(strstr(out, "device is NULL (EINVAL)") != NULL);
+	/* the messages say what was wrong */
+	{
+		static struct coh_region reg;
+		struct coh_pool pool;
+		struct coh_device dev;
+
+		coh_device_init(&dev, "d", 0);
+		capture();
+		rc = coh_region_add(&reg, p, 0x80000000u, 0, 0);
+		uncapture();
+		CHECK(rc == -COH_ENOMEM);
+		CHECK(strstr(out, "coh_region_add: region too small (ENOMEM)") != NULL);
+		CHECK(strstr(out, "wraps") == NULL);
+		capture();
+		rc = coh_pool_create(&pool, &dev, "big", 64, 64, 0, SIZE_MAX / 2);
+		uncapture();
+		CHECK(rc == -COH_EINVAL);
+		CHECK(strstr(out, "coh_pool_create: too many blocks") != NULL);
+		CHECK(strstr(out, "zero block size") == NULL);
+	}
 	/* replaceable at any time after sim_init */
 	CHECK(coh_set_diag_handler(my_handler) == sim_diag_stderr);
 	capture();
