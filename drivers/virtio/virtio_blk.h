@@ -30,6 +30,9 @@
  *                  bounce pool: the library's diagnostic says which)
  *   -COH_EAGAIN    (virtio_blk_submit) b->depth requests in flight already,
  *                  or no descriptors free: complete some first
+ *   -COH_EBUSY     (the synchronous calls) requests of virtio_blk_submit are
+ *                  still in flight: complete them first; (virtio_blk_submit)
+ *                  this request is in flight
  * After -COH_EPROTO / -COH_ETIMEDOUT the device was reset and set up again
  * (cnt.resets); if that fails too, b->dead is set and every later request
  * returns -COH_EPROTO until virtio_blk_recover() succeeds.  If the reset
