@@ -57,9 +57,15 @@ endif()
 
 install(EXPORT coherentTargets NAMESPACE coherent::
   DESTINATION ${COH_INSTALL_CMAKEDIR})
+# the simulator's access observer out of tree: coh_sim_instrument() comes
+# with find_package(coherent), its forced-include header with the sim headers
+set(COH_INSTALL_SIMINC ${CMAKE_INSTALL_INCLUDEDIR}/coherent/arch/sim)
+if("sim" IN_LIST coh_exported)
+  install(FILES ${COH_ROOT}/cmake/sim_instrument.cmake DESTINATION ${COH_INSTALL_CMAKEDIR})
+endif()
 configure_package_config_file(${COH_ROOT}/cmake/coherentConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/coherentConfig.cmake
-  INSTALL_DESTINATION ${COH_INSTALL_CMAKEDIR})
+  INSTALL_DESTINATION ${COH_INSTALL_CMAKEDIR} PATH_VARS COH_INSTALL_SIMINC)
 # 0.x: a minor release may break the API, so only the same minor matches.
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/coherentConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
@@ -75,6 +81,24 @@ if(COH_TARGET STREQUAL "")
     string(REPLACE ":" ";" pc ${pc})
     list(GET pc 0 COH_PC_NAME)
     list(GET pc 1 COH_PC_BACKEND)
+    # coherent-sim: code compiled with its Cflags is instrumented, as
+    # coh_sim_instrument() does it, for the compiler that built this package
+    # (the other compiler's flags: pkg-config --variable=instrument_<gnu|clang>)
+    set(COH_PC_INSTR "")
+    set(COH_PC_VARS "")
+    if(COH_PC_BACKEND STREQUAL "sim")
+      set_property(GLOBAL PROPERTY COH_SIM_INSTRUMENT_H
+        "\${includedir}/coherent/arch/sim/sim_instrument.h")
+      foreach(id GNU Clang)
+        coh_sim_instrument_flags(f ${id})
+        string(REPLACE ";" " " f "${f}")
+        string(TOLOWER ${id} lid)
+        string(APPEND COH_PC_VARS "instrument_${lid}=${f}\n")
+      endforeach()
+      set(COH_PC_INSTR " \${instrument_${CMAKE_C_COMPILER_ID}}")
+      string(TOLOWER "${COH_PC_INSTR}" COH_PC_INSTR)
+      set_property(GLOBAL PROPERTY COH_SIM_INSTRUMENT_H ${COH_ROOT}/sim/sim_instrument.h)
+    endif()
     configure_file(${COH_ROOT}/cmake/coherent.pc.in
       ${CMAKE_CURRENT_BINARY_DIR}/${COH_PC_NAME}.pc @ONLY)
     install(FILES ${CMAKE_CURRENT_BINARY_DIR}/${COH_PC_NAME}.pc

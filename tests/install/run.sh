@@ -15,8 +15,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 flags="-std=gnu11 -Wall -Wextra -Werror"
 
-run() { # run <program>: it must exit 0 and say ok
-	out=$("$1") || { echo "install-$mode: $1 failed: $out"; exit 1; }
+run() { # run <program> [arg]: it must exit 0 and say ok
+	out=$("$@") || { echo "install-$mode: $* failed: $out"; exit 1; }
 	echo "$out"
 	case "$out" in "example: ok"*) ;; *) echo "install-$mode: $1: no 'example: ok'"; exit 1 ;; esac
 }
@@ -32,6 +32,8 @@ find_package)
 	cmake --build "$work/b" >/dev/null
 	run "$work/b/example_sim"
 	run "$work/b/example_host"
+	run "$work/b/example_stale"
+	run "$work/b/example_stale" planted
 	;;
 pkg-config)
 	install_prefix
@@ -44,8 +46,13 @@ pkg-config)
 	"$cc" $flags "$proj/sim_app.c" $(pkg-config --cflags --libs coherent-sim) -o "$work/sim"
 	# shellcheck disable=SC2046
 	"$cc" $flags "$proj/host_app.c" $(pkg-config --cflags --libs coherent) -o "$work/host"
+	# coherent-sim's Cflags instrument: the access observer sees the driver
+	# shellcheck disable=SC2046
+	"$cc" $flags "$proj/stale_app.c" $(pkg-config --cflags --libs coherent-sim) -o "$work/stale"
 	run "$work/sim"
 	run "$work/host"
+	run "$work/stale"
+	run "$work/stale" planted
 	;;
 add_subdirectory)
 	cmake -S "$proj" -B "$work/b" -DCMAKE_C_COMPILER="$cc" \
@@ -55,6 +62,7 @@ add_subdirectory)
 	[ ! -e "$work/b/coherent/tests" ] || { echo "install-$mode: tests built in a subproject"; exit 1; }
 	run "$work/b/example_sim"
 	run "$work/b/example_host"
+	run "$work/b/example_stale" planted
 	;;
 drop-in)
 	k=$work/kernel/third_party/coherent

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # coh_mutant_library(<name> <backend dir> <spec>): the library built with
-# one of its sources replaced by a mutant (tests/mutants/mutate.py applies
+# one of its sources replaced by a mutant (tests/mutants/mutate_src.py applies
 # the spec's edits at build time).  The spec names the source on a line
 # "file: src/x.c".  Mutants live here, never in src/.
 include_guard(GLOBAL)
@@ -17,8 +17,8 @@ function(coh_mutant_library name backend_dir spec)
   set(out ${CMAKE_BINARY_DIR}/mutants/${name}/${base})
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/mutants/${name}
-    COMMAND ${Python3_EXECUTABLE} ${COH_ROOT}/tests/mutants/mutate.py ${spec} ${in} ${out}
-    DEPENDS ${spec} ${in} ${COH_ROOT}/tests/mutants/mutate.py
+    COMMAND ${Python3_EXECUTABLE} ${COH_ROOT}/tests/mutants/mutate_src.py ${spec} ${in} ${out}
+    DEPENDS ${spec} ${in} ${COH_ROOT}/tests/mutants/mutate_src.py
     COMMENT "mutant ${name}: ${src}" VERBATIM)
   set(COH_CORE_SOURCES ${COH_CORE_SOURCES})
   list(REMOVE_ITEM COH_CORE_SOURCES ${in})

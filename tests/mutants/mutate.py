@@ -1,59 +1,69 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Write a mutant of one library source: the test copy a mutant test links.
+"""Write a test copy of a driver source with one named mutation applied.
 
-usage: mutate.py <spec.mut> <source> <out>
+usage: mutate.py SPEC NAME SRC OUT
 
-A spec (tests/mutants/*.mut) names its source on a line "file: src/ring.c"
-and holds one or more edits:
+SPEC holds mutations as hunks:
 
-    <<<<
-    exact text of the source
-    ====
-    what replaces it
-    >>>>
+    @@ NAME FILE            (FILE: the source's base name)
+    <<<
+    text of the clean source, exactly (tabs included)
+    ===
+    what the test copy has instead
+    >>>
 
-Each edit must match the source at least once (every occurrence is
-replaced): a source changed so that a mutant no longer applies fails the
-build instead of silently testing the unmutated library.  Lines starting
-with '#' outside edits are comments.  The product sources carry no test
-scaffolding: the mutation lives here and in the spec.
+Every hunk of NAME for FILE is applied; each must match the clean source
+exactly once, else this fails (a mutant that no longer applies is a
+build error, never a test that silently passes).  Mutants live in tests/
+and demo/: the driver sources carry no test scaffolding.
 """
+import os
 import sys
 
 
-def edits(spec):
-    out, cur, part = [], None, None
-    for line in open(spec).read().split("\n"):
-        if cur is None:
-            if line == "<<<<":
-                cur, part = ([], []), 0
+def hunks(spec, name, base):
+    out, cur, mode, frm, to = [], None, None, [], []
+    for line in open(spec, encoding="utf-8").read().split("\n"):
+        if line.startswith("@@ "):
+            f = line.split()
+            cur = (f[1], f[2]) if len(f) == 3 else None
             continue
-        if line == "====" and part == 0:
-            part = 1
-        elif line == ">>>>" and part == 1:
-            out.append(("\n".join(cur[0]), "\n".join(cur[1])))
-            cur = None
-        else:
-            cur[part].append(line)
-    if cur is not None:
-        sys.exit("%s: an edit is not closed with >>>>" % spec)
+        if line == "<<<":
+            mode, frm, to = "from", [], []
+        elif line == "===" and mode == "from":
+            mode = "to"
+        elif line == ">>>" and mode == "to":
+            if cur == (name, base):
+                out.append(("\n".join(frm), "\n".join(to)))
+            mode = None
+        elif mode == "from":
+            frm.append(line)
+        elif mode == "to":
+            to.append(line)
     return out
 
 
 def main():
-    spec, src, dst = sys.argv[1:4]
-    text = open(src).read()
-    es = edits(spec)
-    if not es:
-        sys.exit("%s: no edit" % spec)
-    for i, (old, new) in enumerate(es):
-        if old not in text:
-            sys.exit("%s: edit %d does not match %s:\n%s" % (spec, i + 1, src, old))
-        text = text.replace(old, new)
-    with open(dst, "w") as f:
-        f.write("/* a mutant of %s, written by tests/mutants/mutate.py from %s */\n%s"
-                % (src, spec, text))
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    spec, name, src, dst = sys.argv[1:]
+    text = open(src, encoding="utf-8").read()
+    hs = hunks(spec, name, os.path.basename(src))
+    if not hs:
+        sys.exit(f"mutate.py: no hunk for {name} in {os.path.basename(src)} ({spec})")
+    for frm, to in hs:
+        n = text.count(frm)
+        if n != 1:
+            sys.exit(f"mutate.py: {name}: {os.path.basename(src)}: the clean text "
+                     f"matches {n} times, not once:\n{frm}")
+        text = text.replace(frm, to)
+    text = f'/* test copy: mutant "{name}" ({os.path.basename(spec)}) */\n#line 1 "{src}"\n' \
+        + text
+    os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)
+    tmp = dst + ".tmp"
+    open(tmp, "w", encoding="utf-8").write(text)
+    os.replace(tmp, dst)
 
 
 if __name__ == "__main__":
