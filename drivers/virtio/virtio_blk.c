@@ -66,9 +66,9 @@ int virtio_blk_init(struct virtio_blk *b, void *mmio, struct coh_device *dev,
 		rc = virtq_init(&b->vq, &b->vm, 0, VIRTQ_MAX, ring_attrs);
 	if (rc) {
 		virtio_mmio_fail(&b->vm);
-		if (b->hdr.m_.cpu_)
+		if (coh_is_allocated(&b->hdr))
 			coh_free(&b->hdr);
-		if (b->st.m_.cpu_)
+		if (coh_is_allocated(&b->st))
 			coh_free(&b->st);
 		return rc;
 	}
