@@ -50,6 +50,8 @@ foreach(sub
     tests/encoding
     tests/policy
     tests/virtio
+    tests/nvme
+    tests/sdhost
     tests/fb
     tools/netpeer
     )

@@ -8,8 +8,8 @@
  * sanitizer, GCC's thread sanitizer (see the __tsan_ hooks below): before
  * every load or store the compiler calls __asan_loadN_noabort(addr) /
  * __asan_storeN_noabort(addr) (or __tsan_readN / __tsan_writeN), and
- * memcpy/memset/memmove are routed to
- * __asan_memcpy & co. (sim_instrument.h).  No shadow memory and no runtime
+ * the libc routines that touch memory are routed to checked twins
+ * (sim_instrument.h, libc.c) that call sim__observe().  No shadow memory and no runtime
  * library: the simulator defines these entry points and looks at the access
  * before it happens.  Outside the simulated areas an access costs two
  * compares (host stack, heap, globals); the library and the simulator are
@@ -42,7 +42,7 @@
 #endif
 #if !defined(__SANITIZE_ADDRESS__) && !__has_feature(address_sanitizer)
 
-enum { LD, ST };
+enum { LD, ST };	/* sim__observe's kind: 0 load, 1 store (libc.c) */
 
 /* area 0: the cache-side checks of one access */
 static void cached(uintptr_t a, size_t n, int kind, struct site at)
@@ -144,9 +144,9 @@ static void ordered(uintptr_t a, size_t n, int kind, struct site at)
 	S.ld_n = n;
 }
 
-static void observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
+void sim__observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
 {
-	struct site at = { NULL, pc };
+	struct site at = { .pc = pc };
 	int area;
 
 	if (a - (uintptr_t)S.cpu < S.size)
@@ -198,14 +198,14 @@ int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
 	void name(uintptr_t a);                                                \
 	void name(uintptr_t a)                                                 \
 	{                                                                      \
-		observe(a, N, kind, RET);                                       \
+		sim__observe(a, N, kind, RET);                                       \
 	}
 /* one the compiler calls before an access of n bytes (n known at run time) */
 #define HOOK_N(name, kind)                                                     \
 	void name(uintptr_t a, size_t n);                                      \
 	void name(uintptr_t a, size_t n)                                       \
 	{                                                                      \
-		observe(a, n, kind, RET);                                       \
+		sim__observe(a, n, kind, RET);                                       \
 	}
 #define ENTRY(N)                                                               \
 	HOOK(__asan_load##N##_noabort, N, LD)                                  \
@@ -254,32 +254,15 @@ void __asan_handle_no_return(void)
 {
 }
 
-/* memcpy & co. of instrumented code (sim_instrument.h routes them here) */
-void *__asan_memcpy(void *d, const void *s, size_t n);
-void *__asan_memmove(void *d, const void *s, size_t n);
-void *__asan_memset(void *d, int c, size_t n);
-
-void *__asan_memcpy(void *d, const void *s, size_t n)
-{
-	observe((uintptr_t)s, n, LD, RET);
-	observe((uintptr_t)d, n, ST, RET);
-	return memcpy(d, s, n);
-}
-
-void *__asan_memmove(void *d, const void *s, size_t n)
-{
-	observe((uintptr_t)s, n, LD, RET);
-	observe((uintptr_t)d, n, ST, RET);
-	return memmove(d, s, n);
-}
-
-void *__asan_memset(void *d, int c, size_t n)
-{
-	observe((uintptr_t)d, n, ST, RET);
-	return memset(d, c, n);
-}
-
 #else /* host AddressSanitizer: nothing is observed */
+
+void sim__observe(uintptr_t a, size_t n, int kind, uintptr_t pc)
+{
+	(void)a;
+	(void)n;
+	(void)kind;
+	(void)pc;
+}
 
 int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
 {

@@ -160,6 +160,7 @@ int sim_init(const struct sim_config *cfg)
 		sim_fini();
 		return -COH_EINVAL;
 	}
+	sim__diag_install();
 	return 0;
 }
 

@@ -154,17 +154,42 @@ static int dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		 size_t len)
 {
-	return dev_read(dev, bus, dst, len, 0, 0);
+	int rc;
+
+	S.in_dev++;
+	rc = dev_read(dev, bus, dst, len, 0, 0);
+	S.in_dev--;
+	return rc;
 }
 
 int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
 		  size_t len, size_t flag_off, uint32_t flag_mask)
 {
-	return dev_read(dev, bus, dst, len, flag_off, flag_mask);
+	int rc;
+
+	S.in_dev++;
+	rc = dev_read(dev, bus, dst, len, flag_off, flag_mask);
+	S.in_dev--;
+	return rc;
 }
 
+static int dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
+		     size_t len);
+
+/* reports made inside a device access name the register write that started it (report.c) */
 int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 		  size_t len)
+{
+	int rc;
+
+	S.in_dev++;
+	rc = dev_write(dev, bus, src, len);
+	S.in_dev--;
+	return rc;
+}
+
+static int dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
+		     size_t len)
 {
 	uintptr_t p;
 	int area, rc;

@@ -40,7 +40,7 @@ void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		h->seq = S.dseq;
 		h->seen = 0;
 		h->reported = 0;
-		h->seen_at = (struct site){ NULL, 0 };
+		h->seen_at = (struct site){ .pc = 0 };
 		h->dev = dev;
 		memcpy(h->prev, (const void *)(p + off), k);
 		memcpy(h->now, in + off, k);
@@ -87,7 +87,7 @@ static int hist_stale(uintptr_t b, uint8_t cur, uint32_t seen_max)
 void coh_arch_load(const void *addr, size_t n, void *val,
 		   const struct coh_where *where)
 {
-	struct site at = { where, 0 };
+	struct site at = { .w = where };
 
 	if (!S.up || !n || (S.cfg.flags & SIM_F_NO_SANITIZER))
 		return;
@@ -161,7 +161,7 @@ int sim__load_check(uintptr_t p, size_t n, uint8_t *v, struct site at)
 		la = l ? l->a : fb;
 		base = (fb < la ? fb : la) & ~(uintptr_t)(S.line - 1);
 		memset(&r, 0, sizeof(r));
-		sim__site_str(wl, sizeof(wl), l ? l->seen_at : (struct site){ NULL, 0 });
+		sim__site_str(wl, sizeof(wl), l ? l->seen_at : (struct site){ .pc = 0 });
 		r.cls = SIM_UNORDERED_LOADS;
 		r.bus = sim_virt_to_phys((const void *)fb) +
 			(o->dev ? o->dev->bus_offset : 0);

@@ -3,6 +3,7 @@
  * sim/mmio.c - MMIO windows dispatched to device models, interrupts, and
  * sim_step (a scheduling point that advances every model).
  */
+#include <execinfo.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -24,8 +25,12 @@ static void step_all(void)
 		return; /* an interrupt handler's MMIO does not re-enter the models */
 	S.in_step = 1;
 	for (unsigned k = 0; k < S.nwins; k++)
-		if (S.wins[k].ops->step)
+		if (S.wins[k].ops->step) {
+			/* what the model does now was started by its last register write */
+			S.kick_at = S.wins[k].kick_at;
 			S.wins[k].ops->step(S.wins[k].ctx);
+		}
+	S.kick_at = (struct site){ .pc = 0 };
 	S.in_step = 0;
 }
 
@@ -69,10 +74,34 @@ void sim__mmio_write(volatile void *a, uint64_t v, unsigned size)
 		}
 	}
 	sim_step();
-	/* the driver's line, for a doorbell report (the accessor is inlined there) */
-	S.mmio_at = (struct site){ NULL, (uintptr_t)__builtin_return_address(0) };
-	w->ops->write(w->ctx, (size_t)((uintptr_t)a - w->base), v, size);
-	S.mmio_at = (struct site){ NULL, 0 };
+	/*
+	 * The driver's line, for the reports this write starts: at -O2 the
+	 * accessor is inlined there (pc); at -O0 pc is in coh_arch.h and the
+	 * driver is a caller or two up (backtrace: unwind tables, no frame
+	 * pointers needed).  Kept per window: the device's later accesses are
+	 * started by this write.
+	 */
+	{
+		void *bt[5];
+		int n = backtrace(bt, 5);
+		struct site at = { .pc = (uintptr_t)__builtin_return_address(0) };
+		struct site kick = S.kick_at;
+		struct win *cur = S.cur_win;
+
+		for (int k = 2; k < n && k < 5; k++)
+			at.up[k - 2] = (uintptr_t)bt[k];
+		S.mmio_at = at;
+		/* a model that names its doorbells (sim_dev_doorbell) keeps the last one */
+		if (!w->kick_doorbell)
+			w->kick_at = at;
+		S.cur_win = w;
+		S.kick_at = w->kick_at;
+		w->ops->write(w->ctx, (size_t)((uintptr_t)a - w->base), v, size);
+		/* an interrupt handler's write inside a model's step: restore the step's */
+		S.cur_win = cur;
+		S.kick_at = kick;
+		S.mmio_at = (struct site){ .pc = 0 };
+	}
 }
 
 void *sim_mmio_map(size_t size, const struct sim_mmio_ops *ops, void *ctx)
@@ -116,6 +145,12 @@ void sim_irq_raise(void *regs)
 
 void sim_dev_doorbell(const struct coh_device *dev)
 {
+	if (S.cur_win && S.mmio_at.pc) {
+		/* this register write is what starts the device's accesses from now on */
+		S.cur_win->kick_at = S.mmio_at;
+		S.cur_win->kick_doorbell = 1;
+		S.kick_at = S.mmio_at;
+	}
 	if (S.up && !(S.cfg.flags & SIM_F_NO_SANITIZER) && S.npend)
 		sim__doorbell(dev);
 }

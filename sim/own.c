@@ -124,27 +124,34 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 			bm_t o = dir == COH_TO_DEVICE ? bm_and(m->devin, part)
 						      : bm_and(m->devown, part);
 
-			if (bm_any(o))
+			if (bm_any(o)) {
+				char at[64];
+
+				sim__where_str(at, sizeof(at), where);
 				sim__report(SIM_OVERLAPPING_MAP, i, 0, dev,
-					    "mapping at %s:%d of %u byte(s) (first at +%u) already given to a device and not taken back: two live mappings",
-					    where ? sim__base_name(where->file) : "?",
-					    where ? where->line : 0, bm_count(o), bm_first(o));
+					    "mapping at %s of %u byte(s) (first at +%u) already given to a device and not taken back: two live mappings",
+					    at, bm_count(o), bm_first(o));
+			}
 			continue;	/* a notice: the GIVE that follows records the call */
 		}
 		if (op == COH_OP_UNSHARE) {
 			/* the allocator may hand these bytes out while the device still uses them */
 			bm_t own = bm_and(m->devown, part);
 
-			if (bm_any(own))
+			if (bm_any(own)) {
+				char at[64];
+
+				sim__where_str(at, sizeof(at), where);
 				sim__report(SIM_FREE_DEVICE_OWNED, i, 0, dev,
-					    "memory freed at %s:%d while the device owns %u byte(s) of the line (first at +%u)",
-					    where ? sim__base_name(where->file) : "?",
-					    where ? where->line : 0, bm_count(own),
-					    bm_first(own));
+					    "memory freed at %s while the device owns %u byte(s) of the line (first at +%u)",
+					    at, bm_count(own), bm_first(own));
+			}
 		}
 		m->where = where;
 		m->dev = dev;
-		m->last_op = (uint8_t)op;
+		/* the give of a streaming map is named as the map the driver called */
+		m->last_op = (uint8_t)(op == COH_OP_GIVE && S.map_pending && where == S.map_where
+					       ? COH_OP_MAP : op);
 		m->last_dir = (int8_t)dir;
 		switch (op) {
 		case COH_OP_GIVE:
@@ -186,6 +193,12 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 	}
 	if (op == COH_OP_CONSUME)
 		S.op = 0;
+	if (op == COH_OP_MAP) {
+		S.map_pending = 1;
+		S.map_where = where;
+	} else if (op == COH_OP_GIVE) {
+		S.map_pending = 0;
+	}
 	return stale ? -COH_EPROTO : 0;
 }
 

@@ -36,6 +36,7 @@ const char *sim__op_name(int op)
 	case COH_OP_SHARE: return "coh_share";
 	case COH_OP_UNSHARE: return "coh_unshare";
 	case COH_OP_BOUNCE: return "bounce";
+	case COH_OP_MAP: return "coh_map";
 	default: return NULL;
 	}
 }
@@ -102,10 +103,14 @@ void sim_print_report(const struct sim_report *r, void *file)
 		r->buf[0] ? r->buf : "-", (unsigned long long)r->seed);
 	if (r->file)
 		fprintf(f, "%s:%d", r->file, r->line);
+	else if (r->change[0])
+		/* a library call with no site: the caller passed none */
+		fprintf(f, "?:0");
 	else
 		fprintf(f, "-");
 	if (r->change[0])
-		fprintf(f, " (%s)", r->change);
+		fprintf(f, " (%s%s)", r->change,
+			r->file ? "" : "; call site not recorded: caller built with NDEBUG/COH_DEBUG=0");
 	fprintf(f, " dev=%s: %s\n", r->dev ? r->dev : "-", r->msg);
 }
 
@@ -138,7 +143,7 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 		    const struct site *at, const char *fmt, va_list ap)
 {
 	struct sim_report r;
-	char last[96] = "";
+	char last[160] = "";
 
 	memset(&r, 0, sizeof(r));
 	if (i != SIZE_MAX) {
@@ -166,9 +171,13 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 			snprintf(r.change, sizeof(r.change), "%s%s", on,
 				 sim__dir_name(m->last_dir));
 		}
-		if (at && on)
-			snprintf(last, sizeof(last), " [last library call on the line: %s%s at %s:%d]",
-				 on, sim__dir_name(m->last_dir), r.file ? r.file : "?", r.line);
+		if (at && on) {
+			char lw[64];
+
+			sim__where_str(lw, sizeof(lw), m->where);
+			snprintf(last, sizeof(last), " [last library call on the line: %s%s at %s]",
+				 on, sim__dir_name(m->last_dir), lw);
+		}
 	}
 	if (at) {
 		/* the access itself is the place to look */
@@ -176,6 +185,21 @@ static void vreport(int cls, size_t i, uint64_t bus, const struct coh_device *de
 		r.line = 0;
 		sim__site_loc(*at, &r.file, &r.line);
 		snprintf(r.change, sizeof(r.change), "%s", "CPU access");
+	}
+	if (!at && S.in_dev && S.kick_at.pc) {
+		/* a device access: the register write that started the device is the driver's line */
+		const char *kf;
+		int kl;
+
+		sim__site_loc(S.kick_at, &kf, &kl);
+		if (kf && !r.file) {
+			r.file = kf;
+			r.line = kl;
+			snprintf(r.change, sizeof(r.change), "%s", "MMIO write that started the device");
+		} else if (kf) {
+			snprintf(last, sizeof(last), " [the device was started by the MMIO write at %s:%d]",
+				 kf, kl);
+		}
 	}
 	r.cls = cls;
 	r.bus = bus;
@@ -223,17 +247,32 @@ void sim__where_str(char *buf, size_t n, const struct coh_where *w)
 	if (w && w->file)
 		snprintf(buf, n, "%s:%d", sim__base_name(w->file), w->line);
 	else
-		snprintf(buf, n, "?");
+		snprintf(buf, n, "?:0 (no site: NDEBUG)");
 }
 
 void sim__site_loc(struct site at, const char **file, int *line)
 {
+	int rc;
+
+	*file = NULL;
+	*line = 0;
 	if (at.w && at.w->file) {
 		*file = sim__base_name(at.w->file);
 		*line = at.w->line;
-	} else if (!at.pc || sim__symbolize(at.pc, file, line)) {
-		*file = NULL;
-		*line = 0;
+		return;
+	}
+	if (!at.pc || (rc = sim__symbolize(at.pc, file, line)) < 0)
+		return;
+	/* inside the library's header code, not inlined (-O0): its callers */
+	for (int k = 0; rc == 1 && k < 3 && at.up[k]; k++) {
+		const char *f;
+		int l;
+
+		if (sim__symbolize(at.up[k], &f, &l) == 0) {
+			*file = f;
+			*line = l;
+			rc = 0;
+		}
 	}
 }
 

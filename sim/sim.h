@@ -61,6 +61,8 @@ struct sim_config {
 /* cfg.flags */
 #define SIM_F_NO_SANITIZER (1u << 0) /**< no cache model, no checks: devices see the CPU view (a baseline) */
 #define SIM_F_NO_DEVICE_CHECKS (1u << 1) /**< device accesses not checked against ownership (a harness driving the cache model with raw device accesses) */
+/** sim_init does not install sim_diag_stderr() as the library's diagnostic handler */
+#define SIM_F_NO_DIAG (1u << 2)
 /**
  * The CPU's cache controller can only clean and invalidate together (the
  * SiFive L2 Flush64 register of the JH7110 and FU740): every clean and every
@@ -73,7 +75,19 @@ struct sim_config {
 void sim_config_default(struct sim_config *cfg);
 
 /**
- * @brief Create the simulated SoC (and set the library's line size).
+ * @brief The simulator's diagnostic handler: one line on stderr per
+ * refused or suspicious library call, "coherent: file:line (func): msg
+ * (ECODE)", the caller's site when the library recorded one and a note
+ * that it was compiled out (COH_DEBUG=0) when not; the first 100 per
+ * process.  sim_init() installs it unless a handler is already installed
+ * or cfg.flags has SIM_F_NO_DIAG; replace it with coh_set_diag_handler()
+ * (NULL: silent) at any time after sim_init().
+ */
+void sim_diag_stderr(const struct coh_where *where, const char *msg, int err);
+
+/**
+ * @brief Create the simulated SoC (and set the library's line size, and
+ * the default diagnostic handler, see sim_diag_stderr()).
  * @retval 0 success
  * @retval -COH_EINVAL bad line size or zero ram_size
  * @retval -COH_ENOMEM host allocation failed

@@ -12,7 +12,9 @@
  *   device.c       device reads and writes (sim_dev_*)
  *   mmio.c         MMIO windows, interrupts, sim_step
  *   access.c       the observer of instrumented driver code (__asan_* entry points)
+ *   libc.c         checked twins of memcpy, memcmp, strlen, ... (sim_instrument.h)
  *   symbol.c       return address -> file:line, for reports at an access
+ *   diag.c         the default diagnostic handler (stderr)
  *   trace.c        the trace (sim_trace_start): Chrome trace-event JSON
  */
 #ifndef COHERENT_SIM_SIM_INTERNAL_H
@@ -64,6 +66,7 @@ struct sline {
 struct site {
 	const struct coh_where *w;
 	uintptr_t pc;
+	uintptr_t up[3];	/* callers' return addresses, when pc may be inside the library's code (0: none) */
 };
 
 struct win {
@@ -74,6 +77,8 @@ struct win {
 	void (*irq)(void *);
 	void *irq_arg;
 	void *mem;
+	struct site kick_at;	/* the last doorbell (or register) write: what started the model's work */
+	int kick_doorbell;	/* the model calls sim_dev_doorbell: only doorbells are kicks */
 };
 
 struct name {
@@ -159,6 +164,11 @@ struct sim_state {
 	unsigned nhist;
 	uint32_t dseq;
 	struct site mmio_at;	/* the MMIO access being dispatched */
+	struct site kick_at;	/* the register write that started what the running model does (pc 0: none) */
+	int map_pending;	/* a COH_OP_MAP notice: the GIVE that follows is that map */
+	const struct coh_where *map_where;
+	struct win *cur_win;	/* the window whose write handler runs */
+	int in_dev;		/* inside sim_dev_read/fetch/write: reports name kick_at */
 	struct dwin dwin[DWIN_MAX];	/* descriptors seen fetched, round robin */
 	unsigned ndwin, dwin_pos;
 	/* the access observer */
@@ -326,7 +336,10 @@ void sim__site_str(char *buf, size_t n, struct site at);
 /* file and line of a site (file NULL if unknown) */
 void sim__site_loc(struct site at, const char **file, int *line);
 
-/* symbol.c: "file.c", line of the instruction before the return address pc */
+/*
+ * symbol.c: "file.c", line of the instruction before the return address pc;
+ * 0 found, 1 found but only inside the library's headers, -1 unknown
+ */
 int sim__symbolize(uintptr_t pc, const char **file, int *line);
 
 /* cache.c */
@@ -346,6 +359,8 @@ void sim__pend_drop(uintptr_t p, size_t len);
 void sim__pend_view(const struct coh_device *dev, coh_bus_t bus, uintptr_t p,
 		    size_t len, uint8_t *out, size_t flag_off, uint32_t flag_mask);
 
+/* access.c: one access of instrumented code, kind 0 load / 1 store, pc its return address */
+void sim__observe(uintptr_t a, size_t n, int kind, uintptr_t pc);
 /* access.c: coh_arch_load after an observed plain load of the same bytes: 1, val set */
 int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val);
 /* load_order.c: a load of [p, p+n) that got v (may be replaced); 1 if reported */
@@ -358,6 +373,9 @@ unsigned sim__dev_flags(const struct coh_device *dev);
 /* load_order.c */
 void sim__hist_add(const struct coh_device *dev, uintptr_t p,
 		   const uint8_t *in, size_t len);
+
+/* diag.c: sim_init installs the default diagnostic handler */
+void sim__diag_install(void);
 
 /* trace.c: each returns at once unless sim_trace_start() is on */
 void sim__trace_op(int op, const struct coh_device *dev, uintptr_t p, size_t len,

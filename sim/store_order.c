@@ -33,8 +33,8 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 	/* a scheduling point: a device may run between two stores */
 	sim_step();
 	if (S.ndwin)
-		sim__desc_store(a, n, (struct site){ where, 0 });
-	sim__pend_add(a, n, (struct site){ where, 0 });
+		sim__desc_store(a, n, (struct site){ .w = where });
+	sim__pend_add(a, n, (struct site){ .w = where });
 	/* in instrumented code the store itself is observed next: not twice */
 	S.lib_st_a = a;
 	S.lib_st_n = n;

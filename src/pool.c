@@ -27,8 +27,10 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 	int rc;
 
 	coh__api_check(p && dev, where, COH_EINVAL, "coh_pool_create: NULL");
-	coh__api_check(block && nblocks && nblocks < UINT32_MAX, where, COH_EINVAL,
+	coh__api_check(block && nblocks, where, COH_EINVAL,
 		       "coh_pool_create: zero block size or count");
+	coh__api_check(nblocks < UINT32_MAX, where, COH_EINVAL,
+		       "coh_pool_create: too many blocks (at most UINT32_MAX - 1)");
 	coh__api_check(coh_is_pow2(align) && (!boundary || coh_is_pow2(boundary)),
 		       where, COH_EINVAL,
 		       "coh_pool_create: align and boundary must be powers of two");

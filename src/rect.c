@@ -53,21 +53,23 @@ static int coh__rect_check(const struct coh_device *dev, const struct coh_frame 
 }
 
 /*
- * The runs of the rectangle into b, as kind (COH__CLEAN or COH__ACQ).  A
- * run's leading bytes in a line an earlier run already maintained are
- * skipped: for an acquire that line was a partial edge, flushed, which is
- * also what this run needs of it.
+ * The runs of the rectangle into b, as kind (COH__CLEAN, COH__FLUSH,
+ * COH__ACQ; 0: no line operation, the backend's op hook alone).  A run's
+ * leading bytes in a line an earlier run already maintained are not
+ * maintained again: for an acquire that line was a partial edge, flushed,
+ * which is also what this run needs of it.  The op hook still sees every
+ * byte of every run, exactly (the simulator tracks ownership by byte).
  */
 static int coh__rect_walk(struct coh_batch *b, const struct coh_frame *f,
 			  const struct coh_rect *r, const struct coh__rect_span *sp,
-			  int kind, int op, const struct coh_where *where)
+			  int kind, int op, int dir, const struct coh_where *where)
 {
 	uintptr_t m = b->line ? (uintptr_t)b->line - 1 : 0;
 	uintptr_t rs = sp->row, re = sp->row + sp->n, done = 0;
 
 	for (uint32_t i = 1; i <= r->h; i++) {
 		uintptr_t a = sp->row + (uintptr_t)i * f->pitch, s = rs;
-		int rc;
+		int rc = 0;
 
 		if (i < r->h && a == re) {
 			re += sp->n;
@@ -75,16 +77,38 @@ static int coh__rect_walk(struct coh_batch *b, const struct coh_frame *f,
 		}
 		if (s < done)
 			s = done;
-		if (s < re) {
-			rc = coh__batch_add(b, kind, s, re, op, -1, where);
+		if (!kind || s > rs) {
+			uintptr_t e = kind && s < re ? s : re;
+
+			rc = coh_arch_op(op, b->dev, (const void *)rs, e - rs, dir, where);
 			if (rc)
 				return rc;
+			coh_arch_op_end(op);
 		}
+		if (kind && s < re)
+			rc = coh__batch_add(b, kind, s, re, op, dir, where);
+		if (rc)
+			return rc;
 		done = ((re - 1) | m) + 1;
 		rs = a;
 		re = a + sp->n;
 	}
 	return 0;
+}
+
+/* ownership of every row, once the maintenance has succeeded */
+static void coh__rect_own(const struct coh_frame *f, const struct coh_rect *r,
+			  const struct coh__rect_span *sp, bool give,
+			  const struct coh_where *where)
+{
+	for (uint32_t i = 0; i < r->h; i++) {
+		void *row = (void *)(sp->row + (uintptr_t)i * f->pitch);
+
+		if (give)
+			coh__own_give(row, sp->n, where);
+		else
+			coh__own_take(row, sp->n, where);
+	}
 }
 
 /* Memory the CPU maps uncached or write-combining: no line to maintain. */
@@ -96,12 +120,13 @@ static bool coh__rect_uncached(const struct coh__rect_span *sp)
 	return reg && (reg->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
 }
 
+/* own: 0 none, 1 give, 2 take */
 static int coh__rect(struct coh_device *dev, const struct coh_frame *f,
 		     const struct coh_rect *r, struct coh_batch *b, int kind,
-		     int op, const struct coh_where *where)
+		     int op, int dir, int own, const struct coh_where *where)
 {
 	struct coh__rect_span sp;
-	struct coh_batch own, *to = b ? b : &own;
+	struct coh_batch mine, *to = b ? b : &mine;
 	int rc = coh__rect_check(dev, f, r, &sp, where);
 
 	if (rc)
@@ -115,28 +140,26 @@ static int coh__rect(struct coh_device *dev, const struct coh_frame *f,
 	if (sp.row == sp.end)
 		return 0;
 	/* can the whole span be maintained at all?  Checked before any line */
-	rc = coh__batch_begin(&own, dev, sp.row, sp.end);
+	rc = coh__batch_begin(&mine, dev, sp.row, sp.end);
 	if (rc)
 		return rc;
-	if (to->line && coh__rect_uncached(&sp)) {
-		rc = coh_arch_op(op, dev, (const void *)sp.row, sp.end - sp.row, -1, where);
-		if (rc)
-			return rc;
-		coh_arch_op_end(op);
+	if (to->line && kind && coh__rect_uncached(&sp)) {
 		/* the barrier alone: for an uncached or write-combining frame it
 		 * drains the CPU's stores before the doorbell (release) or orders
 		 * the status read before the pixels' reads (acquire) */
-		to->did |= (unsigned int)(kind == COH__CLEAN ? COH__CLEAN : COH__INVAL);
-	} else {
-		rc = coh__rect_walk(to, f, r, &sp, kind, op, where);
+		to->did |= (unsigned int)(kind == COH__ACQ ? COH__INVAL : kind);
+		kind = 0;
 	}
+	rc = coh__rect_walk(to, f, r, &sp, kind, op, dir, where);
 	if (!b) {
 		/* every line above complete before the MMIO that starts (or
 		 * reports) the device's access of the frame */
-		coh__batch_barrier(&own);
+		coh__batch_barrier(&mine);
 	} else if (rc && !b->err) {
 		b->err = rc;
 	}
+	if (!rc && own)
+		coh__rect_own(f, r, &sp, own == 1, where);
 	return rc;
 }
 
@@ -144,12 +167,35 @@ int coh_release_rect_at(struct coh_device *dev, const struct coh_frame *f,
 			const struct coh_rect *r, struct coh_batch *b,
 			const struct coh_where *where)
 {
-	return coh__rect(dev, f, r, b, COH__CLEAN, COH_OP_RELEASE, where);
+	return coh__rect(dev, f, r, b, COH__CLEAN, COH_OP_RELEASE, -1, 0, where);
 }
 
 int coh_acquire_rect_at(struct coh_device *dev, const struct coh_frame *f,
 			const struct coh_rect *r, struct coh_batch *b,
 			const struct coh_where *where)
 {
-	return coh__rect(dev, f, r, b, COH__ACQ, COH_OP_ACQUIRE, where);
+	return coh__rect(dev, f, r, b, COH__ACQ, COH_OP_ACQUIRE, -1, 0, where);
+}
+
+#define COH__RECT_DIR_OK(d)                                                    \
+	((d) == COH_TO_DEVICE || (d) == COH_FROM_DEVICE || (d) == COH_BIDIRECTIONAL)
+
+int coh_give_rect_at(struct coh_device *dev, const struct coh_frame *f,
+		     const struct coh_rect *r, enum coh_dir dir, struct coh_batch *b,
+		     const struct coh_where *where)
+{
+	coh__api_check(COH__RECT_DIR_OK(dir), where, COH_EINVAL, "coh_give_rect: unknown direction");
+	/* FROM_DEVICE: no dirty line may later be evicted over what the device writes */
+	return coh__rect(dev, f, r, b, dir == COH_TO_DEVICE ? COH__CLEAN : COH__FLUSH,
+			 COH_OP_GIVE, (int)dir, 1, where);
+}
+
+int coh_take_rect_at(struct coh_device *dev, const struct coh_frame *f,
+		     const struct coh_rect *r, enum coh_dir dir, struct coh_batch *b,
+		     const struct coh_where *where)
+{
+	coh__api_check(COH__RECT_DIR_OK(dir), where, COH_EINVAL, "coh_take_rect: unknown direction");
+	/* again: lines may have been refilled speculatively during the DMA */
+	return coh__rect(dev, f, r, b, dir == COH_TO_DEVICE ? 0 : COH__ACQ, COH_OP_TAKE,
+			 (int)dir, 2, where);
 }

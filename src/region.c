@@ -115,7 +115,8 @@ int coh_region_add_at(struct coh_region *r, void *cpu, uint64_t phys, size_t siz
 		       COH_EINVAL, "coh_region_add: unknown flags");
 	coh__api_check(!(c % G) && !(phys % G), where, COH_EINVAL,
 		       "coh_region_add: cpu and phys must be aligned to COH_REGION_GRANULE");
-	coh__api_check(size <= UINTPTR_MAX - c && size - 1 <= UINT64_MAX - phys,
+	/* size 0 is too small (below), not a wrap */
+	coh__api_check(size <= UINTPTR_MAX - c && (!size || size - 1 <= UINT64_MAX - phys),
 		       where, COH_EOVERFLOW, "coh_region_add: region wraps");
 	coh__api_check(size / G >= 2, where, COH_ENOMEM,
 		       "coh_region_add: region too small");

@@ -6,6 +6,7 @@
 #   nvme.sh random ELF SECTORS   the same on a fresh random image of SECTORS x 512
 #   nvme.sh write  ELF SECTORS   the write test on a random scratch image of
 #                                SECTORS x 512, whose bytes the host then checks
+# NVME_MACHINE=riscv64 runs the riscv64 virt build instead of aarch64's.
 # The guest must also print "<name>: N passed, 0 failed" (name = ELF's stem).
 set -u
 mode=$1
@@ -14,8 +15,14 @@ name=$(basename "$elf" .elf)
 secs=${NVME_TIMEOUT:-100}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-qemu="qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic -monitor none
+# NVME_MACHINE=riscv64: the riscv64 virt board (M-mode, -bios none)
+if [ "${NVME_MACHINE:-aarch64}" = riscv64 ]; then
+	qemu="qemu-system-riscv64 -M virt -bios none -m 128M -nographic -monitor none
   -nic none -semihosting"
+else
+	qemu="qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic -monitor none
+  -nic none -semihosting"
+fi
 
 run() {
 	start=$(date +%s)

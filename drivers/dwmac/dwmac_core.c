@@ -126,6 +126,7 @@ static int rx_refill(struct dwmac *d, size_t n)
 	struct dwmac_desc descs[RX_CHUNK];
 	struct coh_span spans[RX_CHUNK];
 	size_t count = coh_ring_count(&d->rx);
+	unsigned long batches = d->stats.rx_refill_batches;
 	int rc = 0;
 
 	while (n) {
@@ -169,8 +170,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 		d->stats.rx_refill_batches++;
 		n -= k;
 	}
-	d->ops->rx_kick(d, coh_ring_bus(&d->rx, coh_ring_next(&d->rx)),
-			coh_ring_next(&d->rx));
+	if (d->stats.rx_refill_batches != batches)
+		d->ops->rx_kick(d, coh_ring_bus(&d->rx, coh_ring_next(&d->rx)),
+				coh_ring_next(&d->rx));
+	if (rc)
+		d->stats.rx_refill_errors++;
 	return rc;
 }
 
@@ -288,8 +292,13 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 		len = (int)fl;
 	}
 	if (d->rx_free >= d->cfg.rx_batch ||
-	    (d->rx_free && coh_ring_pending(&d->rx) <= d->rx_held))
-		rx_refill(d, d->rx_free);
+	    (d->rx_free && coh_ring_pending(&d->rx) <= d->rx_held)) {
+		int rc = rx_refill(d, d->rx_free);
+
+		/* a frame in hand is still delivered; the refill is retried next time */
+		if (rc && len < 0)
+			return rc;
+	}
 	if (len == -COH_EAGAIN && idx < 0 && idx != -COH_EAGAIN)
 		return idx;	/* a maintenance error from the reap */
 	return len;
@@ -478,8 +487,67 @@ int dwmac_mdio_write(struct dwmac *d, unsigned int reg, uint16_t val)
 	return d->ops->mdio_write(d, d->cfg.phy_addr, reg, val, d->cfg.poll);
 }
 
+/* clause-22 registers and bits (IEEE 802.3 clause 22.2.4) */
+#define MII_BMCR 0
+#define  BMCR_SPEED100 (1u << 13)
+#define  BMCR_ANENABLE (1u << 12)
+#define  BMCR_FULLDPLX (1u << 8)
+#define  BMCR_SPEED1000 (1u << 6)
 #define MII_BMSR 1
-#define BMSR_LSTATUS (1u << 2)
+#define  BMSR_LSTATUS (1u << 2)
+#define  BMSR_ESTATEN (1u << 8)	/* extended status: 1000BASE-T registers present */
+#define MII_ADVERTISE 4
+#define MII_LPA 5
+#define  ADV_100FULL (1u << 8)
+#define  ADV_100HALF (1u << 7)
+#define  ADV_10FULL (1u << 6)
+#define MII_CTRL1000 9
+#define  CTRL1000_FULL (1u << 9)
+#define  CTRL1000_HALF (1u << 8)
+#define MII_STAT1000 10
+#define  STAT1000_FULL (1u << 11)	/* link partner 1000BASE-T full */
+#define  STAT1000_HALF (1u << 10)
+
+/* what the PHY resolved: the best mode both ends advertise (clause 28B.3 priority) */
+static int phy_resolve(struct dwmac *d, unsigned int bmsr, unsigned int *speed, bool *full)
+{
+	int v = dwmac_mdio_read(d, MII_BMCR);
+	unsigned int bmcr, adv, lpa, c1000, s1000;
+
+	if (v < 0)
+		return v;
+	bmcr = (unsigned int)v;
+	if (!(bmcr & BMCR_ANENABLE)) {
+		*speed = bmcr & BMCR_SPEED1000 ? 1000 : bmcr & BMCR_SPEED100 ? 100 : 10;
+		*full = (bmcr & BMCR_FULLDPLX) != 0;
+		return 0;
+	}
+	if (bmsr & BMSR_ESTATEN) {
+		if ((v = dwmac_mdio_read(d, MII_CTRL1000)) < 0)
+			return v;
+		c1000 = (unsigned int)v;
+		if ((v = dwmac_mdio_read(d, MII_STAT1000)) < 0)
+			return v;
+		s1000 = (unsigned int)v;
+		/* the partner's bits sit two above our advertisement's */
+		c1000 &= (s1000 >> 2) & (CTRL1000_FULL | CTRL1000_HALF);
+		if (c1000) {
+			*speed = 1000;
+			*full = (c1000 & CTRL1000_FULL) != 0;
+			return 0;
+		}
+	}
+	if ((v = dwmac_mdio_read(d, MII_ADVERTISE)) < 0)
+		return v;
+	adv = (unsigned int)v;
+	if ((v = dwmac_mdio_read(d, MII_LPA)) < 0)
+		return v;
+	lpa = (unsigned int)v;
+	adv &= lpa;
+	*speed = adv & (ADV_100FULL | ADV_100HALF) ? 100 : 10;
+	*full = (adv & (ADV_100FULL | ADV_100HALF) ? adv & ADV_100FULL : adv & ADV_10FULL) != 0;
+	return 0;
+}
 
 int dwmac_link(struct dwmac *d)
 {
@@ -492,6 +560,23 @@ int dwmac_link(struct dwmac *d)
 	if (v >= 0)
 		v = dwmac_mdio_read(d, MII_BMSR);
 	d->link_up = v >= 0 && ((unsigned int)v & BMSR_LSTATUS);
+	if (d->link_up) {
+		unsigned int speed = 0;
+		bool full = false;
+		int rc = phy_resolve(d, (unsigned int)v, &speed, &full);
+
+		if (rc) {
+			d->link_up = false;
+			return rc;
+		}
+		/* the MAC must run at what the PHY negotiated, or no frame passes */
+		if ((speed != d->speed || full != d->full) && d->ops->adjust_link) {
+			d->ops->adjust_link(d, speed, full);
+			d->speed = speed;
+			d->full = full;
+			d->stats.link_changes++;
+		}
+	}
 	return v < 0 ? v : d->link_up;
 }
 
@@ -543,6 +628,8 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 		return -COH_EINVAL;
 	if (c->tx_count < 4 || c->tx_count > 4096 || c->rx_count < 4 || c->rx_count > 4096 ||
 	    c->phy_addr > 31 || c->rx_batch > c->rx_count)
+		return -COH_EINVAL;
+	if (c->csr_clk_hz > 800000000ul)
 		return -COH_EINVAL;
 	if (c->rx_buf_size < 64 || c->rx_buf_size > o->max_buf ||
 	    (o->rx_buf_align && c->rx_buf_size % o->rx_buf_align))
@@ -637,7 +724,7 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
 		.tx_count = c.tx_count, .rx_count = c.rx_count,
 		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c.rx_buf_size,
-		.irq = c.irq, .addr64 = d->dev->dma_mask > 0xffffffffull,
+		.irq = c.irq, .mtu = c.mtu, .addr64 = d->dev->dma_mask > 0xffffffffull,
 	};
 	rc = d->ops->dma_init(d, &dc);
 	if (rc)
@@ -660,10 +747,16 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
 		goto free_pool;
 	}
-	d->open = true;
 	d->rx_free = c.rx_count;
 	/* all but one: head == tail would read as an empty ring */
-	rx_refill(d, c.rx_count - 1);
+	rc = rx_refill(d, c.rx_count - 1);
+	if (rc) {
+		/* a half-armed ring is no success: the DMA has not started, take all back */
+		for (size_t i = 0; i < c.rx_count; i++)
+			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
+		goto free_pool;
+	}
+	d->open = true;
 	d->ops->start(d);
 	return 0;
 
@@ -686,8 +779,15 @@ int dwmac_close(struct dwmac *d)
 	if (!d || !d->open)
 		return -COH_EINVAL;
 	/* the DMA must not touch a descriptor or buffer once they are taken back */
-	if (d->ops->stop(d, d->cfg.poll))
-		d->ops->reset(d, d->cfg.poll);
+	if (d->ops->stop(d, d->cfg.poll) && d->ops->reset(d, d->cfg.poll)) {
+		/*
+		 * Still running: freeing now would hand the DMA memory the next
+		 * owner uses.  Leak it all, on purpose, and say so.
+		 */
+		d->open = false;
+		d->wedged = true;
+		return -COH_EBUSY;
+	}
 	(void)d->ops->irq_status(d);
 
 	count = coh_ring_count(&d->tx);

@@ -469,22 +469,22 @@ static int bring_up(struct nvme *n)
 }
 
 int nvme_init(struct nvme *n, void *regs, struct coh_device *dev,
-	      unsigned int io_depth, unsigned int attrs, uint32_t budget)
+	      unsigned int io_depth, unsigned int attrs, uint32_t budget,
+	      void (*relax)(void *ctx), void *relax_ctx)
 {
 	if (!n || !regs || !dev || io_depth < 2 || io_depth > NVME_IO_QD_MAX ||
 	    (attrs & ~COH_ATTR_UNCACHED))
 		return -COH_EINVAL;
 	*n = (struct nvme){ .regs = regs, .dev = dev, .attrs = attrs,
 			    .io_depth = io_depth,
-			    .poll_budget = budget ? budget : DEFAULT_BUDGET };
+			    .poll_budget = budget ? budget : DEFAULT_BUDGET,
+			    .relax = relax, .relax_ctx = relax_ctx };
 	return bring_up(n);
 }
 
 int nvme_recover(struct nvme *n)
 {
 	struct nvme_counters keep;
-	void (*relax)(void *);
-	void *ctx;
 	int rc;
 
 	if (!n || !n->regs)
@@ -492,45 +492,50 @@ int nvme_recover(struct nvme *n)
 	(void)die(n, 0);
 	free_all(n);
 	keep = n->cnt;
-	relax = n->relax;
-	ctx = n->relax_ctx;
 	rc = nvme_init(n, (void *)(uintptr_t)n->regs, n->dev, n->io_depth, n->attrs,
-		       n->poll_budget);
+		       n->poll_budget, n->relax, n->relax_ctx);
 	n->cnt = keep;
 	n->cnt.resets++;
-	n->relax = relax;
-	n->relax_ctx = ctx;
 	n->dead = rc != 0;
 	return rc;
 }
 
 /* ---- I/O ------------------------------------------------------------------------ */
 
-/* The data's PRPs: PRP1 the first byte, then one entry per page boundary
- * crossed; two pages fit PRP1 + PRP2, more take the slot's list page. */
+/* The data's PRPs: one per memory page the mapping touches (the stream's
+ * segment iterator cuts it at page boundaries); two fit PRP1 + PRP2, more
+ * take the slot's list page. */
 static int prps(struct nvme *n, struct nvme_q *q, unsigned int slot, coh_bus_t bus,
 		size_t len, struct nvme_sqe *e, uint16_t *nlist)
 {
-	size_t first = NVME_PAGE - (size_t)(bus & (NVME_PAGE - 1));
-	coh_bus_t page = bus + first;
+	struct coh_seg_iter it;
+	coh_bus_t piece;
+	size_t plen, nent, done = 0;
 	uint64_t chunk[32];
-	size_t nent, done = 0;
+	int rc = coh_seg_iter_init_one(&it, bus, len, NVME_PAGE, 0, 0);
 
-	e->prp1 = coh_cpu_to_le64(bus);
 	*nlist = 0;
-	if (len <= first)
+	if (rc)
+		return rc;
+	nent = coh_seg_iter_count(&it);
+	if (nent == 0 || nent - 1 > NVME_PRP_ENTRIES || !coh_seg_next(&it, &piece, &plen))
+		return -COH_EINVAL;
+	e->prp1 = coh_cpu_to_le64(piece);
+	if (nent == 1)
 		return 0;
-	nent = (len - first + NVME_PAGE - 1) / NVME_PAGE;
-	if (nent == 1) {
-		e->prp2 = coh_cpu_to_le64(page);
+	if (nent == 2) {
+		(void)coh_seg_next(&it, &piece, &plen);
+		e->prp2 = coh_cpu_to_le64(piece);
 		return 0;
 	}
+	nent--;
 	while (done < nent) {
 		size_t k = nent - done < 32 ? nent - done : 32;
-		int rc;
 
-		for (size_t i = 0; i < k; i++)
-			chunk[i] = coh_cpu_to_le64(page + (done + i) * NVME_PAGE);
+		for (size_t i = 0; i < k; i++) {
+			(void)coh_seg_next(&it, &piece, &plen);
+			chunk[i] = coh_cpu_to_le64(piece);
+		}
 		/* written now, released under the SQE's barrier */
 		rc = coh_put_batch(&q->b, &n->prp, (size_t)slot * NVME_PRP_ENTRIES + done,
 				   k, chunk);

@@ -123,8 +123,9 @@ enum nvme_op { NVME_OP_READ, NVME_OP_WRITE, NVME_OP_FLUSH };
  * Reset and enable the controller at regs for dev, create the admin queues,
  * identify the controller and namespace 1, create one I/O queue pair of
  * io_depth entries (2..NVME_IO_QD_MAX, at most CAP.MQES + 1).  attrs: 0
- * (queues in cached memory) or COH_ATTR_UNCACHED.  budget: reads per poll
- * (0: 1,000,000).  The device's min_align becomes at least 4 (PRP1 is
+ * (queues in cached memory) or COH_ATTR_UNCACHED.  budget: reads per wait
+ * (0: 1,000,000); relax (may be NULL) runs with relax_ctx between two
+ * reads of every wait, this one's included.  The device's min_align becomes at least 4 (PRP1 is
  * dword-aligned); queues are allocated page-aligned.
  * Returns 0; -COH_EINVAL; -COH_ENOTSUP (no NVM command set, pages of 4 KiB
  * not allowed, entry sizes); -COH_ETIMEDOUT (CSTS.RDY); -COH_EIO (CFS, an
@@ -132,7 +133,8 @@ enum nvme_op { NVME_OP_READ, NVME_OP_WRITE, NVME_OP_FLUSH };
  * stays allocated and the controller is disabled.
  */
 int nvme_init(struct nvme *n, void *regs, struct coh_device *dev,
-	      unsigned int io_depth, unsigned int attrs, uint32_t budget);
+	      unsigned int io_depth, unsigned int attrs, uint32_t budget,
+	      void (*relax)(void *ctx), void *relax_ctx);
 
 /*
  * Submit one command on the I/O queue: READ or WRITE of nlb logical blocks

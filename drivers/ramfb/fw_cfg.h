@@ -14,6 +14,9 @@
  * write, FROM_DEVICE for a read.  Everything the device writes (the
  * control word, the file directory) is untrusted and bounded.
  *
+ * struct fw_cfg (and a struct ramfb holding it) must be memory the device
+ * reaches: its buf is mapped for each transfer.
+ *
  * Concurrency: one context per device; not for interrupt context.
  */
 #ifndef COHERENT_DRIVERS_FW_CFG_H

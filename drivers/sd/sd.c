@@ -280,14 +280,18 @@ static int wait_ready(struct sd_card *c)
 static int xfer(struct sd_card *c, uint64_t lba, void *buf, uint32_t n, bool write)
 {
 	struct sd_host *h = c->host;
-	uint32_t done = 0;
+	uint32_t done = 0, lim;
 
-	if (!buf || !n || c->state != SD_ST_TRAN)
+	if (!buf || !n || c->state != SD_ST_TRAN || !h)
 		return -COH_EINVAL;
 	if (lba >= c->blocks || n > c->blocks - lba)
 		return -COH_ERANGE;
+	lim = h->max_blocks;
+	if (h->align > 1 && (uintptr_t)buf % h->align && h->max_blocks_unaligned &&
+	    h->max_blocks_unaligned < lim)
+		lim = h->max_blocks_unaligned;	/* every piece keeps the misalignment */
 	while (done < n) {
-		uint32_t k = n - done < h->max_blocks ? n - done : h->max_blocks;
+		uint32_t k = n - done < lim ? n - done : lim;
 		uint64_t b = lba + done;
 		uint32_t arg = c->high_capacity ? (uint32_t)b : (uint32_t)(b * SD_BLOCK);
 		bool multi = k > 1, autostop = multi && (h->caps & SD_CAP_AUTOSTOP);

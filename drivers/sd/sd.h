@@ -97,6 +97,8 @@ struct sd_host {
 	void *ctx;			/* passed to every op */
 	unsigned int caps;		/* SD_CAP_* */
 	uint32_t max_blocks;		/* blocks one data command may move */
+	uint32_t align;			/* buffers on this alignment map in place (0, 1: any) */
+	uint32_t max_blocks_unaligned;	/* for other buffers (bounced whole); 0: max_blocks */
 	uint32_t max_hz;		/* data transfer clock the host can make */
 };
 

@@ -138,22 +138,23 @@ static int stop_dma(struct sunxi_mmc *h)
 	return poll(h, SDXC_GCTRL, SDXC_DMA_RESET | SDXC_FIFO_RESET, 0);
 }
 
-/* The chain for [bus, bus+len): n descriptors from the ring's next slot. */
-static size_t build_chain(struct sunxi_mmc *h, coh_bus_t bus, uint32_t len)
+/* The chain for the mapped segments: descriptors from slot `first`. */
+static size_t build_chain(struct sunxi_mmc *h, size_t first)
 {
-	size_t first = coh_ring_next(&h->ring), n = 0;
-	uint32_t off = 0;
+	size_t n = 0;
 
-	while (off < len) {
-		uint32_t k = len - off < h->cfg.desc_max ? len - off : h->cfg.desc_max;
-		struct sunxi_idma_desc *d = &h->shadow[n];
+	for (size_t i = 0; i < h->nseg; i++) {
+		for (uint32_t off = 0, len = h->seg[i].len; off < len;) {
+			uint32_t k = len - off < h->cfg.desc_max ? len - off : h->cfg.desc_max;
+			struct sunxi_idma_desc *d = &h->shadow[n];
 
-		d->config = SDXC_IDMAC_DES0_OWN | SDXC_IDMAC_DES0_CH | SDXC_IDMAC_DES0_DIC;
-		d->buf_size = k == SUNXI_MMC_DESC_MAX ? 0 : k;	/* 0: 64 KiB */
-		d->buf_addr = coh_lo32(bus + off);
-		d->next = coh_lo32(coh_ring_bus(&h->ring, first + n + 1));
-		off += k;
-		n++;
+			d->config = SDXC_IDMAC_DES0_OWN | SDXC_IDMAC_DES0_CH | SDXC_IDMAC_DES0_DIC;
+			d->buf_size = k == SUNXI_MMC_DESC_MAX ? 0 : k;	/* 0: 64 KiB */
+			d->buf_addr = coh_lo32(h->seg[i].bus + off);
+			d->next = coh_lo32(coh_ring_bus(&h->ring, first + n + 1));
+			off += k;
+			n++;
+		}
 	}
 	h->shadow[0].config |= SDXC_IDMAC_DES0_FD;
 	h->shadow[n - 1].config |= SDXC_IDMAC_DES0_LD;
@@ -162,6 +163,57 @@ static size_t build_chain(struct sunxi_mmc *h, coh_bus_t bus, uint32_t len)
 	if (first + n > coh_ring_count(&h->ring))
 		h->wraps++;
 	return n;
+}
+
+static int unmap_segs(struct sunxi_mmc *h, enum coh_dir dir)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < h->nseg; i++) {
+		if (coh_unmap_single(h->cfg.dev, h->seg[i].bus, h->seg[i].len, dir))
+			rc = -COH_EPROTO;
+	}
+	h->nseg = 0;
+	return rc;
+}
+
+/*
+ * Map the buffer: whole, or, when it is 4-byte aligned and its edges
+ * share cache lines, as its partial first line, its whole lines and its
+ * partial last line, so that only the edges can need a bounce.
+ */
+static int map_segs(struct sunxi_mmc *h, uint8_t *p, uint32_t len, enum coh_dir dir)
+{
+	size_t line = coh_device_is_coherent(h->cfg.dev) ? 0 : coh_cache_line_size();
+	uint32_t piece[3] = { len, 0, 0 }, off = 0;
+
+	if (line && !((uintptr_t)p & 3) && len > 2 * line) {
+		uint32_t head = (uint32_t)((line - (uintptr_t)p % line) % line);
+		uint32_t tail = (uint32_t)(((uintptr_t)p + len) % line);
+
+		piece[0] = head;
+		piece[1] = len - head - tail;
+		piece[2] = tail;
+	}
+	h->nseg = 0;
+	for (int i = 0; i < 3; i++) {
+		coh_bus_t bus;
+
+		if (!piece[i])
+			continue;
+		bus = coh_map_single(h->cfg.dev, p + off, piece[i], dir);
+		if (coh_mapping_error(h->cfg.dev, bus)) {
+			(void)unmap_segs(h, dir);
+			return -COH_ENOMEM;
+		}
+		h->seg[h->nseg++] = (struct sunxi_mmc_seg){ bus, p + off, piece[i] };
+		if ((bus & 3) || bus > 0xffffffffu - piece[i]) {
+			(void)unmap_segs(h, dir);
+			return -COH_EINVAL;
+		}
+		off += piece[i];
+	}
+	return 0;
 }
 
 /*
@@ -221,8 +273,7 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 	struct sunxi_mmc *h = ctx;
 	enum coh_dir dir = d && d->write ? COH_TO_DEVICE : COH_FROM_DEVICE;
 	uint32_t len = 0, ri, done;
-	coh_bus_t bus = 0;
-	size_t n = 0;
+	size_t n = 0, first = 0;
 	int rc;
 
 	if (h->dead)
@@ -236,18 +287,14 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 	done = SDXC_COMMAND_DONE;
 	if (d) {
 		len = d->blocks * SD_BLOCK;
-		bus = coh_map_single(h->cfg.dev, d->buf, len, dir);
-		if (coh_mapping_error(h->cfg.dev, bus))
-			return -COH_ENOMEM;
-		if ((bus & 3) || bus > 0xffffffffu - len) {
-			(void)coh_unmap_single(h->cfg.dev, bus, len, dir);
-			return -COH_EINVAL;
-		}
-		n = build_chain(h, bus, len);
+		if ((rc = map_segs(h, d->buf, len, dir)))
+			return rc;
+		first = coh_ring_next(&h->ring);
+		n = build_chain(h, first);
 		/* the whole chain visible, OWN last, under one barrier */
 		rc = coh_ring_post_n(&h->ring, h->shadow, n);
 		if (rc < 0) {
-			(void)coh_unmap_single(h->cfg.dev, bus, len, dir);
+			(void)unmap_segs(h, dir);
 			return rc;
 		}
 		h->data_cmds++;
@@ -256,7 +303,7 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 		wr(h, SDXC_GCTRL, rd(h, SDXC_GCTRL) | SDXC_DMA_ENABLE | SDXC_DMA_RESET);
 		wr(h, SDXC_DMAC, SDXC_IDMAC_SOFT_RESET);
 		wr(h, SDXC_DMAC, SDXC_IDMAC_FIX_BURST | SDXC_IDMAC_IDMA_ON);
-		wr(h, SDXC_DLBA, coh_lo32(coh_ring_bus(&h->ring, (size_t)rc)));
+		wr(h, SDXC_DLBA, coh_lo32(coh_ring_bus(&h->ring, first)));
 		wr(h, SDXC_BLKSZ, SD_BLOCK);
 		wr(h, SDXC_BCNTR, len);
 		done |= SDXC_DATA_OVER | (d->autostop ? SDXC_AUTO_COMMAND_DONE : 0);
@@ -268,6 +315,11 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 		ri = rd(h, SDXC_RINTR);
 		if (ri & SDXC_INTERRUPT_ERROR_BIT) {
 			rc = rintr_error(h, ri);
+			break;
+		}
+		if (d && (rd(h, SDXC_IDST) & SDXC_IDMAC_ERRORS)) {
+			h->bad_desc++;	/* a bus error, or a chain it did not own */
+			rc = -COH_EPROTO;
 			break;
 		}
 		if ((ri & done) == done)
@@ -286,10 +338,6 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 		wr(h, SDXC_RINTR, 0xffffffffu);
 		return rc;
 	}
-	if (!rc && (rd(h, SDXC_IDST) & SDXC_IDMAC_ERRORS)) {
-		h->bad_desc++;
-		rc = -COH_EPROTO;
-	}
 	if (!rc)
 		rc = reap_chain(h, n);
 	if (!rc) {
@@ -301,7 +349,7 @@ static int host_cmd(void *ctx, struct sd_cmd *c, const struct sd_data *d)
 	}
 	wr(h, SDXC_RINTR, 0xffffffffu);
 	/* the transfer's acquire: only now may the data be read */
-	if (coh_unmap_single(h->cfg.dev, bus, len, dir) && !rc)
+	if (unmap_segs(h, dir) && !rc)
 		rc = -COH_EPROTO;
 	return rc;
 }
@@ -318,13 +366,14 @@ int sunxi_mmc_init(struct sunxi_mmc *h, const struct sunxi_mmc_config *cfg)
 	uint64_t most;
 	int rc;
 
-	if (!h || !cfg || !cfg->regs || !cfg->dev || !cfg->delay_us || cfg->ring < 2 ||
+	if (!h || !cfg || !cfg->regs || !cfg->dev || !cfg->delay_us || cfg->ring < 4 ||
 	    cfg->ring > SUNXI_MMC_MAX_RING || cfg->desc_max < SD_BLOCK ||
 	    cfg->desc_max > SUNXI_MMC_DESC_MAX || cfg->desc_max % SD_BLOCK ||
 	    (cfg->ring_attrs & ~COH_ATTR_UNCACHED))
 		return -COH_EINVAL;
-	most = (uint64_t)cfg->ring * cfg->desc_max / SD_BLOCK;
-	if (cfg->max_blocks > most)
+	/* a split buffer's two edges take a descriptor each */
+	most = (uint64_t)(cfg->ring - 2) * cfg->desc_max / SD_BLOCK;
+	if (cfg->max_blocks > most || cfg->bounce_blocks > most)
 		return -COH_EINVAL;
 	*h = (struct sunxi_mmc){ .cfg = *cfg, .regs = cfg->regs };
 	if (!h->cfg.timeout_us)
@@ -343,6 +392,9 @@ int sunxi_mmc_init(struct sunxi_mmc *h, const struct sunxi_mmc_config *cfg)
 		.ctx = h,
 		.caps = SD_CAP_AUTOSTOP | (cfg->width4 ? SD_CAP_4BIT : 0),
 		.max_blocks = cfg->max_blocks ? cfg->max_blocks : (uint32_t)most,
+		.align = 4,
+		.max_blocks_unaligned = cfg->bounce_blocks ? cfg->bounce_blocks
+				      : (most < 64 ? (uint32_t)most : 64),
 		.max_hz = 50000000u,
 	};
 	rc = reset(h);

@@ -16,8 +16,12 @@
  * error; a 64 KiB descriptor posted with size 0 may come back as 65536).
  * The caller's buffer is mapped with the streaming API (coherent/stream.h:
  * the device needs a stream attached); the driver sets the device's
- * 32-bit mask and 4-byte min_align, so a misaligned buffer is bounced, and
- * the device's edge_policy decides for buffers that share cache lines.
+ * 32-bit mask and 4-byte min_align.  A 4-byte aligned buffer whose edges
+ * share cache lines is mapped as three pieces (partial first line, whole
+ * lines, partial last line: a descriptor each at least), so only the
+ * edges are subject to the device's edge_policy (bounce, refuse, allow);
+ * a buffer off 4 bytes bounces whole, at most bounce_blocks a command
+ * (sd_host.max_blocks_unaligned).
  *
  * Error codes of the host ops (sd.h lists the card-level ones):
  *   -COH_ETIMEDOUT  no response (RESP_TIMEOUT, or RESP_ERROR, which is
@@ -32,7 +36,9 @@
  *                   bad_desc; the ring is taken back (coh_ring_reset)
  *   -COH_ENODEV     the card-detect says no card
  *   -COH_EINVAL     more blocks than max_blocks, a bad configuration
- *   -COH_ENOMEM     the buffer could not be mapped (records or bounce pool)
+ *   -COH_ENOMEM     the buffer could not be mapped: mapping records or bounce
+ *                   pool exhausted, or the edge policy (COH_EDGE_REFUSE)
+ *                   refused it (the library reports which)
  * After a failed reset of the DMA the host is `dead`: every later call
  * is -COH_EPROTO until sunxi_mmc_init() again, and the buffer stays mapped
  * to the device (it may still write it).
@@ -51,9 +57,11 @@
 struct sunxi_mmc_config {
 	void *regs;			/* register base */
 	struct coh_device *dev;		/* the controller's DMA identity, stream attached */
-	size_t ring;			/* descriptors, 2..SUNXI_MMC_MAX_RING */
+	size_t ring;			/* descriptors, 4..SUNXI_MMC_MAX_RING */
 	uint32_t desc_max;		/* bytes per descriptor: 512..65536, x512 */
-	uint32_t max_blocks;		/* per command; 0: ring x desc_max / 512 */
+	uint32_t max_blocks;		/* per command; 0: (ring - 2) x desc_max / 512 */
+	uint32_t bounce_blocks;		/* per command for a buffer off 4 bytes, which
+					   bounces whole; 0: 64 (32 KiB) */
 	unsigned int ring_attrs;	/* 0 (cached) or COH_ATTR_UNCACHED */
 	uint32_t mod_hz;		/* module clock feeding the divider */
 	uint32_t timeout_us;		/* per command and data phase */
@@ -62,12 +70,21 @@ struct sunxi_mmc_config {
 	void *delay_ctx;
 };
 
+/* One mapped piece of the caller's buffer. */
+struct sunxi_mmc_seg {
+	coh_bus_t bus;
+	uint8_t *cpu;
+	uint32_t len;
+};
+
 struct sunxi_mmc {
 	struct sunxi_mmc_config cfg;
 	volatile uint8_t *regs;
 	struct coh_ring ring;
 	struct sd_host host;		/* give this to sd_card_init() */
 	struct sunxi_idma_desc shadow[SUNXI_MMC_MAX_RING];	/* what was posted */
+	struct sunxi_mmc_seg seg[3];	/* the request's mappings */
+	size_t nseg;
 	bool dead;
 	/* counters */
 	unsigned long cmds, data_cmds, descs, wraps, bad_desc, timeouts, crc_errors,

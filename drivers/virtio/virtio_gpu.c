@@ -91,32 +91,17 @@ static void reclaim(void *token, void *ctx)
 	(void)coh_unmap_single(g->vm.dev, m->bus[0], m->len, COH_TO_DEVICE);
 }
 
-/*
- * One command of len bytes in g->req, its response into g->resp: want is
- * the OK type, want_len the bytes it must have.  With f, the rectangle r
- * of the frame is released into the kick's batch: the pixels the command
- * makes the device read and the command itself under one barrier.
- */
-static int command(struct virtio_gpu *g, size_t len, uint32_t want, size_t want_len,
-		   const struct coh_frame *f, const struct coh_rect *r)
+/* map, add, kick, wait, unmap: 0 with *got the response's length, or a code */
+static int command_run(struct virtio_gpu *g, size_t len, uint32_t *got)
 {
 	struct coh_device *dev = g->vm.dev;
 	struct coh_batch *b = virtq_batch(&g->vq);
-	struct virtio_gpu_ctrl_hdr h;
 	struct virtq_seg s[2];
 	struct inflight m = { .len = line_up(len) };
 	coh_bus_t *bus = m.bus;
-	uint32_t got = 0, type;
 	void *tok = NULL;
 	int rc;
 
-	/* a response the device never wrote reads as type 0: refused */
-	memset(g->resp, 0, sizeof(g->resp));
-	rc = f ? coh_release_rect(dev, f, r, b) : 0;
-	if (rc) {
-		virtq_cancel(&g->vq);
-		return rc;
-	}
 	/* whole lines, so both map in place; the descriptors say the length */
 	bus[0] = coh_map_single_batch(b, dev, g->req, line_up(len), COH_TO_DEVICE);
 	if (coh_mapping_error(dev, bus[0])) {
@@ -140,7 +125,7 @@ static int command(struct virtio_gpu *g, size_t len, uint32_t want, size_t want_
 	}
 	rc = virtq_kick(&g->vq);
 	if (rc >= 0)
-		rc = virtq_wait(&g->vq, &tok, &got);
+		rc = virtq_wait(&g->vq, &tok, got);
 	if (rc == 0 && tok != g)
 		rc = -COH_EPROTO;	/* one command in flight: cannot happen */
 	if (rc) {
@@ -152,6 +137,36 @@ static int command(struct virtio_gpu *g, size_t len, uint32_t want, size_t want_
 	}
 	(void)coh_unmap_single(dev, bus[1], sizeof(g->resp), COH_FROM_DEVICE);
 	(void)coh_unmap_single(dev, bus[0], line_up(len), COH_TO_DEVICE);
+	return 0;
+}
+
+/*
+ * One command of len bytes in g->req, its response into g->resp: want is
+ * the OK type, want_len the bytes it must have.  With f, the rectangle r
+ * of the frame is the device's for the command (given TO_DEVICE into the
+ * kick's batch: the pixels the command makes the device read and the
+ * command itself under one barrier), taken back once it has answered.
+ */
+static int command(struct virtio_gpu *g, size_t len, uint32_t want, size_t want_len,
+		   const struct coh_frame *f, const struct coh_rect *r)
+{
+	struct coh_device *dev = g->vm.dev;
+	struct virtio_gpu_ctrl_hdr h;
+	uint32_t got = 0, type;
+	int rc;
+
+	/* a response the device never wrote reads as type 0: refused */
+	memset(g->resp, 0, sizeof(g->resp));
+	rc = f ? coh_give_rect(dev, f, r, COH_TO_DEVICE, virtq_batch(&g->vq)) : 0;
+	if (rc) {
+		virtq_cancel(&g->vq);
+		return rc;
+	}
+	rc = command_run(g, len, &got);
+	if (f)	/* answered, refused or reset: the device reads no more of it */
+		(void)coh_take_rect(dev, f, r, COH_TO_DEVICE, NULL);
+	if (rc)
+		return rc;
 	if (got < sizeof(h)) {
 		virtio_count(&g->vm, &g->vm.cnt.bad_status);
 		return -COH_EPROTO;

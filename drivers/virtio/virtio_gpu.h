@@ -17,6 +17,9 @@
  * unexpected or short answer -COH_EPROTO (counted in vm.cnt.bad_status).
  * Responses and display information are device-written: read once, bounded.
  *
+ * struct virtio_gpu must be memory the device reaches: its req and resp
+ * are mapped for each command.
+ *
  * Concurrency: one context per device; not for interrupt context.
  */
 #ifndef COHERENT_DRIVERS_VIRTIO_GPU_H

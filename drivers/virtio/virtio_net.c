@@ -310,13 +310,14 @@ static int rx_take_burst(struct virtio_net *n)
 			break;
 		/* the buffer stays out (not re-posted) until recv returns it */
 		i = rx_index(n, tok);
-		if (l < VIRTIO_NET_HDR_LEN + 14) {
-			/* not even a header and an Ethernet header: refused */
-			virtio_count(&n->vm, &n->vm.cnt.bad_used_len);
-			n->rx_dropped++;
-			res = -COH_EPROTO;
-		} else if (l - VIRTIO_NET_HDR_LEN > VIRTIO_NET_MAX_FRAME) {
-			/* fits our buffer, not the caller's promise of the MTU: dropped */
+		if (l < VIRTIO_NET_HDR_LEN + 14 || l - VIRTIO_NET_HDR_LEN > VIRTIO_NET_MAX_FRAME) {
+			/*
+			 * Shorter than a header and an Ethernet header, or longer
+			 * than the MTU (it fits our buffer, not the caller's
+			 * promise): one policy for both, a dropped frame, counted.
+			 * Within the buffer, so not a protocol break: the queue is
+			 * sound (virtq_get checked the length against the buffer).
+			 */
 			n->rx_dropped++;
 			res = -COH_ERANGE;
 		} else {

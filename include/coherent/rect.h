@@ -29,10 +29,14 @@
  * None is retryable; on error no line has been maintained and a batch has
  * not been touched.  A rectangle of width or height 0 is a no-op (0).
  *
- * Ownership: unchanged; the frame is memory the CPU draws into while the
- * device reads it between updates (the driver's protocol says when).
- * Interrupt context: yes (no lock, no allocation); a batch, as ever, is one
- * thread's.
+ * Ownership: release and acquire change none (a frame scanned out
+ * continuously is read at any time: the driver's protocol says when the
+ * CPU may draw); coh_give_rect() hands the rectangle to the device for one
+ * transfer and coh_take_rect() takes it back, so that the checker (the
+ * simulator) sees drawing while the device reads.
+ * Interrupt context: yes (no allocation; no lock, except the ownership
+ * table's in debug builds for coh_give_rect()/coh_take_rect(), as
+ * coh_give()); a batch, as ever, is one thread's.
  */
 #ifndef COHERENT_RECT_H
 #define COHERENT_RECT_H
@@ -98,5 +102,44 @@ int coh_release_rect_at(struct coh_device *dev, const struct coh_frame *f,
 int coh_acquire_rect_at(struct coh_device *dev, const struct coh_frame *f,
 			const struct coh_rect *r, struct coh_batch *b,
 			const struct coh_where *where);
+
+/**
+ * @brief Hand rectangle r of frame f to dev for a transfer in direction
+ * dir: a display engine's copy or scan-out of it (COH_TO_DEVICE: its lines
+ * cleaned, as coh_release_rect()), or a capture engine's write into it
+ * (COH_FROM_DEVICE, COH_BIDIRECTIONAL: cleaned and invalidated, so no
+ * dirty line can later be evicted over the device's pixels).
+ *
+ * Ownership: after the call the device owns the rectangle's bytes, row by
+ * row (not the gaps between rows); the CPU must not draw into them until
+ * coh_take_rect().  The simulator reports a store to them (drawing while
+ * the device reads) and a device access outside them.
+ * Interrupt context: yes (debug builds: the ownership table's lock).
+ * @retval 0 success (also for an empty rectangle)
+ * @retval -COH_EINVAL an unknown direction; others as coh_release_rect()
+ */
+#define coh_give_rect(dev, f, r, dir, b) coh_give_rect_at((dev), (f), (r), (dir), (b), COH_HERE)
+/** @brief coh_give_rect() with the call site explicit (what the macro
+ * passes: COH_HERE); same errors, ownership effect and context. */
+int coh_give_rect_at(struct coh_device *dev, const struct coh_frame *f,
+		     const struct coh_rect *r, enum coh_dir dir, struct coh_batch *b,
+		     const struct coh_where *where);
+
+/**
+ * @brief Take rectangle r of frame f back from dev after a transfer in
+ * direction dir (as given).  COH_TO_DEVICE: no line operation and no
+ * barrier (the device only read); the others: as coh_acquire_rect().
+ *
+ * Ownership: the CPU owns the rectangle's bytes again and may draw.
+ * Interrupt context: yes (debug builds: the ownership table's lock).
+ * @retval 0 success (also for an empty rectangle)
+ * @retval -COH_EINVAL an unknown direction; others as coh_release_rect()
+ */
+#define coh_take_rect(dev, f, r, dir, b) coh_take_rect_at((dev), (f), (r), (dir), (b), COH_HERE)
+/** @brief coh_take_rect() with the call site explicit (what the macro
+ * passes: COH_HERE); same errors, ownership effect and context. */
+int coh_take_rect_at(struct coh_device *dev, const struct coh_frame *f,
+		     const struct coh_rect *r, enum coh_dir dir, struct coh_batch *b,
+		     const struct coh_where *where);
 
 #endif /* COHERENT_RECT_H */

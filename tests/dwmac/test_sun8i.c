@@ -224,6 +224,27 @@ static void mask_clamped(void)
 	coh_region_remove(&ram);
 }
 
+/*
+ * A ring that ends exactly at 4 GiB is addressable (its last byte is
+ * below); one that crosses it is not.  The variant's dma_init on a
+ * register block of plain memory.
+ */
+static void ring_ends_at_4g(void)
+{
+	struct dwmac x = { .regs = (volatile uint8_t *)regs };
+	struct dwmac_dma_cfg c = {
+		.tx_base = 0x100000000ull - 8 * 64, .rx_base = 0x40000000u,
+		.tx_count = 8, .rx_count = 8, .stride = 64, .rx_buf_size = 512, .mtu = 1514,
+	};
+
+	CHECK_EQ(dwmac_sun8i_ops.dma_init(&x, &c), 0);
+	c.tx_base += 64;	/* the last slot crosses */
+	CHECK_EQ(dwmac_sun8i_ops.dma_init(&x, &c), -COH_EINVAL);
+	c.tx_base = 0x40000000u;
+	c.rx_base = 0x100000000ull - 8 * 64;
+	CHECK_EQ(dwmac_sun8i_ops.dma_init(&x, &c), 0);
+}
+
 int main(void)
 {
 	RUN(registers);
@@ -233,5 +254,6 @@ int main(void)
 	RUN(tx_encode);
 	RUN(rx_encode_decode);
 	RUN(mask_clamped);
+	RUN(ring_ends_at_4g);
 	return th_finish("dwmac_sun8i");
 }

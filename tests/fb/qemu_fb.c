@@ -3,7 +3,8 @@
  * A framebuffer on QEMU aarch64 virt (MMU and caches on), driven by
  * tools/fb.sh: read fb-in.ppm (binary P6, up to 1280x800) by semihosting,
  * set the mode to its size, draw it in several rectangles, each updated
- * ("this rectangle changed") as soon as it is drawn; say "fb: ready 1" and
+ * ("this rectangle changed") as soon as it is drawn (picture.c, the
+ * drawing the simulator's test runs too); say "fb: ready 1" and
  * wait for the harness's screendump (it creates fb-go-1); then invert one
  * rectangle, update it alone, say "fb: ready 2 x y w h", wait for fb-go-2.
  * Built for virtio-gpu (FB_VIRTIO_GPU) or ramfb (FB_RAMFB); FB_WC puts the
@@ -20,6 +21,7 @@
 #include "mmu.h"
 #include "virtio/qemu_env.h"
 #include "../drivers/fb/fb.h"
+#include "picture.h"
 #if defined(FB_VIRTIO_GPU)
 #include "../drivers/virtio/virtio_gpu.h"
 #else
@@ -120,20 +122,6 @@ static void wait_go(const char *name)
 	fail("no go-ahead from the harness", -COH_ETIMEDOUT);
 }
 
-static void draw(struct fb *fb, const struct coh_rect *r, unsigned w)
-{
-	int rc;
-
-	for (uint32_t y = r->y; y < r->y + r->h; y++) {
-		rc = fb_put_rgb24(fb, r->x, y, r->w, ppm + ((size_t)y * w + r->x) * 3);
-		if (rc)
-			fail("draw", rc);
-	}
-	rc = fb_update(fb, r);
-	if (rc)
-		fail("update", rc);
-}
-
 int main(void)
 {
 	unsigned w, h;
@@ -172,34 +160,15 @@ int main(void)
 	if (rc)
 		fail("ramfb_init", rc);
 #endif
-	/*
-	 * Partial updates: a left band of odd width, then the rest in rows of
-	 * uneven height; every pixel is drawn and updated exactly once.
-	 */
-	{
-		uint32_t lw = w / 3 + (w > 2), y = 0, k = 0;
-		struct coh_rect left = { 0, 0, lw, h };
-
-		if (lw)
-			draw(fb, &left, w);
-		while (lw < w && y < h) {
-			uint32_t rh = h / 4 + 1 + k++ % 3;
-			struct coh_rect r = { lw, y, w - lw, rh < h - y ? rh : h - y };
-
-			draw(fb, &r, w);
-			y += r.h;
-		}
-	}
+	rc = pic_draw(fb, ppm);
+	if (rc)
+		fail("drawing in partial updates", rc);
 	printf("fb: ready 1 %u updates\n", (unsigned)fb->updates);
 	fflush(stdout);
 	wait_go("fb-go-1");
 	{
-		struct coh_rect r = { w / 4, h / 3, w / 3 + 1, h / 4 + 1 };
+		struct coh_rect r = pic_second(w, h);
 
-		if (r.x + r.w > w)
-			r.w = w - r.x;
-		if (r.y + r.h > h)
-			r.h = h - r.y;
 		rc = fb_invert(fb, &r);
 #if defined(FB_MUTANT_ROW)
 		r.y++;

@@ -265,6 +265,39 @@ out:
 	CHECK_EQ(coh_region_remove(&reg), 0);
 }
 
+/* Give and take: a release, a flush, nothing, an acquire. */
+static void test_give_take(void)
+{
+	struct coh_frame f = { (void *)FAKE_BASE, 5120, 1280, 800, 4 };
+	struct coh_rect r = { 37, 123, 100, 3 };
+	struct coh_batch b;
+
+	setup(64);
+	CHECK_EQ(coh_give_rect(&dev, &f, &r, COH_TO_DEVICE, NULL), 0);
+	CHECK_EQ(compare(&f, &r, 64, false, true), 0);
+	rec_n = 0;
+	CHECK_EQ(coh_take_rect(&dev, &f, &r, COH_TO_DEVICE, NULL), 0);
+	CHECK_EQ(rec_n, 0);	/* the device only read: nothing to do */
+	CHECK_EQ(coh_give_rect(&dev, &f, &r, COH_FROM_DEVICE, NULL), 0);
+	CHECK_EQ(rec_n, 7 * 3 + 1);
+	for (size_t i = 0; i < rec_n - 1; i++)
+		CHECK(rec_log[i].op == 'F');
+	CHECK(rec_log[rec_n - 1].op == 'B');
+	rec_n = 0;
+	CHECK_EQ(coh_take_rect(&dev, &f, &r, COH_FROM_DEVICE, NULL), 0);
+	CHECK_EQ(compare(&f, &r, 64, true, true), 0);
+	rec_n = 0;
+	CHECK_EQ(coh_batch_init(&b, &dev), 0);
+	CHECK_EQ(coh_give_rect(&dev, &f, &r, COH_TO_DEVICE, &b), 0);
+	CHECK_EQ(rec_n, 7 * 3);
+	CHECK_EQ(coh_batch_end(&b), 0);
+	CHECK_EQ(compare(&f, &r, 64, false, true), 0);
+	rec_n = 0;
+	CHECK_EQ(coh_give_rect(&dev, &f, &r, (enum coh_dir)7, NULL), -COH_EINVAL);
+	CHECK_EQ(coh_take_rect(&dev, &f, &r, (enum coh_dir)7, NULL), -COH_EINVAL);
+	CHECK_EQ(rec_n, 0);
+}
+
 /* Every bad argument: its code, nothing maintained. */
 static void test_errors(void)
 {
@@ -325,6 +358,7 @@ int main(void)
 	RUN(test_batch);
 	RUN(test_barrier_only);
 	RUN(test_errors);
+	RUN(test_give_take);
 	coh_set_diag_handler(NULL);
 	return th_finish("rect_record");
 }

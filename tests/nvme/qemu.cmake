@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The NVMe driver against QEMU's nvme controller on the virt PCIe host
-# (included by platform/aarch64-virt/target.cmake).  tools/nvme.sh runs
+# (included by platform/aarch64-virt/target.cmake and platform/riscv64-virt's).  tools/nvme.sh runs
 # QEMU and compares with the host ("QEMU ran N s").
 set(NVD ${COH_ROOT}/drivers/nvme)
 add_library(nvme_drv STATIC ${NVD}/nvme.c)
@@ -32,3 +32,7 @@ add_test(NAME nvme_read_1m COMMAND ${NVS} random $<TARGET_FILE:qemu-nvme> 2048)
 add_test(NAME nvme_read_odd COMMAND ${NVS} random $<TARGET_FILE:qemu-nvme> 4099)
 add_test(NAME nvme_write COMMAND ${NVS} write $<TARGET_FILE:qemu-nvme-write> 1537)
 set_tests_properties(nvme_read_1m nvme_read_odd nvme_write PROPERTIES LABELS nvme TIMEOUT 120)
+if(COH_TARGET MATCHES "^riscv64")
+  set_tests_properties(nvme_read_1m nvme_read_odd nvme_write PROPERTIES
+    ENVIRONMENT "NVME_MACHINE=riscv64")
+endif()

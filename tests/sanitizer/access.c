@@ -114,6 +114,76 @@ static void t_stale_load_line(void)
 	sim_fini();
 }
 
+/*
+ * Every routed libc routine is an observed access at the caller's line:
+ * on bytes given FROM_DEVICE, a read is CPU_READ_DEVICE_OWNED and a write
+ * CPU_WRITE_DEVICE_OWNED, each named at this file's line (one line of
+ * the buffer per routine: reports are once per class per line).
+ */
+#define SEEN(cls, expr)                                                        \
+	do {                                                                   \
+		unsigned long n0_ = sim_reports(cls);                          \
+		int l_ = __LINE__;                                             \
+		(void)(expr);                                                  \
+		CHECK_EQ(sim_reports(cls), n0_ + 1);                           \
+		CHECK_EQ(last.line, l_);                                       \
+		CHECK(last.file && strcmp(last.file, "access.c") == 0);        \
+	} while (0)
+#define R SIM_CPU_READ_DEVICE_OWNED
+#define W SIM_CPU_WRITE_DEVICE_OWNED
+
+static void t_libc_seen(void)
+{
+	struct coh_device dev;
+	char *c, host[64], cat[64];
+	const size_t lines = 32;
+
+	CHECK_EQ(up(0), 0);
+	coh_device_init(&dev, "d", 0);
+	sim_area(0, (void **)&c, NULL, NULL);
+#define P(k) (c + (k) * 64)
+	for (size_t k = 0; k < lines; k++)
+		snprintf(P(k), 64, "hello world %zu", k);
+	memset(host, 'h', sizeof(host));
+	CHECK_EQ(coh_give(&dev, c, lines * 64, COH_FROM_DEVICE), 0);
+	/* reads */
+	SEEN(R, memcmp(P(0), host, 16));
+	SEEN(R, bcmp(P(1), host, 16));
+	SEEN(R, memchr(P(2), 'w', 64));
+	SEEN(R, memrchr(P(3), 'h', 64));
+	SEEN(R, strlen(P(4)));
+	SEEN(R, strnlen(P(5), 64));
+	SEEN(R, strcmp(P(6), "hello"));
+	SEEN(R, strncmp(P(7), "hello", 5));
+	SEEN(R, strchr(P(8), 'o'));
+	SEEN(R, strrchr(P(9), 'o'));
+	SEEN(R, memcpy(host, P(10), 16));
+	SEEN(R, memmove(host, P(11), 16));
+	SEEN(R, strcpy(host, P(12)));
+	SEEN(R, strncpy(host, P(13), 16));
+	SEEN(R, memccpy(host, P(14), 'o', 16));
+	SEEN(R, mempcpy(host, P(15), 16));
+	cat[0] = 0;
+	SEEN(R, strcat(cat, P(16)));
+	/* writes */
+	SEEN(W, memset(P(17), 0, 8));
+	SEEN(W, memcpy(P(18), host, 8));
+	SEEN(W, memmove(P(19), host, 8));
+	SEEN(W, bzero(P(20), 8));
+	SEEN(W, explicit_bzero(P(21), 8));
+	SEEN(W, strcpy(P(22), "x"));
+	SEEN(W, strncpy(P(23), "x", 4));
+	SEEN(W, mempcpy(P(24), host, 4));
+	SEEN(W, memccpy(P(25), "xyz", 'z', 3));
+	/* host memory through the same routines: nothing */
+	CHECK_EQ(sim_reports(-1), 26);
+	CHECK(memcmp(host, cat, 4) != 0 || strlen(host) > 0);
+	CHECK_EQ(sim_reports(-1), 26);
+#undef P
+	CHECK_EQ(coh_take(&dev, c, lines * 64, COH_FROM_DEVICE), 0);
+	sim_fini();
+}
+
 /* a pointer kept past sim_fini: a report, not a crash */
 static void t_after_fini(void)
 {
@@ -135,6 +205,7 @@ int main(void)
 	RUN(t_host_memory_ignored);
 	RUN(t_store_dirties);
 	RUN(t_stale_load_line);
+	RUN(t_libc_seen);
 	RUN(t_after_fini);
 	return th_finish("san-access");
 }

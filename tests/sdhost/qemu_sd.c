@@ -10,7 +10,9 @@
  *   image's sectors are read in varied shapes (large multi-block, single
  *   blocks, buffers off every alignment, chains of several descriptors)
  *   and "sdhost: sha256 <hex> <sectors> sectors" printed for the tool to
- *   compare with sha256sum.  Then again (a prefix) through a ring of 8
+ *   compare with sha256sum; 512 KiB into buffers at +8 (split: only the
+ *   partial lines bounce) and +3 (bounced whole, in smaller commands).
+ *   Then again (a prefix) through a ring of 8
  *   descriptors of 4 KiB, whose chains wrap the ring's end, and with the
  *   descriptors in uncached memory: the same bytes.
  * SDH_WRITE (qemu-sd-write): a position pattern over the image in varied
@@ -238,6 +240,78 @@ static void t_wrap(void)
 	CHECK(host.wraps > 0);
 }
 
+/*
+ * The device's edge policy decides for a buffer whose edges share lines:
+ * BOUNCE (the default, above), ALLOW (mapped in place, counted), REFUSE
+ * (the map fails, nothing posted).  A buffer off the IDMA's 4-byte
+ * alignment bounces under every policy.
+ */
+static void t_edge_policy(void)
+{
+	static uint8_t ref[7 * 512];
+	unsigned long b0, posted;
+
+	CHECK_EQ(sd_read(&card, 3, buf, 7), 0);
+	memcpy(ref, buf, sizeof(ref));
+	dev.edge_policy = COH_EDGE_ALLOW;
+	b0 = dev.stats.bounces;
+	memset(buf, 0, sizeof(ref) + 64);
+	CHECK_EQ(sd_read(&card, 3, buf + 24, 7), 0);
+	CHECK(memcmp(buf + 24, ref, sizeof(ref)) == 0);
+	CHECK_EQ(dev.stats.bounces, b0);		/* in place */
+	CHECK_EQ(sd_read(&card, 3, buf + 1, 7), 0);	/* not 4-aligned: bounced */
+	CHECK(memcmp(buf + 1, ref, sizeof(ref)) == 0);
+	CHECK_EQ(dev.stats.bounces, b0 + 1);
+	dev.edge_policy = COH_EDGE_REFUSE;
+	posted = host.descs;
+	CHECK_EQ(sd_read(&card, 3, buf + 24, 7), -COH_ENOMEM);
+	CHECK_EQ(host.descs, posted);
+	CHECK_EQ(coh_stream_live(&stream), 0);
+	CHECK_EQ(sd_read(&card, 3, buf, 7), 0);		/* whole lines: fine */
+	dev.edge_policy = COH_EDGE_BOUNCE;
+	printf("sdhost: edge policy: ALLOW mapped +24 in place, +1 bounced; REFUSE refused +24\n");
+}
+
+/*
+ * Large buffers off a line: a 4-byte aligned one is mapped in three pieces
+ * (only its two partial lines bounce), one off 4 bytes bounces whole, cut
+ * into commands of at most bounce_blocks; both read the same bytes.
+ */
+static void t_big_unaligned(void)
+{
+	uint32_t k = img_sectors < 1024 ? (uint32_t)img_sectors : 1024;
+	struct sha256 h;
+	char ref[65], hex[65];
+	unsigned long b0, bb0, c0;
+
+	CHECK_EQ(sd_read(&card, 0, buf, k), 0);
+	sha256_init(&h);
+	sha256_update(&h, buf, (size_t)k * 512);
+	sha256_hex(&h, ref);
+	b0 = dev.stats.bounces;
+	bb0 = dev.stats.bounce_bytes;
+	c0 = host.data_cmds;
+	CHECK_EQ(sd_read(&card, 0, buf + 8, k), 0);
+	sha256_init(&h);
+	sha256_update(&h, buf + 8, (size_t)k * 512);
+	sha256_hex(&h, hex);
+	CHECK(strcmp(hex, ref) == 0);
+	/* two partial lines per command bounce, never the whole lines */
+	CHECK(dev.stats.bounces - b0 <= 2 * (host.data_cmds - c0));
+	CHECK(dev.stats.bounce_bytes - bb0 <= 2 * COH_MAX_LINE * (host.data_cmds - c0));
+	printf("sdhost: %u blocks at +8: %lu commands, %lu bytes bounced\n", (unsigned)k,
+	       host.data_cmds - c0, dev.stats.bounce_bytes - bb0);
+	c0 = host.data_cmds;
+	CHECK_EQ(sd_read(&card, 0, buf + 3, k), 0);
+	sha256_init(&h);
+	sha256_update(&h, buf + 3, (size_t)k * 512);
+	sha256_hex(&h, hex);
+	CHECK(strcmp(hex, ref) == 0);
+	CHECK(host.data_cmds - c0 >= k / card.host->max_blocks_unaligned);
+	printf("sdhost: %u blocks at +3: %lu commands (bounced whole)\n", (unsigned)k,
+	       host.data_cmds - c0);
+}
+
 static void t_uncached(void)
 {
 	relayout(8, 4096, COH_ATTR_UNCACHED, "ring of 8 x 4 KiB, uncached");
@@ -317,8 +391,10 @@ int main(void)
 #endif
 #ifdef SDH_READ
 	RUN(t_read_hash);
+	RUN(t_big_unaligned);
 	RUN(t_wrap);
 	RUN(t_uncached);
+	RUN(t_edge_policy);
 #endif
 #ifdef SDH_WRITE
 	RUN(t_write);

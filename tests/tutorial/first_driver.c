@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * docs/tutorial.md, compiled and run by make test (tests/tutorial).  The
- * tutorial quotes this file; check_doc.py fails if a quoted block is not
- * here verbatim.
+ * first_driver.c - docs/tutorial.md's program, whole: the page's code
+ * blocks, in order, are this file (tests/tutorial/check_doc.py), and
+ * tests/tutorial/run.sh builds them against an installed package and
+ * compares the output with the page's.
  *
  * usage: first_driver [--forget-give]
  *   --forget-give: step 6 of the tutorial, the bug the simulator catches.
@@ -10,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "coherent/coherent.h"
-#include "sim.h"
-#include "sim_dmac.h"
+#include <coherent/coherent.h>	/* the library: coh_give, coh_take, coh_mmio_*, pools */
+#include "sim.h"		/* the simulated SoC: sim_init, sim_area, sim_name */
+#include "sim_dmac.h"		/* the DMA controller model: its registers */
 
 /* step 2: the driver's state */
 struct mydma {
