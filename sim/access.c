@@ -58,7 +58,7 @@ static void cached(uintptr_t a, size_t n, int kind, struct site at)
 			m->stored = 1;
 			return;
 		}
-		if (kind == LD &&
+		if (kind == LD && !m->invalid &&
 		    !bm_any(bm_or(bm_or(m->devin, m->dstale), m->dnoacq)))
 			return;
 	}
@@ -85,6 +85,16 @@ static void cached(uintptr_t a, size_t n, int kind, struct site at)
 					       bm_count(m->dstale), bm_first(m->dstale));
 			m->stored = 1;
 			continue;
+		}
+		if (m->invalid && !bm_any(m->dnoacq)) {
+			/*
+			 * A demand load fills the line: the CPU now holds it, a device
+			 * write leaves this copy stale, and it is the CPU's own copy,
+			 * not a speculative refill.  (Once a device wrote the line the
+			 * load reads RAM: those bytes are reported below.)
+			 */
+			m->invalid = 0;
+			m->spec = 0;
 		}
 		x = bm_and(part, m->devin);
 		if (bm_any(x)) {

@@ -100,6 +100,18 @@ void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e)
 				    "CPU wrote %u byte(s) the device owns (first at +%u); invalidate discarded them",
 				    bm_count(bm_and(bm_and(d, in), m->devown)),
 				    bm_first(bm_and(bm_and(d, in), m->devown)));
+		/*
+		 * Bytes the CPU wrote while it owned them, that no device wrote
+		 * since: the invalidate is not an acquire of anything, it only
+		 * destroys data (an unconditional post-transfer invalidate, a take
+		 * without a give).
+		 */
+		bm_t own = bm_andnot(bm_andnot(bm_and(d, in), m->devown), m->dnoacq);
+
+		if (bm_any(own))
+			sim__report(SIM_INVALIDATE_CPU_DATA, i, 0, NULL,
+				    "invalidate discarded %u byte(s) the CPU wrote while it owned them (first at +%u), with no device write since: nothing to acquire, only data lost",
+				    bm_count(own), bm_first(own));
 	}
 	memcpy(CPU(i), RAM(i), S.line);
 	memcpy(SHD(i), RAM(i), S.line);
