@@ -25,6 +25,7 @@
  */
 void sim__writeback(size_t i, int evict)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 	uint8_t *c = CPU(i), *r = RAM(i);
 	bm_t d, lost;
@@ -68,6 +69,7 @@ void sim__writeback(size_t i, int evict)
  */
 void sim__clean_evict(size_t i)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 
 	memcpy(CPU(i), RAM(i), S.line);
@@ -81,6 +83,7 @@ void sim__clean_evict(size_t i)
 /* Drop the line: CPU writes in it are lost, the CPU view becomes RAM. */
 void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 	uintptr_t ls = (uintptr_t)CPU(i);
 	bm_t d = diff_mask(CPU(i), SHD(i), S.line);
@@ -129,6 +132,7 @@ void sim__sched(void)
 {
 	size_t i;
 
+	sim__fast_reset();
 	if (!S.up || !S.nrecent || (S.cfg.flags & SIM_F_NO_SANITIZER))
 		return;
 	if (sim__chance(S.cfg.evict_permille)) {

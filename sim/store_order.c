@@ -32,6 +32,7 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 		return;
 	/* a scheduling point: a device may run between two stores */
 	sim_step();
+	sim__fast_reset();
 	if (in_area0(a, a + n)) {
 		/* a store dirties its line whatever the value (a same-value rewrite too) */
 		size_t i0, i1;
