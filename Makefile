@@ -6,6 +6,7 @@
 #   make bench-check  two make bench runs in a row, compared (bench/compare.py)
 #   make docs    the API reference (Doxygen, build/docs/html); fails on an undocumented symbol
 #   make test CC=clang   the same with Clang as the first host compiler
+#   make qemu-fb IMAGE=in.ppm OUT=out.ppm [FB=ramfb]  a picture through virtio-gpu or ramfb, screendumped
 #   make qemu-dwmac  the DWMAC driver on QEMU's Allwinner sun8i EMAC (orangepi-pc),
 #                frames exchanged with tools/netpeer, output as it runs
 
@@ -19,7 +20,7 @@ CC2 ?= $(if $(findstring clang,$(CC)),gcc,clang)
 # the same targets compiled by Clang (cmake/clang-cross.cmake), linked with picolibc
 CLANG_TARGETS = $(TARGETS:%=clang-%)
 
-.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench bench-check docs qemu-dwmac clean qemu-virtio-blk fuzz \
+.PHONY: all deps host test test-host test-host-cc2 test-cross test-cross-clang demo bench bench-check docs qemu-dwmac clean qemu-virtio-blk qemu-nvme qemu-fb fuzz \
 	$(TARGETS) $(CLANG_TARGETS)
 
 all: host
@@ -92,6 +93,26 @@ qemu-virtio-blk: deps
 	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-virtio-blk >/dev/null
 	@sh tools/virtio-blk.sh read $(BUILD)/aarch64-virt/qemu-virtio-blk.elf $(IMAGE)
 
+# make qemu-nvme IMAGE=disk.img: the bare-metal NVMe driver (PCIe on virt)
+# reads the whole image under QEMU and prints its sha256 (checked against
+# sha256sum); any image of whole 512-byte sectors
+qemu-nvme: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-nvme IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/aarch64-virt -DCOH_TARGET=aarch64-virt \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-nvme >/dev/null
+	@sh tools/nvme.sh read $(BUILD)/aarch64-virt/qemu-nvme.elf $(IMAGE)
+# make qemu-fb IMAGE=in.ppm OUT=out.ppm [FB=virtio-gpu|ramfb]: the picture (binary
+# P6, up to 1280x800) shown by the bare-metal framebuffer driver under QEMU,
+# uploaded in several rectangles; OUT gets QEMU's screendump (tools/fb.sh)
+FB ?= virtio-gpu
+qemu-fb: deps
+	@test -n "$(IMAGE)" -a -n "$(OUT)" || { echo "usage: make qemu-fb IMAGE=<in.ppm> OUT=<out.ppm> [FB=virtio-gpu|ramfb]"; exit 2; }
+	@cmake -S . -B $(BUILD)/aarch64-virt -DCOH_TARGET=aarch64-virt \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/aarch64-virt/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/aarch64-virt -j$(JOBS) --target qemu-fb-$(FB) >/dev/null
+	@sh tools/fb.sh $(FB) $(BUILD)/aarch64-virt/qemu-fb-$(FB).elf $(IMAGE) $(OUT)
+
 # make fuzz: the virtio drivers under libFuzzer (clang, ASan + UBSan) against a
 # device whose every byte comes from the fuzzer; FUZZ_RUNS executions
 FUZZ_RUNS ?= 1000000
@@ -105,3 +126,15 @@ fuzz:
 
 clean:
 	rm -rf $(BUILD)
+
+# make qemu-sd IMAGE=card.img: the sunxi-mmc SD host driver (internal DMA)
+# reads the image on QEMU orangepi-pc (padded to a power-of-two card by
+# tools/sd.sh, only the image's own sectors hashed) and prints
+# "sdhost: sha256 <hex> <sectors> sectors", checked against sha256sum
+.PHONY: qemu-sd
+qemu-sd: deps
+	@test -n "$(IMAGE)" || { echo "usage: make qemu-sd IMAGE=<file>"; exit 2; }
+	@cmake -S . -B $(BUILD)/orangepi-pc -DCOH_TARGET=orangepi-pc \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/platform/orangepi-pc/toolchain.cmake $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/orangepi-pc -j$(JOBS) --target qemu-sd >/dev/null
+	@sh tools/sd.sh read $(BUILD)/orangepi-pc/qemu-sd.elf $(IMAGE)

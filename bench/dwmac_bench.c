@@ -73,6 +73,7 @@ static int ours(struct cost *c)
 	int rc;
 
 	ops = rec_hw_ops();
+	rec_hw_regs(regs);
 	rc = dwmac_open(&d, &cfg, mac, mem, sizeof(mem));
 	if (rc)
 		return rc;

@@ -69,6 +69,19 @@ if [ -x "$b/tests/virtio/vio_record_net" ]; then
 	part virtio-net python3 "$root/bench/per_frame.py" --virtio-record \
 		"virtio-net (recording backend)" "$b/tests/virtio/vio_record_net"
 fi
+#    NVMe: maintenance per 4 KiB / 128 KiB command against the minimum and
+#    U-Boot's pattern (tests/nvme/record_nvme.c, recording backend)
+if [ -x "$b/tests/nvme/nvme_record" ]; then
+	part nvme "$b/tests/nvme/nvme_record" --rows
+fi
+#    framebuffers: a dirty rectangle's line ops (tests/fb/rect_bench.c)
+if [ -x "$b/tests/fb/fb_rect_bench" ]; then
+	part fb-rect "$b/tests/fb/fb_rect_bench"
+fi
+#    SD reads through the sunxi-mmc host's IDMA (tests/sdhost/sdh_bench.c)
+if [ -x "$b/tests/sdhost/sdh_bench" ]; then
+	part sdhost "$b/tests/sdhost/sdh_bench"
+fi
 #    against a hand-written U-Boot-style driver, on the recording backend
 if [ -x "$b/bench/dwmac_bench" ]; then
 	part dwmac "$b/bench/dwmac_bench"

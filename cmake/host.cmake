@@ -50,6 +50,9 @@ foreach(sub
     tests/encoding
     tests/policy
     tests/virtio
+    tests/nvme
+    tests/sdhost
+    tests/fb
     tools/netpeer
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)

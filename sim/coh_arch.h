@@ -154,4 +154,12 @@ static inline int coh_arch_virt_to_phys(const void *va, uint64_t *pa)
 }
 #define coh_arch_virt_to_phys coh_arch_virt_to_phys
 
+/* Streaming unmap and sync of an in-place mapping: the buffer from its address. */
+void *sim_phys_to_virt(uint64_t phys);
+static inline void *coh_arch_phys_to_virt(uint64_t pa)
+{
+	return sim_phys_to_virt(pa);
+}
+#define coh_arch_phys_to_virt coh_arch_phys_to_virt
+
 #endif

@@ -29,6 +29,12 @@ struct dwq {
 	void *sink_ctx;
 	unsigned addr_bits;
 	bool link;
+	unsigned phy_speed;	/* the negotiated mode (sim_dwmac_set_phy) */
+	bool phy_full;
+	unsigned tx_fifo, rx_fifo;	/* bytes (sim_dwmac_set_fifo) */
+	unsigned long csr_hz;	/* 0: MDC not modelled */
+	bool wedged;		/* SIM_DWMAC_F_DMA_STUCK */
+	bool tx_stalled;	/* counted once per stalled frame */
 	/* registers */
 	uint32_t mac_config, packet_filter, rxq_ctrl0, mdio_addr, mdio_data;
 	uint32_t addr_hi, addr_lo, mtl_txq, mtl_rxq, dma_mode, sysbus;
@@ -88,14 +94,24 @@ static unsigned stride(const struct dwq *d)
 			   DWQ_DMA_CH_CONTROL_DSL_SHIFT);
 }
 
-static uint64_t slot_addr(const struct dwq *d, const struct chan *c, uint32_t i)
+/* enhanced addressing: a 40-bit DMA with SYSBUS_MODE.EAME set */
+static bool eame(const struct dwq *d)
 {
-	return c->list + (uint64_t)i * stride(d);
+	return d->addr_bits > 32 && (d->sysbus & DWQ_DMA_SYSBUS_EAME);
 }
 
+static uint64_t slot_addr(const struct dwq *d, const struct chan *c, uint32_t i)
+{
+	/* the list HADDR registers count only in enhanced addressing */
+	uint64_t list = eame(d) ? c->list : (uint32_t)c->list;
+
+	return list + (uint64_t)i * stride(d);
+}
+
+/* without EAME des1 is a second buffer, not the high word: it is dropped */
 static uint64_t buf_addr(const struct dwq *d, uint32_t lo, uint32_t hi)
 {
-	return d->addr_bits > 32 ? lo | (uint64_t)(hi & 0xff) << 32 : lo;
+	return eame(d) ? lo | (uint64_t)(hi & 0xff) << 32 : lo;
 }
 
 #define NIS_CAUSES (DWQ_DMA_CH_STATUS_TI | DWQ_DMA_CH_STATUS_TBU | DWQ_DMA_CH_STATUS_RI)
@@ -146,6 +162,41 @@ static void fatal(struct dwq *d, struct chan *c)
 		      (c == &d->tx ? DWQ_DMA_CH_STATUS_TPS : DWQ_DMA_CH_STATUS_RPS));
 }
 
+/* the MTL queue sizes TQS/RQS program, at most the FIFO */
+static unsigned txq_size(const struct dwq *d)
+{
+	unsigned n = (((d->mtl_txq & DWQ_MTL_TXQ_TQS_MASK) >> DWQ_MTL_TXQ_TQS_SHIFT) + 1) * 256;
+
+	return n < d->tx_fifo ? n : d->tx_fifo;
+}
+
+static unsigned rxq_size(const struct dwq *d)
+{
+	unsigned n = (((d->mtl_rxq & DWQ_MTL_RXQ_RQS_MASK) >> DWQ_MTL_RXQ_RQS_SHIFT) + 1) * 256;
+
+	return n < d->rx_fifo ? n : d->rx_fifo;
+}
+
+/* does the MAC run at what the PHY negotiated?  (loopback needs no PHY) */
+static bool link_matches(const struct dwq *d)
+{
+	unsigned speed = !(d->mac_config & DWQ_MAC_CONFIG_PS) ? 1000
+			 : (d->mac_config & DWQ_MAC_CONFIG_FES) ? 100 : 10;
+	bool full = (d->mac_config & DWQ_MAC_CONFIG_DM) != 0;
+
+	return (d->mac_config & DWQ_MAC_CONFIG_LM) ||
+	       (speed == d->phy_speed && full == d->phy_full);
+}
+
+static unsigned log2_128(unsigned bytes)
+{
+	unsigned n = 0;
+
+	while ((128u << n) < bytes)
+		n++;
+	return n;
+}
+
 static void advance(struct chan *c)
 {
 	c->cur = c->cur >= c->ring_len ? 0 : c->cur + 1;
@@ -188,6 +239,8 @@ static void tx_frame_done(struct dwq *d)
 
 	if (d->tx_bad) {
 		d->st.tx_errors++;
+	} else if (!link_matches(d)) {
+		d->st.link_mismatch++;	/* garbled on the wire: nobody receives it */
 	} else {
 		if (len < 60) {
 			memset(d->tx_buf + len, 0, 60 - len);
@@ -204,6 +257,7 @@ static void tx_frame_done(struct dwq *d)
 	}
 	d->tx_len = 0;
 	d->tx_in_frame = d->tx_bad = false;
+	d->tx_stalled = false;
 }
 
 static void tx_writeback(struct dwq *d, bool err)
@@ -259,7 +313,7 @@ static void tx_fetch(struct dwq *d)
 	d->tx_ba[0] = buf_addr(d, x->des0, x->des1);
 	d->tx_bl[0] = x->des2 & DWQ_TDES2_B1L_MASK;
 	d->tx_ba[1] = x->des1;
-	d->tx_bl[1] = d->addr_bits > 32 ? 0 :
+	d->tx_bl[1] = eame(d) ? 0 :
 		      (x->des2 & DWQ_TDES2_B2L_MASK) >> DWQ_TDES2_B2L_SHIFT;
 	if (x->des3 & DWQ_DES3_FD) {
 		if (d->tx_in_frame)	/* the previous frame never saw LD */
@@ -282,7 +336,18 @@ static void tx_step(struct dwq *d)
 		tx_fetch(d);
 	if (!d->tx_active)
 		return;
+	/* the descriptor in hand finishes after ST is cleared, but only through the MAC */
+	if (!(d->mac_config & DWQ_MAC_CONFIG_TE) || !(d->mtl_txq & DWQ_MTL_TXQ_TXQEN_MASK))
+		return;
 	total = d->tx_bl[0] + d->tx_bl[1];
+	if (d->tx_pos < total && (d->mtl_txq & DWQ_MTL_TXQ_TSF) &&
+	    d->tx_len + (total - d->tx_pos) > txq_size(d)) {
+		/* store-and-forward: the frame never fits the queue, so it never leaves */
+		if (!d->tx_stalled)
+			d->st.tx_fifo_stalls++;
+		d->tx_stalled = true;
+		return;
+	}
 	if (d->tx_pos < total) {
 		b = d->tx_pos < d->tx_bl[0] ? 0 : 1;
 		off = b ? d->tx_pos - d->tx_bl[0] : d->tx_pos;
@@ -357,6 +422,16 @@ static void deliver(struct dwq *to, const uint8_t *f, size_t len)
 		drop(to);
 		return;
 	}
+	if (!link_matches(to)) {
+		to->st.link_mismatch++;
+		drop(to);
+		return;
+	}
+	if (len + ((to->mac_config & DWQ_MAC_CONFIG_CST) ? 0 : 4) > rxq_size(to)) {
+		to->st.rx_fifo_drops++;
+		drop(to);
+		return;
+	}
 	fr = malloc(sizeof(*fr) + len + 4);
 	if (!fr) {
 		drop(to);
@@ -375,9 +450,11 @@ static void deliver(struct dwq *to, const uint8_t *f, size_t len)
 	to->fifo_n++;
 }
 
+/* the RX DMA drains the queue while SR is set, receiver on or not */
 static bool rx_running(const struct dwq *d)
 {
-	return rx_on(d) && (d->rx_control & DWQ_DMA_CH_RX_CONTROL_SR);
+	return (d->rx_control & DWQ_DMA_CH_RX_CONTROL_SR) &&
+	       (d->rxq_ctrl0 & DWQ_MAC_RXQ0EN_MASK) && !d->reset_steps;
 }
 
 static uint32_t rbsz(const struct dwq *d)
@@ -522,13 +599,33 @@ static uint16_t phy_read(struct dwq *d, unsigned reg)
 {
 	switch (reg) {
 	case 0: return d->phy_bmcr;
-	case 1: return (uint16_t)(0x7809 | (d->link ? 0x0024 : 0)); /* 10/100 caps, ext; link, AN done */
+	/* 10/100 caps, extended status (1000BASE-T), ext; link, AN done */
+	case 1: return (uint16_t)(0x7909 | (d->link ? 0x0024 : 0));
 	case 2: return SIM_DWMAC_PHY_ID1;
 	case 3: return SIM_DWMAC_PHY_ID2;
-	case 4: return 0x01e1;
-	case 5: return d->link ? 0x45e1 : 0;
+	case 4: return 0x01e1;	/* we advertise 10/100 half and full */
+	case 5: {		/* the partner: only its mode, ACK, 802.3 selector */
+		uint16_t m = d->phy_speed == 100 ? (d->phy_full ? 0x0100 : 0x0080)
+			     : d->phy_speed == 10 ? (d->phy_full ? 0x0040 : 0x0020) : 0x01e0;
+
+		return d->link ? (uint16_t)(0x4001 | m) : 0;
+	}
+	case 9: return 0x0300;	/* we advertise 1000 half and full */
+	case 10:		/* the partner's 1000BASE-T ability */
+		return d->link && d->phy_speed == 1000 ? (d->phy_full ? 0x0800 : 0x0400) : 0;
 	default: return 0;
 	}
+}
+
+/* MDC above 2.5 MHz (IEEE 802.3 22.2.2.13): the PHY does not follow */
+static bool mdc_too_fast(const struct dwq *d)
+{
+	static const unsigned div[8] = { 42, 62, 16, 26, 102, 124, 204, 324 };
+	unsigned cr = (d->mdio_addr >> DWQ_MDIO_CR_SHIFT) & 15;
+
+	if (!d->csr_hz)
+		return false;
+	return cr >= 8 || d->csr_hz / div[cr] > 2500000ul;
 }
 
 static void mdio_done(struct dwq *d)
@@ -537,7 +634,11 @@ static void mdio_done(struct dwq *d)
 	unsigned reg = (d->mdio_addr >> DWQ_MDIO_RDA_SHIFT) & 31;
 	unsigned pa = (d->mdio_addr >> DWQ_MDIO_PA_SHIFT) & 31;
 
-	if (pa != SIM_DWMAC_PHY_ADDR) {
+	if (mdc_too_fast(d)) {
+		d->st.mdio_too_fast++;
+		if (goc == DWQ_MDIO_GOC_READ)
+			d->mdio_data = 0xffff;
+	} else if (pa != SIM_DWMAC_PHY_ADDR) {
 		if (goc == DWQ_MDIO_GOC_READ)
 			d->mdio_data = 0xffff;	/* nobody drives MDIO */
 	} else if (goc == DWQ_MDIO_GOC_READ) {
@@ -563,7 +664,19 @@ static uint64_t dwq_read(void *ctx, size_t off, unsigned size)
 	case DWQ_MAC_RXQ_CTRL0: return d->rxq_ctrl0;
 	case DWQ_MAC_VERSION: return 0x1052;	/* USERVER 0x10, SNPSVER 0x52 */
 	case DWQ_MAC_HW_FEATURE0: return 0x0a0d7337;
-	case DWQ_MAC_HW_FEATURE1: return (d->addr_bits > 32 ? 1u << 14 : 0) | 0x0c5;
+	case DWQ_MAC_HW_FEATURE1:
+		return (d->addr_bits > 32 ? 1u << 14 : 0) | log2_128(d->tx_fifo) << 6 |
+		       log2_128(d->rx_fifo);
+	case DWQ_MTL_TXQ0_DEBUG:
+		return (d->tx_active && d->tx_in_frame ? 1u << 4 : 0) | (d->tx_active ? 1u << 1 : 0);
+	case DWQ_MTL_RXQ0_DEBUG:
+		return (uint32_t)d->fifo_n << 16 | (d->fifo_n ? 1u << 4 : 0);
+	case DWQ_DMA_DEBUG_STATUS0:
+		/* TPS0 15:12, RPS0 11:8: 0 stopped, 1 running (fetching) */
+		return ((d->wedged || (d->tx_control & DWQ_DMA_CH_TX_CONTROL_ST) || d->tx_active)
+			? 1u << 12 : 0) |
+		       ((d->wedged || (d->rx_control & DWQ_DMA_CH_RX_CONTROL_SR) || d->rx_active)
+			? 1u << 8 : 0);
 	case DWQ_MAC_HW_FEATURE2: return 0;	/* one queue, one channel each way */
 	case DWQ_MAC_HW_FEATURE3: return 0;
 	case DWQ_MAC_MDIO_ADDRESS:
@@ -577,7 +690,7 @@ static uint64_t dwq_read(void *ctx, size_t off, unsigned size)
 	case DWQ_MTL_TXQ0_OPERATION_MODE: return d->mtl_txq;
 	case DWQ_MTL_RXQ0_OPERATION_MODE: return d->mtl_rxq;
 	case DWQ_DMA_MODE:
-		return d->dma_mode | (d->reset_steps ? DWQ_DMA_MODE_SWR : 0);
+		return d->dma_mode | (d->reset_steps || d->wedged ? DWQ_DMA_MODE_SWR : 0);
 	case DWQ_DMA_SYSBUS_MODE: return d->sysbus;
 	case DWQ_DMA_CH0_CONTROL: return d->ch_control;
 	case DWQ_DMA_CH0_TX_CONTROL: return d->tx_control;
@@ -616,6 +729,17 @@ static void dwq_write(void *ctx, size_t off, uint64_t val, unsigned size)
 	(void)size;
 	if (d->reset_steps && off != DWQ_DMA_MODE)
 		return;	/* registers hold their reset values during SWR */
+	if (d->wedged) {
+		/* a wedged master: what would stop it does nothing */
+		if (off == DWQ_DMA_MODE)
+			return;
+		if (off == DWQ_MAC_CONFIG)
+			v |= d->mac_config & (DWQ_MAC_CONFIG_TE | DWQ_MAC_CONFIG_RE);
+		if (off == DWQ_DMA_CH0_TX_CONTROL)
+			v |= d->tx_control & DWQ_DMA_CH_TX_CONTROL_ST;
+		if (off == DWQ_DMA_CH0_RX_CONTROL)
+			v |= d->rx_control & DWQ_DMA_CH_RX_CONTROL_SR;
+	}
 	switch (off) {
 	case DWQ_MAC_CONFIG: d->mac_config = v; break;
 	case DWQ_MAC_PACKET_FILTER: d->packet_filter = v; break;
@@ -732,6 +856,10 @@ void *sim_dwmac_create(const struct coh_device *dev)
 	d->dev = dev;
 	d->addr_bits = 32;
 	d->link = true;
+	d->phy_speed = 1000;
+	d->phy_full = true;
+	d->tx_fifo = 2048;
+	d->rx_fifo = 4096;
 	d->phy_bmcr = 0x1000;	/* autonegotiation enabled */
 	d->rng = 0x2545f491u;
 	reset_regs(d);
@@ -802,7 +930,37 @@ void sim_dwmac_fault(void *regs, int fault, unsigned count)
 	if (d) {
 		d->fault = fault;
 		d->fault_count = count;
+		d->wedged = fault == SIM_DWMAC_F_DMA_STUCK && count;
 	}
+}
+
+void sim_dwmac_set_phy(void *regs, unsigned speed, bool full)
+{
+	struct dwq *d = find(regs);
+
+	if (d && (speed == 10 || speed == 100 || speed == 1000)) {
+		d->phy_speed = speed;
+		d->phy_full = full;
+	}
+}
+
+void sim_dwmac_set_fifo(void *regs, unsigned tx_bytes, unsigned rx_bytes)
+{
+	struct dwq *d = find(regs);
+
+	if (d && tx_bytes >= 256 && tx_bytes <= 65536 && !(tx_bytes & (tx_bytes - 1)) &&
+	    rx_bytes >= 256 && rx_bytes <= 65536 && !(rx_bytes & (rx_bytes - 1))) {
+		d->tx_fifo = tx_bytes;
+		d->rx_fifo = rx_bytes;
+	}
+}
+
+void sim_dwmac_set_csr_clock(void *regs, unsigned long hz)
+{
+	struct dwq *d = find(regs);
+
+	if (d)
+		d->csr_hz = hz;
 }
 
 void sim_dwmac_stats(void *regs, struct sim_dwmac_stats *out)

@@ -18,7 +18,15 @@
  *    be non-zero to receive), VERSION, HW_FEATURE0..3, MDIO ADDRESS/DATA
  *    with one PHY, ADDRESS0 HIGH/LOW.
  *  - MTL: TXQ0_OPERATION_MODE (TXQEN must be non-zero to transmit, FTQ
- *    self-clearing), RXQ0_OPERATION_MODE (stored).
+ *    self-clearing, TSF and TQS: sim_dwmac_set_fifo), RXQ0_OPERATION_MODE
+ *    (RQS), TXQ0_DEBUG (TXQSTS while a frame is in the queue, TRCSTS 1 while
+ *    the DMA reads one), RXQ0_DEBUG (PRXQ frames queued, RXQSTS non-zero
+ *    while any): the drains of the databook's stop sequence.
+ *  - DMA_DEBUG_STATUS0: TPS0/RPS0 0 (stopped) once ST/SR are clear and the
+ *    descriptor in hand is finished; the descriptor in hand is finished
+ *    after ST is cleared, but needs the MAC transmitter (TE) and the queue
+ *    (TXQEN) to progress: clearing TE first stalls it.  RE gates only what
+ *    the wire delivers; the RX DMA drains the queue while SR is set.
  *  - DMA: MODE.SWR (software reset: every register back to its reset value,
  *    SWR reads 1 for a few steps), SYSBUS_MODE, channel 0: CONTROL (DSL:
  *    descriptor skip length in 8-byte bus words, the model has a 64-bit
@@ -35,7 +43,9 @@
  *    TX read format: des0 buffer 1 address, des1 buffer 2 address (32-bit
  *    addressing; its length is B2L, des2 bits 29:16, 0 = unused) or the
  *    upper address bits of buffer 1 (40-bit addressing, see
- *    sim_dwmac_set_addr_bits), des2 IOC bit 31 and B1L bits 13:0, des3 OWN
+ *    sim_dwmac_set_addr_bits, with SYSBUS_MODE.EAME set; without EAME
+ *    des1 is buffer 2 and the high word is dropped, as are the list
+ *    HADDR registers), des2 IOC bit 31 and B1L bits 13:0, des3 OWN
  *    31, CTXT 30 (context descriptors are skipped), FD 29, LD 28, FL 14:0.
  *    TX write-back: des3 only, OWN cleared, FD/LD kept, ES 15 on error
  *    (a frame without FD first, or too long).
@@ -88,10 +98,13 @@
 #define DWQ_MAC_ADDRESS0_LOW	0x0304
 /* MTL */
 #define DWQ_MTL_TXQ0_OPERATION_MODE 0x0d00
+#define DWQ_MTL_TXQ0_DEBUG	0x0d08
 #define DWQ_MTL_RXQ0_OPERATION_MODE 0x0d30
+#define DWQ_MTL_RXQ0_DEBUG	0x0d38
 /* DMA */
 #define DWQ_DMA_MODE		0x1000
 #define DWQ_DMA_SYSBUS_MODE	0x1004
+#define DWQ_DMA_DEBUG_STATUS0	0x100c
 #define DWQ_DMA_CH0_CONTROL	0x1100
 #define DWQ_DMA_CH0_TX_CONTROL	0x1104
 #define DWQ_DMA_CH0_RX_CONTROL	0x1108
@@ -136,9 +149,14 @@
 #define DWQ_MTL_TXQ_TSF		(1u << 1)
 #define DWQ_MTL_TXQ_TXQEN_SHIFT	2
 #define DWQ_MTL_TXQ_TXQEN_MASK	(3u << 2)
+#define DWQ_MTL_TXQ_TQS_SHIFT	16		/* 256-byte blocks - 1, bits 24:16 */
+#define DWQ_MTL_TXQ_TQS_MASK	(0x1ffu << 16)
 #define DWQ_MTL_RXQ_RSF		(1u << 5)
+#define DWQ_MTL_RXQ_RQS_SHIFT	20		/* 256-byte blocks - 1, bits 29:20 */
+#define DWQ_MTL_RXQ_RQS_MASK	(0x3ffu << 20)
 
 #define DWQ_DMA_MODE_SWR	(1u << 0)
+#define DWQ_DMA_SYSBUS_EAME	(1u << 11)	/* enhanced addressing (40-bit only) */
 #define DWQ_DMA_CH_CONTROL_PBLX8 (1u << 16)
 #define DWQ_DMA_CH_CONTROL_DSL_SHIFT 18
 #define DWQ_DMA_CH_CONTROL_DSL_MASK (7u << 18)
@@ -197,6 +215,9 @@ enum sim_dwmac_fault {
 	SIM_DWMAC_F_RESET_STUCK,	/* DMA_MODE.SWR never clears */
 	SIM_DWMAC_F_MDIO_STUCK,		/* MDIO GB never clears */
 	SIM_DWMAC_F_RX_GARBAGE,		/* RX write-back des3 = random bits with OWN cleared */
+	SIM_DWMAC_F_DMA_STUCK,		/* a wedged bus master: ST, SR, TE, RE cannot be
+					   cleared, the DMA never reports stopped, SWR never
+					   completes (and resets nothing); until count 0 */
 };
 
 struct sim_dwmac_stats {
@@ -206,6 +227,10 @@ struct sim_dwmac_stats {
 	unsigned long tx_desc, rx_desc;	/* descriptors processed */
 	unsigned long suspends;		/* TBU + RBU */
 	unsigned long bus_errors;
+	unsigned long tx_fifo_stalls;	/* store-and-forward: a frame above the TX queue size */
+	unsigned long rx_fifo_drops;	/* a frame above the RX queue size */
+	unsigned long link_mismatch;	/* frames lost: MAC speed/duplex differ from the PHY's */
+	unsigned long mdio_too_fast;	/* MDIO transfers with MDC above 2.5 MHz (answered 0xffff) */
 };
 
 /**
@@ -238,10 +263,38 @@ void sim_dwmac_set_link(void *regs, bool up);
 
 /**
  * @brief Address width of the DMA (HW_FEATURE1.ADDR64): 32 (default, as the
- * JH7110's GMAC) or 40 (des1 bits 7:0 extend buffer addresses, the list
- * HADDR registers are used).
+ * JH7110's GMAC) or 40 (with SYSBUS_MODE.EAME set, des1 bits 7:0 extend
+ * buffer addresses and the list HADDR registers are used; with EAME clear
+ * the DMA addresses 32 bits only, as the hardware does).
  */
 void sim_dwmac_set_addr_bits(void *regs, unsigned bits);
+
+/**
+ * @brief The PHY's negotiated mode: speed 10, 100 or 1000, full or half
+ * duplex (default 1000 full).  The link partner advertises only that mode
+ * (LPA register 5, 1000BASE-T status 10); the PHY advertises everything.
+ * A frame passes only while MAC_CONFIG (PS, FES, DM) matches it, or in
+ * MAC loopback; otherwise it is lost and counted (link_mismatch).
+ */
+void sim_dwmac_set_phy(void *regs, unsigned speed, bool full);
+
+/**
+ * @brief FIFO sizes the controller was built with (HW_FEATURE1 TXFIFOSIZE,
+ * RXFIFOSIZE; powers of two, 256..65536 bytes; default 2048 TX, 4096 RX, as
+ * the JH7110).  The MTL queues get what TQS/RQS program ((n + 1) x 256
+ * bytes, the reset value 256), at most the FIFO: with TSF a frame larger
+ * than the TX queue stalls the TX DMA (never sent: tx_fifo_stalls); a
+ * frame larger than the RX queue is dropped (rx_fifo_drops).
+ */
+void sim_dwmac_set_fifo(void *regs, unsigned tx_bytes, unsigned rx_bytes);
+
+/**
+ * @brief The CSR clock feeding MDC, Hz (0, the default: not modelled).  With
+ * it set, an MDIO transfer whose MDC (the clock / the divider CR selects:
+ * 42, 62, 16, 26, 102, 124, 204, 324) runs above 2.5 MHz is not followed by
+ * the PHY: reads return 0xffff (mdio_too_fast).
+ */
+void sim_dwmac_set_csr_clock(void *regs, unsigned long hz);
 
 /** @brief Misbehave `count` times (enum sim_dwmac_fault); count 0 stops. */
 void sim_dwmac_fault(void *regs, int fault, unsigned count);

@@ -5,8 +5,10 @@
  *
  * Registers and configuration as VirtIO 1.x section 4.2.2 / 5.2: one queue
  * (QueueNumMax SIM_VBLK_QMAX), features VERSION_1, INDIRECT_DESC, EVENT_IDX,
- * FLUSH, SEG_MAX (seg_max SIM_VBLK_SEG_MAX), BLK_SIZE; capacity from the
- * disk given.  The device masters the bus as `dev`, so every ring and
+ * FLUSH, SEG_MAX (seg_max SIM_VBLK_SEG_MAX), BLK_SIZE, ORDER_PLATFORM;
+ * capacity from the disk given.  Mastering the bus as a non-coherent
+ * device it refuses FEATURES_OK unless ORDER_PLATFORM is accepted, as a
+ * device behind a non-coherent interconnect may.  The device masters the bus as `dev`, so every ring and
  * buffer access goes through the simulator (stale lines, ordering).
  *
  * It polls the available ring at every step (each MMIO access to any
@@ -14,7 +16,9 @@
  * library's stores), one request per step: it may see avail.idx between
  * the driver's stores, as a running device does.  A completion writes the
  * data, the status byte, the used element, then used.idx (and avail_event
- * under EVENT_IDX).  A request the driver built wrongly (no header, no
+ * under EVENT_IDX), then raises its interrupt (sim_irq_raise on the window)
+ * only if the driver asked for it: used.idx passing used_event under
+ * EVENT_IDX, else avail.flags without NO_INTERRUPT (interrupts/suppressed).  A request the driver built wrongly (no header, no
  * status, a chain longer than the queue, a segment not whole sectors, a
  * sector range beyond the disk) is counted in `malformed` and answered
  * with DEVICE_NEEDS_RESET; an honest driver never causes one.
@@ -56,6 +60,8 @@ struct sim_vblk_stats {
 	unsigned long malformed;	/* driver errors the device saw */
 	unsigned long resets;
 	unsigned long notifies;
+	unsigned long interrupts;	/* completions that raised the interrupt */
+	unsigned long suppressed;	/* completions the driver asked not to hear of */
 };
 
 /**

@@ -27,7 +27,9 @@ enum {
 #define F_INDIRECT	(1ull << 28)
 #define F_EVENT_IDX	(1ull << 29)
 #define F_VERSION_1	(1ull << 32)
-#define OFFERED (F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_INDIRECT | F_EVENT_IDX | F_VERSION_1)
+#define F_ORDER_PLATFORM (1ull << 36)
+#define OFFERED (F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_INDIRECT | F_EVENT_IDX | F_VERSION_1 | \
+		 F_ORDER_PLATFORM)
 
 #define ST_DRIVER_OK	4u
 #define ST_FEATURES_OK	8u
@@ -146,8 +148,10 @@ static void vblk_write(void *ctx, size_t off, uint64_t val, unsigned size)
 			break;
 		}
 		/* FEATURES_OK only for a subset of what was offered, with VERSION_1 */
+		/* ... and, behind a non-coherent interconnect, with ORDER_PLATFORM */
 		if ((x & ST_FEATURES_OK) && !(v->status & ST_FEATURES_OK) &&
-		    ((v->drv_feat & ~OFFERED) || !(v->drv_feat & F_VERSION_1)))
+		    ((v->drv_feat & ~OFFERED) || !(v->drv_feat & F_VERSION_1) ||
+		     (!coh_device_is_coherent(v->dev) && !(v->drv_feat & F_ORDER_PLATFORM))))
 			x &= ~ST_FEATURES_OK;
 		v->status = x;
 		break;
@@ -309,7 +313,30 @@ static void vblk_step(void *ctx)
 
 		(void)wr(v, v->used + 4 + 8ull * qsz, &ev, 2);
 	}
-	v->isr |= 1;
+	/*
+	 * Interrupt or not (2.7.7, 2.7.10): with EVENT_IDX when used.idx passes
+	 * the driver's used_event (after avail.ring[], read from its memory as
+	 * the device does), else unless avail.flags has NO_INTERRUPT.
+	 */
+	{
+		uint16_t ev = 0, flags = 0, now = v->used_idx, old = (uint16_t)(now - 1);
+		bool irq;
+
+		if (v->drv_feat & F_EVENT_IDX) {
+			(void)rd(v, v->avail + 4 + 2ull * qsz, &ev, 2);
+			irq = (uint16_t)(now - ev - 1) < (uint16_t)(now - old);
+		} else {
+			(void)rd(v, v->avail, &flags, 2);
+			irq = !(flags & 1);
+		}
+		if (irq) {
+			v->isr |= 1;
+			v->st.interrupts++;
+			sim_irq_raise(v->regs);
+		} else {
+			v->st.suppressed++;
+		}
+	}
 	v->st.requests++;
 	if (fire)
 		v->evil = SIM_VBLK_HONEST;

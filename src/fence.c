@@ -35,10 +35,15 @@ size_t coh_cache_line_size(void)
 	return __builtin_expect(l != 0, 1) ? l : coh__probe_line();
 }
 
-int coh_set_cache_line_size(size_t bytes)
+int (coh_set_cache_line_size)(size_t bytes)
+{
+	return coh_set_cache_line_size_at(bytes, NULL);
+}
+
+int coh_set_cache_line_size_at(size_t bytes, const struct coh_where *where)
 {
 	coh__api_check(coh_is_pow2(bytes) && bytes >= 16 && bytes <= COH_MAX_LINE,
-		       COH_HERE, COH_EINVAL,
+		       where, COH_EINVAL,
 		       "coh_set_cache_line_size: line size must be a power of two in [16, COH_MAX_LINE]");
 	__atomic_store_n(&coh__line, bytes, __ATOMIC_RELAXED);
 	return 0;
@@ -72,8 +77,7 @@ static int coh__lines(uintptr_t start, uintptr_t end, uintptr_t *s,
 	mask = (uintptr_t)line - 1;
 	if (((end - 1) | mask) == UINTPTR_MAX)
 		return -COH_EOVERFLOW;
-	*s = start & ~mask;
-	*e = ((end - 1) | mask) + 1;
+	coh__round_lines(start, end, line, s, e);
 	*linep = line;
 	return coh_arch_range_check(*s, *e);
 }
@@ -108,10 +112,39 @@ int coh__release_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	return 0;
 }
 
+/*
+ * The line operations of an acquire of [start, end), no barrier: the one
+ * body of coh_acquire() and of a batch's COH__ACQ piece.  Adds the lines
+ * invalidated to *inval and the edge lines flushed to *flushed.
+ */
+static void coh__acq_lines(uintptr_t start, uintptr_t end, size_t line,
+			   unsigned long *inval, unsigned long *flushed)
+{
+	uintptr_t s, e;
+
+	coh__round_lines(start, end, line, &s, &e);
+	/* Partial edge lines hold CPU data too: write it back, never drop it. */
+	if (start & (line - 1)) {
+		coh_arch_flush_lines(s, s + line, line);
+		s += line;
+		++*flushed;
+	}
+	if (s < e && (end & (line - 1))) {
+		coh_arch_flush_lines(e - line, e, line);
+		e -= line;
+		++*flushed;
+	}
+	if (s < e) {
+		coh_arch_inval_lines(s, e, line);
+		*inval += coh__nlines(s, e, line);
+	}
+}
+
 int coh__acquire_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 {
 	uintptr_t s, e;
-	size_t line, flushed = 0;
+	size_t line;
+	unsigned long inval = 0, flushed = 0;
 	int rc;
 
 	if (!coh__needs_maint(dev))
@@ -121,23 +154,11 @@ int coh__acquire_range(struct coh_device *dev, uintptr_t start, uintptr_t end)
 	if (rc)
 		return rc;
 	coh_arch_maint_begin();
-	/* Partial edge lines hold CPU data too: write it back, never drop it. */
-	if (start & (line - 1)) {
-		coh_arch_flush_lines(s, s + line, line);
-		s += line;
-		flushed++;
-	}
-	if (s < e && (end & (line - 1))) {
-		coh_arch_flush_lines(e - line, e, line);
-		e -= line;
-		flushed++;
-	}
-	if (s < e)
-		coh_arch_inval_lines(s, e, line);
+	coh__acq_lines(start, end, line, &inval, &flushed);
 	/* invalidation complete before any later read of the buffer */
 	coh_arch_maint_done();
 	coh__stat_add(dev, lines_flushed, flushed);
-	coh__stat_add(dev, lines_invalidated, coh__nlines(s, e, line));
+	coh__stat_add(dev, lines_invalidated, inval);
 	return 0;
 }
 
@@ -191,7 +212,6 @@ int coh__batch_add(struct coh_batch *b, int kind, uintptr_t s, uintptr_t e,
 		   int op, int dir, const struct coh_where *where)
 {
 	size_t line = b->line;
-	uintptr_t m;
 	int rc;
 
 	if (s >= e)
@@ -204,38 +224,20 @@ int coh__batch_add(struct coh_batch *b, int kind, uintptr_t s, uintptr_t e,
 		coh_arch_op_end(op);
 		return 0;
 	}
-	m = (uintptr_t)line - 1;
 	if (!(b->lines[0] | b->lines[1] | b->lines[2]))
 		coh_arch_maint_begin();
 	if (kind == COH__ACQ) {
-		/* Partial edge lines hold CPU data too: write it back, never drop it. */
-		uintptr_t ls = s & ~m, le = ((e - 1) | m) + 1;
-
-		if (s & m) {
-			coh_arch_flush_lines(ls, ls + line, line);
-			ls += line;
-			b->lines[2]++;
-		}
-		if (ls < le && (e & m)) {
-			coh_arch_flush_lines(le - line, le, line);
-			le -= line;
-			b->lines[2]++;
-		}
-		s = ls;
-		e = le;
-		kind = COH__INVAL;
+		coh__acq_lines(s, e, line, &b->lines[1], &b->lines[2]);
 	} else {
-		s &= ~m;
-		e = ((e - 1) | m) + 1;
-	}
-	if (s < e) {
+		coh__round_lines(s, e, line, &s, &e);
 		if (kind == COH__CLEAN)
 			coh_arch_clean_lines(s, e, line);
 		else if (kind == COH__INVAL)
 			coh_arch_inval_lines(s, e, line);
 		else
 			coh_arch_flush_lines(s, e, line);
-		b->lines[kind == COH__CLEAN ? 0 : kind == COH__INVAL ? 1 : 2] += (e - s) / line;
+		b->lines[kind == COH__CLEAN ? 0 : kind == COH__INVAL ? 1 : 2] +=
+			coh__nlines(s, e, line);
 	}
 	coh_arch_op_end(op);
 	return 0;
@@ -254,14 +256,17 @@ void coh__batch_barrier(struct coh_batch *b)
 		/* every line operation of the batch complete before any later
 		 * memory access or MMIO (the next step, or the doorbell); cleans
 		 * only: before every later store, the doorbell's included */
-		if (did == COH__CLEAN)
-			coh_arch_clean_done();
+		if ((did & ~(unsigned int)COH__WC) == COH__CLEAN)
+			coh_arch_clean_done();	/* x86 SFENCE, Arm DSB: WC drained too */
 		else
 			coh_arch_maint_done();
 		coh__stat_add(b->dev, lines_cleaned, b->lines[0]);
 		coh__stat_add(b->dev, lines_invalidated, b->lines[1]);
 		coh__stat_add(b->dev, lines_flushed, b->lines[2]);
 		b->lines[0] = b->lines[1] = b->lines[2] = 0;
+	} else if (did == (COH__CLEAN | COH__WC)) {
+		/* write-combined stores drained before the MMIO write that starts the DMA */
+		coh_arch_wc_wmb();
 	} else if (did == COH__CLEAN) {
 		/* earlier CPU writes before the MMIO write that starts the DMA */
 		coh_arch_io_wmb();
@@ -464,6 +469,29 @@ static int coh__span_kind(enum coh_dir dir, bool give)
 	return dir == COH_TO_DEVICE ? 0 : COH__ACQ;
 }
 
+/*
+ * The backend's op hook (the simulator's ownership tracker) refused span i
+ * after spans [0, i) were handed over: hand those back, so that on error
+ * nothing was given (or taken), for the backend as for the checker, which
+ * never recorded them.  Their lines were cleaned, flushed or invalidated,
+ * none of which loses data the device has not been told about yet.  The
+ * arguments were all validated before the first span, so only a backend's
+ * own verdict gets here (the simulator: a coherent device's buffer outside
+ * simulated memory, which no maintainability check looks at).
+ */
+static void coh__give_take_undo(struct coh_device *dev, const struct coh_span *sp,
+				size_t i, bool give, const struct coh_where *where)
+{
+	int op = give ? COH_OP_TAKE : COH_OP_GIVE;
+
+	while (i--) {
+		if (!sp[i].len)
+			continue;
+		if (!coh_arch_op(op, dev, sp[i].ptr, sp[i].len, (int)sp[i].dir, where))
+			coh_arch_op_end(op);
+	}
+}
+
 static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 			    size_t n, bool give, const struct coh_where *where)
 {
@@ -506,6 +534,7 @@ static int coh__give_take_n(struct coh_device *dev, const struct coh_span *sp,
 			coh_arch_op_end(COH_OP_TAKE);
 		if (rc) {
 			coh__batch_barrier(&b);
+			coh__give_take_undo(dev, sp, i, give, where);
 			return rc;
 		}
 	}

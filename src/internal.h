@@ -136,6 +136,20 @@ static inline int coh__check_range(const struct coh_device *dev,
 	return 0;
 }
 
+/*
+ * [s, e) rounded out to whole lines of `line` bytes (a power of two): the
+ * one place the library rounds.  The caller knows the last line does not
+ * wrap (coh__lines() in src/fence.c checks it).
+ */
+static inline void coh__round_lines(uintptr_t s, uintptr_t e, size_t line,
+				    uintptr_t *ls, uintptr_t *le)
+{
+	uintptr_t m = (uintptr_t)line - 1;
+
+	*ls = s & ~m;
+	*le = ((e - 1) | m) + 1;
+}
+
 /* Line-granular maintenance of an already-checked range; no api checks. */
 COH__HIDDEN int coh__release_range(struct coh_device *dev, uintptr_t start,
 				   uintptr_t end);
@@ -155,6 +169,9 @@ COH__HIDDEN int coh__flush_range(struct coh_device *dev, uintptr_t start,
  * (invalidate, partial edge lines flushed, as coh_acquire).
  */
 enum { COH__CLEAN = 1, COH__INVAL = 2, COH__FLUSH = 4, COH__ACQ = 8 };
+/* not a kind: a batch's `did` bit for stores to write-combining memory,
+ * whose barrier must drain the WC buffers (coh_arch_wc_wmb) */
+enum { COH__WC = 16 };
 
 /* coh_batch_end_read: the field's whole lines invalidated into b (src/fence.c) */
 COH__HIDDEN int coh__batch_inval_field(struct coh_batch *b, uintptr_t a, size_t n,
@@ -216,9 +233,13 @@ COH__HIDDEN extern const struct coh_lock_ops *coh__lock_ops;
 
 /* src/region.c: granule-level allocation inside one region */
 struct coh_region;
+/* align and boundary (0: none) are powers of two, applied to bus addresses */
 COH__HIDDEN int coh__region_alloc(struct coh_region *r, size_t size, size_t align,
-				  const struct coh_device *dev, uintptr_t *cpu,
-				  uint64_t *phys, size_t *span);
+				  size_t boundary, const struct coh_device *dev,
+				  uintptr_t *cpu, uint64_t *phys, size_t *span);
+/* could r ever hold a block for size bytes aligned to align? */
+COH__HIDDEN bool coh__region_can_hold(const struct coh_region *r, size_t size,
+				      size_t align);
 /* span: what coh__region_alloc reported (the block, alignment included) */
 COH__HIDDEN int coh__region_free(struct coh_region *r, uintptr_t cpu, size_t span);
 COH__HIDDEN struct coh_region *coh__region_first(void);

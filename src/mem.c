@@ -252,13 +252,22 @@ static int coh__check_free(const struct coh_mem *m, const struct coh_where *wher
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static bool coh__region_prefers(const struct coh_region *r, unsigned int attrs)
+/*
+ * How well region r suits attrs: 0 first, 2 last.  Write-combining: a WC
+ * region, else uncached (no maintenance either, no combining), else cached
+ * (maintained).  Uncached: uncached, then WC, then cached.  Neither: cached
+ * first (CPU reads at cache speed).  Every choice is correct; the handle
+ * records which it got (coh_is_write_combining()).
+ */
+static int coh__region_rank(const struct coh_region *r, unsigned int attrs)
 {
-	if (attrs & COH_ATTR_UNCACHED)
-		return r->flags & COH_REGION_UNCACHED;
+	bool wc = r->flags & COH_REGION_WC, uc = r->flags & COH_REGION_UNCACHED;
+
 	if (attrs & COH_ATTR_WRITE_COMBINE)
-		return r->flags & (COH_REGION_WC | COH_REGION_UNCACHED);
-	return !(r->flags & (COH_REGION_UNCACHED | COH_REGION_WC));
+		return wc ? 0 : uc ? 1 : 2;
+	if (attrs & COH_ATTR_UNCACHED)
+		return uc ? 0 : wc ? 1 : 2;
+	return !wc && !uc ? 0 : uc ? 1 : 2;
 }
 
 static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
@@ -268,11 +277,38 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where)
 {
-	size_t size, span = 0;
+	return coh__mem_alloc_placed(m, dev, count, elem, align, NULL, attrs,
+				     state, where);
+}
+
+int coh__mem_alloc_pages(struct coh_mem *m, struct coh_device *dev,
+			 size_t npages, size_t page, size_t elem, size_t talign,
+			 unsigned int attrs, unsigned int state,
+			 const struct coh_where *where)
+{
+	coh__api_check(m, where, COH_EINVAL, "coherent alloc: NULL handle");
+	*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	coh__api_check(npages && coh_is_pow2(page) && elem && !(page % elem) &&
+			       talign <= page,
+		       where, COH_EINVAL,
+		       "coherent alloc: pages: zero pages, page size not a power of two, or not a whole number of elements");
+	coh__api_check(npages <= SIZE_MAX / page, where, COH_EOVERFLOW,
+		       "coherent alloc: pages x page size overflows");
+	return coh__mem_alloc_placed(m, dev, npages * page / elem, elem, talign,
+				     &(struct coh_placement){ .align = page },
+				     attrs, state, where);
+}
+
+int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
+			  size_t count, size_t elem, size_t align,
+			  const struct coh_placement *pl, unsigned int attrs,
+			  unsigned int state, const struct coh_where *where)
+{
+	size_t size, span = 0, boundary = pl ? pl->boundary : 0;
 	uintptr_t cpu = 0;
 	uint64_t phys = 0;
 	struct coh_region *got = NULL;
-	bool reachable = false;
+	bool reachable = false, holds = false;
 	int rc = -COH_ENOMEM;
 
 	coh__api_check(m && dev, where, COH_EINVAL, "coherent alloc: NULL handle or device");
@@ -280,35 +316,45 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 	coh__api_check(count && elem, where, COH_EINVAL, "coherent alloc: zero size");
 	coh__api_check(count <= SIZE_MAX / elem, where, COH_EOVERFLOW,
 		       "coherent alloc: count x element size overflows");
-	coh__api_check(coh_is_pow2(align) && align <= 4096 &&
-			       coh_is_pow2(dev->min_align) && dev->min_align <= 4096,
+	coh__api_check(coh_is_pow2(align) && coh_is_pow2(dev->min_align) &&
+			       (!pl || !pl->align || coh_is_pow2(pl->align)),
 		       where, COH_EINVAL,
-		       "coherent alloc: alignment must be a power of two <= 4096");
+		       "coherent alloc: alignment must be a power of two");
+	coh__api_check(!boundary || coh_is_pow2(boundary), where, COH_EINVAL,
+		       "coherent alloc: boundary must be 0 or a power of two");
 	coh__api_check(!(attrs & ~COH__KNOWN_ATTRS), where, COH_EINVAL,
 		       "coherent alloc: unknown attribute bits");
 	size = count * elem;
+	coh__api_check(!boundary || size <= boundary, where, COH_EINVAL,
+		       "coherent alloc: larger than the boundary it must not cross");
 	if (align < dev->min_align)
 		align = dev->min_align;
+	if (pl && align < pl->align)
+		align = pl->align;
 
-	/* preferred regions first, then any */
-	for (int pass = 0; pass < 2 && !got; pass++) {
+	/* the best-suited regions first (coh__region_rank), then the others */
+	for (int pass = 0; pass < 3 && !got; pass++) {
 		for (struct coh_region *r = coh__region_first(); r && !got; r = r->next) {
 			coh_bus_t lo = coh_phys_to_bus(dev, r->phys + (r->heap - r->cpu));
 
-			if (coh__region_prefers(r, attrs) != (pass == 0))
+			if (coh__region_rank(r, attrs) != pass)
 				continue;
 			if (lo > dev->dma_mask)
 				continue;
 			reachable = true;
-			if (!coh__region_alloc(r, size, align, dev, &cpu, &phys, &span))
+			if (!coh__region_can_hold(r, size, align))
+				continue;
+			holds = true;
+			if (!coh__region_alloc(r, size, align, boundary, dev, &cpu, &phys, &span))
 				got = r;
 		}
 	}
 	if (!got) {
-		rc = reachable ? -COH_ENOMEM : -COH_ERANGE;
+		rc = reachable && holds ? -COH_ENOMEM : -COH_ERANGE;
 		if (!(attrs & COH_ATTR_NO_WARN))
-			coh__diag(where, rc == -COH_ERANGE ?
+			coh__diag(where, !reachable ?
 				  "coherent alloc: no region is reachable under the device's DMA mask" :
+				  !holds ? "coherent alloc: no reachable region can ever hold this size at this alignment" :
 				  "coherent alloc: reachable regions exhausted", rc);
 		return rc;
 	}
@@ -327,6 +373,8 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 	    !(got->flags & (COH_REGION_UNCACHED | COH_REGION_WC)) &&
 	    !(attrs & COH_ATTR_SKIP_CPU_SYNC))
 		m->state |= COH_MEM_SYNC;
+	if (got->flags & COH_REGION_WC)
+		m->state |= COH_MEM_WC;
 	coh__stat_add(dev, allocs, 1);
 #if COH_DEBUG
 	m->cookie = coh__check_add(m, where);
@@ -354,6 +402,15 @@ int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 	return rc;
 }
 
+/* stores to memory that needs no maintenance before the device looks */
+static void coh__unmaintained_wmb(const struct coh_mem *m)
+{
+	if (m->state & COH_MEM_WC)
+		coh_arch_wc_wmb();	/* write-combined stores drained */
+	else
+		coh_arch_io_wmb();	/* earlier stores before the MMIO that starts the DMA */
+}
+
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
 {
 	int rc;
@@ -368,10 +425,43 @@ int coh__mem_share(struct coh_mem *m, const struct coh_where *where)
 	if (m->state & COH_MEM_SYNC)
 		rc = coh__release_range(m->dev, m->cpu_, m->cpu_ + m->size);
 	else
-		coh_arch_io_wmb();
+		coh__unmaintained_wmb(m);
 	coh_arch_op_end(COH_OP_SHARE);
 	m->bus = coh_phys_to_bus(m->dev, m->phys);
 	return rc;
+}
+
+int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where)
+{
+	int rc = coh__mem_share(m, where);
+
+	if (rc && m && m->cpu_) {
+		/* the device would not see the contents: nothing is handed out */
+		coh__maint_failed(m, rc, NULL, where);
+		coh__mem_free(m, where);
+		*m = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	}
+	return rc;
+}
+
+int coh__mem_share_box(struct coh_mem *b, struct coh_mem *h, const struct coh_where *where)
+{
+	int rc;
+
+	coh__api_check(b && h && b != h && b->cpu_ && (b->state & COH_MEM_BOX), where,
+		       COH_EINVAL, "coh_box_share: not an allocated box (already shared?)");
+	rc = coh__mem_share(b, where);
+	if (rc) {
+		/* still the caller's box: retry, or free it */
+		coh__maint_failed(b, rc, NULL, where);
+		b->state = (b->state & ~(unsigned int)COH_MEM_SHARED) | COH_MEM_BOX;
+		b->bus = COH_BUS_ERROR;
+		return rc;
+	}
+	/* consumed: the memory, its cookie and its checker slot are h's now */
+	*h = *b;
+	*b = (struct coh_mem){ .bus = COH_BUS_ERROR };
+	return 0;
 }
 
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len)
@@ -574,8 +664,8 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 	int rc;
 
 	if (!(m->state & COH_MEM_SYNC) || !b->line || COH_TEST_MUTATE == 33) {
-		/* nothing to clean: the batch's barrier orders the store */
-		b->did |= COH__CLEAN;
+		/* nothing to clean: the batch's barrier orders (or drains) the store */
+		b->did |= COH__CLEAN | (m->state & COH_MEM_WC ? COH__WC : 0);
 		return 0;
 	}
 	rc = coh__batch_add_checked(b, COH__CLEAN, a, a + n, COH_OP_RELEASE, -1, where);
@@ -584,16 +674,6 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 		return coh__batch_fail(b, rc);
 	}
 	return 0;
-}
-
-void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n)
-{
-	return coh__field_acquire_at(m, a, n, NULL);
-}
-
-void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n)
-{
-	coh__field_release_at(m, a, n, NULL);
 }
 
 int coh__field_bad(const struct coh_mem *m, uintptr_t a, size_t n,
@@ -677,7 +757,7 @@ static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
 			coh__maint_failed(m, rc, NULL, where);
 	} else {
 		/* the copy before whatever tells the device to look */
-		coh_arch_io_wmb();
+		coh__unmaintained_wmb(m);
 	}
 	return rc;
 }
@@ -797,14 +877,15 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
 	return rc ? rc : coh__mem_copy_in(m, a, len, src, where);
 }
 
-long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len,
+		   const struct coh_where *where)
 {
 	size_t n;
 	uintptr_t a;
 
-	coh__api_check(m && buf && off >= 0, COH_HERE, COH_EINVAL,
+	coh__api_check(m && buf && off >= 0, where, COH_EINVAL,
 		       "coh_dump: NULL or negative offset");
-	coh__api_check(m->state & COH_MEM_SHARED, COH_HERE, COH_EINVAL,
+	coh__api_check(m->state & COH_MEM_SHARED, where, COH_EINVAL,
 		       "coh_dump: not shared CPU-visible memory");
 	if ((size_t)off >= m->size || !len)
 		return 0;
@@ -815,10 +896,10 @@ long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len)
 		n = (size_t)(~0UL >> 1);
 	a = m->cpu_ + (size_t)off;
 	if (m->state & COH_MEM_SYNC) {
-		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, NULL);
+		int rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, n, where);
 
 		if (rc)
-			return coh__maint_failed(m, rc, NULL, NULL);
+			return coh__maint_failed(m, rc, NULL, where);
 	}
 	__builtin_memcpy(buf, (const void *)a, n);
 	return (long)n;

@@ -38,8 +38,8 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 		       "coh_pool_create: block larger than its boundary");
 	if (align < COH_MAX_LINE)
 		align = COH_MAX_LINE;
-	coh__api_check(block <= SIZE_MAX - align && align <= 4096, where, COH_EINVAL,
-		       "coh_pool_create: alignment above 4096 or block too large");
+	coh__api_check(block <= SIZE_MAX - align, where, COH_EOVERFLOW,
+		       "coh_pool_create: block plus its alignment overflows");
 	stride = (block + align - 1) & ~(align - 1);
 	coh__api_check(nblocks <= SIZE_MAX / stride / 4, where, COH_EOVERFLOW,
 		       "coh_pool_create: block x count overflows");
@@ -54,9 +54,9 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 		span += (span / boundary + 1) * stride;
 	*p = (struct coh_pool){ .name = name ? name : "pool", .block = block,
 				.nblocks = nblocks };
-	rc = coh__mem_alloc(&p->chunk, dev, span, 1,
-			    boundary && boundary < 4096 ? boundary : (boundary ? 4096 : align),
-			    0, COH_MEM_BOX, where);
+	/* the region's blocks are naturally aligned: a chunk within one
+	 * boundary does not cross it, and needs no skip below */
+	rc = coh__mem_alloc(&p->chunk, dev, span, 1, align, 0, COH_MEM_BOX, where);
 	if (rc)
 		return rc;
 	metasz = nblocks * (2 * sizeof(uint32_t) + 1);
@@ -72,7 +72,8 @@ int coh_pool_create_at(struct coh_pool *p, struct coh_device *dev,
 	off = 0;
 	p->stride = stride;
 	for (size_t i = 0; i < nblocks; i++) {
-		uint64_t a = p->chunk.phys + off; /* boundaries are physical */
+		/* boundaries are on the addresses the device is given */
+		uint64_t a = coh_phys_to_bus(dev, p->chunk.phys + off);
 
 		if (boundary && (a & ~(uint64_t)(boundary - 1)) !=
 				((a + block - 1) & ~(uint64_t)(boundary - 1))) {

@@ -4,6 +4,8 @@
 #   virtio-blk.sh read   ELF IMAGE     hash IMAGE through the driver; passes if
 #                                      it prints the sha256 that sha256sum gives
 #   virtio-blk.sh random ELF MIB       the same on a fresh random image of MIB MiB
+#   virtio-blk.sh sectors ELF N        the same on a random image of N sectors
+#                                      (any count: odd ones too)
 #   virtio-blk.sh random-ap ELF MIB    the same with the device offering
 #                                      ACCESS_PLATFORM (iommu_platform=on), which
 #                                      the driver must have accepted
@@ -62,6 +64,9 @@ read)
 	hash_check "$3" ;;
 random)
 	head -c "$(( $3 * 1048576 ))" /dev/urandom >"$tmp/img"
+	hash_check "$tmp/img" ;;
+sectors)
+	head -c "$(( $3 * 512 ))" /dev/urandom >"$tmp/img"
 	hash_check "$tmp/img" ;;
 random-ap)
 	devopt=",iommu_platform=on"

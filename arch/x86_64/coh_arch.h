@@ -99,6 +99,17 @@ static inline void coh_arch_mb(void)
 	__asm__ volatile("mfence" ::: "memory");
 }
 
+/*
+ * WC stores are weakly ordered and may wait in the write-combining buffers:
+ * SFENCE drains them before every later store, the doorbell's UC store
+ * included (Intel SDM vol. 3, 11.3.1 and 8.2.5).
+ */
+#define coh_arch_wc_wmb coh_arch_wc_wmb
+static inline void coh_arch_wc_wmb(void)
+{
+	__asm__ volatile("sfence" ::: "memory");
+}
+
 /* UC MMIO stores are ordered after earlier WB stores; a compiler barrier suffices. */
 static inline void coh_arch_io_wmb(void)
 {

@@ -116,6 +116,12 @@ struct dwmac_dma_cfg {
 	size_t stride;			/* bytes from one descriptor to the next (both rings) */
 	size_t rx_buf_size;		/* bytes per receive buffer */
 	bool irq;			/* enable TX/RX completion interrupts */
+	size_t mtu;			/* largest frame (without FCS): the TX FIFO must
+					   hold it whole for store-and-forward */
+	bool addr64;			/* descriptors carry the high address words: the
+					   device mask (already clamped to what the
+					   controller addresses) is above 32 bits, so the
+					   enhanced addressing mode (QoS EAME) must be on */
 };
 
 /**
@@ -162,11 +168,14 @@ struct dwmac_hw_ops {
 	int (*reset)(struct dwmac *d, const struct coh_poll *poll);
 	/**
 	 * Program bus mode, ring bases, ring lengths, skip/stride, RX buffer
-	 * size, interrupt enables; MAC in a sane default (full duplex, 1G or
-	 * the variant's fastest).  DMA and MAC still stopped.
+	 * size, interrupt enables, the FIFO sizes the controller was built
+	 * with (QoS: MTL TQS/RQS from HW_FEATURE1); MAC in a sane default
+	 * (full duplex, 1G or the variant's fastest).  DMA and MAC still
+	 * stopped.
 	 * @retval 0; -COH_EINVAL a value the registers cannot hold (stride,
 	 *         count, buffer size, an address above 32 bits on a 32-bit
-	 *         controller); nothing should be started then.
+	 *         controller, an MTU above the TX FIFO that store-and-forward
+	 *         needs whole); nothing should be started then.
 	 */
 	int (*dma_init)(struct dwmac *d, const struct dwmac_dma_cfg *cfg);
 	/** Program the unicast address (already checked: not multicast). */
@@ -174,8 +183,10 @@ struct dwmac_hw_ops {
 	/** Start TX and RX DMA and the MAC transmitter and receiver. */
 	void (*start)(struct dwmac *d);
 	/**
-	 * Stop TX/RX DMA and the MAC, waiting (budget as reset) until the DMA
-	 * no longer reads or writes descriptors or buffers.
+	 * Stop TX/RX DMA and the MAC in the databook's order (QoS: TX DMA off,
+	 * the MTL TX queue drained, MAC TX/RX off, the MTL RX queue drained,
+	 * RX DMA off), waiting (budget as reset) until the DMA no longer reads
+	 * or writes descriptors or buffers.
 	 * @retval 0; -COH_ETIMEDOUT it did not stop (the core then resets the
 	 *         controller before taking buffers back).
 	 */
@@ -195,7 +206,8 @@ struct dwmac_hw_ops {
 	unsigned int (*irq_status)(struct dwmac *d);
 	/**
 	 * MDIO (clause 22) through the MAC's management interface, waiting for
-	 * the busy bit within `poll`.
+	 * the busy bit within `poll`.  The MDC divider comes from
+	 * d->cfg.csr_clk_hz (0: the variant's slowest MDC).
 	 * @retval 0; -COH_ETIMEDOUT the interface stayed busy; -COH_EINVAL phy
 	 *         above 31 or reg above 31.
 	 */
@@ -217,6 +229,13 @@ struct dwmac_hw_ops {
 	 * Interrupt context.
 	 */
 	uint32_t (*cur_desc)(struct dwmac *d, bool rx);
+	/**
+	 * Optional: the DMA address width the controller was synthesised with
+	 * (QoS HW_FEATURE1.ADDR64: 32, 40 or 48), read after reset.  NULL: 64
+	 * with DWMAC_CAP_ADDR64, else 32.  The core lowers the device's DMA
+	 * mask to it at open, so no buffer or ring lies beyond it.
+	 */
+	unsigned int (*addr_bits)(struct dwmac *d);
 };
 
 /**
@@ -268,6 +287,9 @@ struct dwmac_stats {
 					   the ring: dropped */
 	unsigned long rx_nobuf;		/* RBU seen (RX DMA suspended, re-kicked) */
 	unsigned long rx_refills, rx_refill_batches;	/* buffers re-armed, doorbells */
+	unsigned long rx_refill_errors;	/* a re-arm the library refused (buffers stay
+					   unarmed, retried by the next dwmac_recv) */
+	unsigned long link_changes;	/* speed/duplex applied (adjust_link) */
 	unsigned long irq_fatal;	/* fatal bus errors reported by the DMA */
 };
 
@@ -297,6 +319,9 @@ struct dwmac_config {
 	size_t rx_batch;		/* re-arm once this many buffers are free
 					   (0: rx_count / 4) */
 	unsigned int phy_addr;		/* 0..31 */
+	unsigned long csr_clk_hz;	/* the CSR clock feeding MDC, Hz (board
+					   clock tree), at most 800 MHz; 0: unknown,
+					   the variant's slowest MDC is used */
 	const struct coh_poll *poll;	/* time budget of reset, stop and MDIO
 					   (NULL: the variant's default) */
 	bool irq;			/* interrupt-driven: enable TI/RI */
@@ -340,9 +365,12 @@ struct dwmac {
 	size_t rx_first;		/* its first slot */
 	bool rx_drop;			/* dropping descriptors until the next LD */
 	bool link_up, loopback, open;
+	unsigned int addr_bits;		/* DMA address width in use (device mask) */
+	unsigned int speed;		/* 10/100/1000 as applied (0: not yet) */
+	bool full;			/* full duplex as applied */
+	bool wedged;			/* close could not stop the DMA: leaked */
 	struct dwmac_stats stats;
 	void *priv;			/* the variant's */
-	unsigned int inject;		/* planted bug (DWMAC_INJECT builds only; 0 = none) */
 };
 
 /** The register base, for variants. */
@@ -352,7 +380,10 @@ static inline volatile uint8_t *dwmac_regs(struct dwmac *d)
 }
 
 /**
- * @brief Open the controller: reset it, create the rings (layout and sizes
+ * @brief Open the controller: reset it, read its DMA address width
+ * (ops->addr_bits) and lower cfg->dev's DMA mask to it when the mask is
+ * wider (coh_device_set_mask_bits: buffers above are then bounced or
+ * refused, never truncated), create the rings (layout and sizes
  * from cfg), arm every RX buffer, program the DMA and the MAC address
  * (mac: NULL keeps the hardware's), start TX and RX.  The link is down
  * until dwmac_link() sees it up.
@@ -364,6 +395,12 @@ static inline volatile uint8_t *dwmac_regs(struct dwmac *d)
  * @retval -COH_EINVAL bad cfg (NULL ops/regs/dev/mem, count or buffer size
  *         out of range, mtu above what the rings can hold, multicast mac)
  * @retval -COH_ETIMEDOUT the soft reset never completed: nothing allocated
+ * @retval -COH_EINVAL also: csr_clk_hz above 800 MHz, or the MTU above the
+ *         controller's TX FIFO (dma_init): nothing allocated
+ * @retval the library's code when the first arming of the RX ring fails
+ *         (coh_ring_post_n): everything freed again
+ * @retval -COH_EIO the controller reports an address width below 32 or
+ *         above 64 bits: nothing allocated
  * @retval -COH_ENOTSUP layout not supported by the library or the variant
  *         (skip needed beyond ops->max_skip): nothing allocated
  * @retval -COH_ERANGE, -COH_ENOMEM the rings or pool could not be allocated
@@ -382,7 +419,14 @@ size_t dwmac_mem_size(const struct dwmac_config *cfg);
  * -COH_EIO: not sent), every RX buffer taken back, the
  * rings and the pool freed.  Afterwards coh_device_leaks(dev) is 0 and
  * coh_device_teardown(dev) finds no mapping.
- * @retval 0; -COH_EINVAL not open.  Not interrupt context.
+ * @retval 0
+ * @retval -COH_EINVAL not open
+ * @retval -COH_EBUSY the DMA could be neither stopped nor reset: nothing is
+ *         taken back or freed, deliberately (the rings, RX buffers and TX
+ *         mappings stay the device's, which may still write them);
+ *         coh_device_leaks(dev) counts them, d->wedged is set, the driver
+ *         is closed.  Only a reset of the SoC returns that memory.
+ * Not interrupt context.
  */
 int dwmac_close(struct dwmac *d);
 
@@ -403,7 +447,11 @@ int dwmac_mdio_write(struct dwmac *d, unsigned int reg, uint16_t val);
 
 /**
  * @brief Read the PHY's link status (BMSR bit 2, read twice: it latches
- * low) and remember it.  Transmission needs the link up.
+ * low) and remember it.  Transmission needs the link up.  When it is up,
+ * the auto-negotiation result (1000BASE-T control/status 9/10, then the
+ * advertisement and link partner ability 4/5; the forced BMCR speed and
+ * duplex when auto-negotiation is off) is applied to the MAC through
+ * ops->adjust_link whenever it differs from what was applied.
  * @retval 1 up, 0 down, -COH_ETIMEDOUT MDIO timeout (link considered down).
  */
 int dwmac_link(struct dwmac *d);

@@ -13,12 +13,8 @@
  * reclaim.  RX: each buffer flushed when armed, the received bytes' lines
  * invalidated at take, each descriptor's line released at post and
  * acquired at reap.  Uncached rings: no descriptor maintenance.
- *
- * DWMAC_INJECT builds (the simulator demo only) plant the bugs named in
- * dwmac_inject.h; every planted branch is marked "BUG (inject ...)".
  */
 #include "dwmac.h"
-#include "dwmac_inject.h"
 
 #define RX_CHUNK 32	/* buffers re-armed under one barrier pair */
 
@@ -130,6 +126,7 @@ static int rx_refill(struct dwmac *d, size_t n)
 	struct dwmac_desc descs[RX_CHUNK];
 	struct coh_span spans[RX_CHUNK];
 	size_t count = coh_ring_count(&d->rx);
+	unsigned long batches = d->stats.rx_refill_batches;
 	int rc = 0;
 
 	while (n) {
@@ -156,12 +153,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 			descs[i] = (struct dwmac_desc){ 0 };
 			d->ops->rx_encode(&descs[i], &arm);
 		}
-		if (ns && !DWMAC_INJECTED(d, DWMAC_INJ_RX_NO_GIVE)) {
+		if (ns) {
 			rc = coh_give_n(d->dev, spans, ns);
 			if (rc)
 				break;
 		}
-		/* else BUG (inject rx-no-give): re-armed while the CPU still owns it */
 		for (size_t i = 0; i < k; i++)
 			d->rxs[(d->rx_fill + i) % count].taken = 0;
 		rc = coh_ring_post_n(&d->rx, descs, k);
@@ -174,8 +170,11 @@ static int rx_refill(struct dwmac *d, size_t n)
 		d->stats.rx_refill_batches++;
 		n -= k;
 	}
-	d->ops->rx_kick(d, coh_ring_bus(&d->rx, coh_ring_next(&d->rx)),
-			coh_ring_next(&d->rx));
+	if (d->stats.rx_refill_batches != batches)
+		d->ops->rx_kick(d, coh_ring_bus(&d->rx, coh_ring_next(&d->rx)),
+				coh_ring_next(&d->rx));
+	if (rc)
+		d->stats.rx_refill_errors++;
 	return rc;
 }
 
@@ -205,21 +204,12 @@ static int rx_deliver(struct dwmac *d, uint8_t *out, size_t len)
 		spans[k] = (struct coh_span){ s->buf, n, COH_FROM_DEVICE };
 		off += n;
 	}
-	if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE)) {
-		/* BUG (inject rx-read-before-take): reads before the invalidate */
-		for (size_t k = 0, o = 0; k < d->rx_held; o += spans[k].len, k++) {
-			coh_consume(d->dev, spans[k].ptr, spans[k].len);
-			__builtin_memcpy(out + o, spans[k].ptr, spans[k].len);
-		}
-	}
 	rc = coh_take_n(d->dev, spans, d->rx_held);
 	if (rc)
 		return rc;
 	off = 0;
 	for (size_t k = 0; k < d->rx_held; k++) {
 		d->rxs[(d->rx_first + k) % count].taken = spans[k].len;
-		if (DWMAC_INJECTED(d, DWMAC_INJ_RX_READ_BEFORE_TAKE))
-			continue;
 		coh_consume(d->dev, spans[k].ptr, spans[k].len);
 		__builtin_memcpy(out + off, spans[k].ptr, spans[k].len);
 		off += spans[k].len;
@@ -285,8 +275,7 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 			continue;
 		}
 		if (fl <= consumed || fl > d->cfg.mtu || fl > cap ||
-		    (fl - consumed > bs && !DWMAC_INJECTED(d, DWMAC_INJ_RX_TRUST_LEN))) {
-			/* else BUG (inject rx-trust-len): the last buffer holds what the device says */
+		    fl - consumed > bs) {
 			d->stats.rx_length_errors++;
 			rx_release_held(d);
 			continue;
@@ -303,8 +292,13 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 		len = (int)fl;
 	}
 	if (d->rx_free >= d->cfg.rx_batch ||
-	    (d->rx_free && coh_ring_pending(&d->rx) <= d->rx_held))
-		rx_refill(d, d->rx_free);
+	    (d->rx_free && coh_ring_pending(&d->rx) <= d->rx_held)) {
+		int rc = rx_refill(d, d->rx_free);
+
+		/* a frame in hand is still delivered; the refill is retried next time */
+		if (rc && len < 0)
+			return rc;
+	}
 	if (len == -COH_EAGAIN && idx < 0 && idx != -COH_EAGAIN)
 		return idx;	/* a maintenance error from the reap */
 	return len;
@@ -354,14 +348,6 @@ static int tx_post(struct dwmac *d, struct coh_sg *sg, int n_in, int nseg,
 			k++;
 		}
 	}
-	if (DWMAC_INJECTED(d, DWMAC_INJ_TX_WRITE_AFTER_GIVE))
-		/* BUG (inject tx-write-after-give): a last-minute edit of mapped bytes */
-		((uint8_t *)sg[0].ptr)[sg[0].len - 1] ^= 0x5a;
-#if defined(DWMAC_INJECT)
-	if (DWMAC_INJECTED(d, DWMAC_INJ_OWN_BEFORE_ADDR) ||
-	    DWMAC_INJECTED(d, DWMAC_INJ_KICK_BEFORE_RELEASE))
-		dwmac_inject_tx(d, descs, k);	/* BUG (inject ...): see dwmac_inject.c */
-#endif
 	/* every descriptor but the first, then the first: the DMA never sees half a frame */
 	rc = coh_ring_post_chain(&d->tx, descs, k);
 	if (rc < 0)
@@ -501,8 +487,67 @@ int dwmac_mdio_write(struct dwmac *d, unsigned int reg, uint16_t val)
 	return d->ops->mdio_write(d, d->cfg.phy_addr, reg, val, d->cfg.poll);
 }
 
+/* clause-22 registers and bits (IEEE 802.3 clause 22.2.4) */
+#define MII_BMCR 0
+#define  BMCR_SPEED100 (1u << 13)
+#define  BMCR_ANENABLE (1u << 12)
+#define  BMCR_FULLDPLX (1u << 8)
+#define  BMCR_SPEED1000 (1u << 6)
 #define MII_BMSR 1
-#define BMSR_LSTATUS (1u << 2)
+#define  BMSR_LSTATUS (1u << 2)
+#define  BMSR_ESTATEN (1u << 8)	/* extended status: 1000BASE-T registers present */
+#define MII_ADVERTISE 4
+#define MII_LPA 5
+#define  ADV_100FULL (1u << 8)
+#define  ADV_100HALF (1u << 7)
+#define  ADV_10FULL (1u << 6)
+#define MII_CTRL1000 9
+#define  CTRL1000_FULL (1u << 9)
+#define  CTRL1000_HALF (1u << 8)
+#define MII_STAT1000 10
+#define  STAT1000_FULL (1u << 11)	/* link partner 1000BASE-T full */
+#define  STAT1000_HALF (1u << 10)
+
+/* what the PHY resolved: the best mode both ends advertise (clause 28B.3 priority) */
+static int phy_resolve(struct dwmac *d, unsigned int bmsr, unsigned int *speed, bool *full)
+{
+	int v = dwmac_mdio_read(d, MII_BMCR);
+	unsigned int bmcr, adv, lpa, c1000, s1000;
+
+	if (v < 0)
+		return v;
+	bmcr = (unsigned int)v;
+	if (!(bmcr & BMCR_ANENABLE)) {
+		*speed = bmcr & BMCR_SPEED1000 ? 1000 : bmcr & BMCR_SPEED100 ? 100 : 10;
+		*full = (bmcr & BMCR_FULLDPLX) != 0;
+		return 0;
+	}
+	if (bmsr & BMSR_ESTATEN) {
+		if ((v = dwmac_mdio_read(d, MII_CTRL1000)) < 0)
+			return v;
+		c1000 = (unsigned int)v;
+		if ((v = dwmac_mdio_read(d, MII_STAT1000)) < 0)
+			return v;
+		s1000 = (unsigned int)v;
+		/* the partner's bits sit two above our advertisement's */
+		c1000 &= (s1000 >> 2) & (CTRL1000_FULL | CTRL1000_HALF);
+		if (c1000) {
+			*speed = 1000;
+			*full = (c1000 & CTRL1000_FULL) != 0;
+			return 0;
+		}
+	}
+	if ((v = dwmac_mdio_read(d, MII_ADVERTISE)) < 0)
+		return v;
+	adv = (unsigned int)v;
+	if ((v = dwmac_mdio_read(d, MII_LPA)) < 0)
+		return v;
+	lpa = (unsigned int)v;
+	adv &= lpa;
+	*speed = adv & (ADV_100FULL | ADV_100HALF) ? 100 : 10;
+	*full = (adv & (ADV_100FULL | ADV_100HALF) ? adv & ADV_100FULL : adv & ADV_10FULL) != 0;
+	return 0;
+}
 
 int dwmac_link(struct dwmac *d)
 {
@@ -515,6 +560,23 @@ int dwmac_link(struct dwmac *d)
 	if (v >= 0)
 		v = dwmac_mdio_read(d, MII_BMSR);
 	d->link_up = v >= 0 && ((unsigned int)v & BMSR_LSTATUS);
+	if (d->link_up) {
+		unsigned int speed = 0;
+		bool full = false;
+		int rc = phy_resolve(d, (unsigned int)v, &speed, &full);
+
+		if (rc) {
+			d->link_up = false;
+			return rc;
+		}
+		/* the MAC must run at what the PHY negotiated, or no frame passes */
+		if ((speed != d->speed || full != d->full) && d->ops->adjust_link) {
+			d->ops->adjust_link(d, speed, full);
+			d->speed = speed;
+			d->full = full;
+			d->stats.link_changes++;
+		}
+	}
 	return v < 0 ? v : d->link_up;
 }
 
@@ -567,6 +629,8 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	if (c->tx_count < 4 || c->tx_count > 4096 || c->rx_count < 4 || c->rx_count > 4096 ||
 	    c->phy_addr > 31 || c->rx_batch > c->rx_count)
 		return -COH_EINVAL;
+	if (c->csr_clk_hz > 800000000ul)
+		return -COH_EINVAL;
 	if (c->rx_buf_size < 64 || c->rx_buf_size > o->max_buf ||
 	    (o->rx_buf_align && c->rx_buf_size % o->rx_buf_align))
 		return -COH_EINVAL;
@@ -574,6 +638,26 @@ static int check_cfg(const struct dwmac_config *c, const uint8_t *mac)
 	if (c->mtu < 60 || (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > c->rx_count / 2 ||
 	    (c->mtu + c->rx_buf_size - 1) / c->rx_buf_size > DWMAC_RX_MAX_FRAGS)
 		return -COH_EINVAL;
+	return 0;
+}
+
+/*
+ * The controller's address width bounds the device's mask: a buffer the
+ * library maps above it must be bounced or refused, never written to a
+ * descriptor whose high bits the DMA drops.
+ */
+static int addr_width(struct dwmac *d)
+{
+	unsigned int bits = d->ops->addr_bits ? d->ops->addr_bits(d)
+			    : (d->ops->caps & DWMAC_CAP_ADDR64) ? 64 : 32;
+	uint64_t hw;
+
+	if (bits < 32 || bits > 64)
+		return -COH_EIO;
+	hw = bits == 64 ? ~0ull : (1ull << bits) - 1;
+	if (d->dev->dma_mask > hw && coh_device_set_mask_bits(d->dev, bits))
+		return -COH_EIO;
+	d->addr_bits = bits;
 	return 0;
 }
 
@@ -616,6 +700,9 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	rc = d->ops->reset(d, c.poll);
 	if (rc)
 		return rc;
+	rc = addr_width(d);
+	if (rc)
+		return rc;
 	rc = ring_create(d, &d->tx, c.tx_count, false);
 	if (rc)
 		return rc;
@@ -637,7 +724,7 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
 		.tx_count = c.tx_count, .rx_count = c.rx_count,
 		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c.rx_buf_size,
-		.irq = c.irq,
+		.irq = c.irq, .mtu = c.mtu, .addr64 = d->dev->dma_mask > 0xffffffffull,
 	};
 	rc = d->ops->dma_init(d, &dc);
 	if (rc)
@@ -660,10 +747,16 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
 		goto free_pool;
 	}
-	d->open = true;
 	d->rx_free = c.rx_count;
 	/* all but one: head == tail would read as an empty ring */
-	rx_refill(d, c.rx_count - 1);
+	rc = rx_refill(d, c.rx_count - 1);
+	if (rc) {
+		/* a half-armed ring is no success: the DMA has not started, take all back */
+		for (size_t i = 0; i < c.rx_count; i++)
+			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
+		goto free_pool;
+	}
+	d->open = true;
 	d->ops->start(d);
 	return 0;
 
@@ -686,8 +779,15 @@ int dwmac_close(struct dwmac *d)
 	if (!d || !d->open)
 		return -COH_EINVAL;
 	/* the DMA must not touch a descriptor or buffer once they are taken back */
-	if (d->ops->stop(d, d->cfg.poll))
-		d->ops->reset(d, d->cfg.poll);
+	if (d->ops->stop(d, d->cfg.poll) && d->ops->reset(d, d->cfg.poll)) {
+		/*
+		 * Still running: freeing now would hand the DMA memory the next
+		 * owner uses.  Leak it all, on purpose, and say so.
+		 */
+		d->open = false;
+		d->wedged = true;
+		return -COH_EBUSY;
+	}
 	(void)d->ops->irq_status(d);
 
 	count = coh_ring_count(&d->tx);

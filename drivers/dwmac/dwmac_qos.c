@@ -95,7 +95,10 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 {
 	size_t skip = c->stride - QOS_DESC_SIZE;
 	uint32_t sysbus = QOS_DMA_SYSBUS_BLEN16 | QOS_DMA_SYSBUS_BLEN8 | QOS_DMA_SYSBUS_BLEN4;
-	uint32_t ie = 0;
+	uint32_t ie = 0, hwf1 = rd(d, QOS_MAC_HW_FEATURE1);
+	/* the FIFOs the controller was synthesised with (HW_FEATURE1, as stmmac reads it) */
+	uint32_t txfifo = 128u << ((hwf1 & QOS_HWF1_TXFIFOSIZE_MASK) >> QOS_HWF1_TXFIFOSIZE_SHIFT);
+	uint32_t rxfifo = 128u << (hwf1 & QOS_HWF1_RXFIFOSIZE_MASK);
 
 	if (c->stride < QOS_DESC_SIZE || skip % QOS_BUS_WIDTH || skip > QOS_MAX_SKIP ||
 	    !c->tx_count || !c->rx_count || c->tx_count - 1 > QOS_DMA_RING_LENGTH_MAX ||
@@ -107,8 +110,18 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	if (coh_hi32(c->tx_base) != coh_hi32(c->tx_base + c->tx_count * c->stride - 1) ||
 	    coh_hi32(c->rx_base) != coh_hi32(c->rx_base + c->rx_count * c->stride - 1))
 		return -COH_EINVAL;
-	if (coh_hi32(c->tx_base) || coh_hi32(c->rx_base))
+	/*
+	 * EAME follows the mask, not where the rings happen to lie: without it
+	 * the DMA reads des1 as a second buffer and drops the high word of
+	 * every buffer address (a 40-bit mask, rings low, a buffer high).
+	 */
+	if (c->addr64)
 		sysbus |= QOS_DMA_SYSBUS_EAME;
+	else if (coh_hi32(c->tx_base) || coh_hi32(c->rx_base))
+		return -COH_EINVAL;
+	/* store-and-forward sends a frame only once it is whole in the TX FIFO */
+	if (txfifo < 256 || rxfifo < 256 || c->mtu + 4 > txfifo)
+		return -COH_EINVAL;
 
 	wr(d, QOS_DMA_SYSBUS_MODE, sysbus);
 	wr(d, QOS_DMA_CH0_CONTROL, QOS_DMA_CH_PBLX8 |
@@ -131,8 +144,11 @@ static int qos_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	wr(d, QOS_DMA_CH0_INTERRUPT_ENABLE, ie);
 	wr(d, QOS_DMA_CH0_STATUS, ~0u);
 
-	wr(d, QOS_MTL_TXQ0_OPERATION_MODE, QOS_MTL_TXQ_TSF | QOS_MTL_TXQ_TXQEN);
-	wr(d, QOS_MTL_RXQ0_OPERATION_MODE, QOS_MTL_RXQ_RSF);
+	/* one queue each way: it gets the whole FIFO (the reset value is 256 bytes) */
+	wr(d, QOS_MTL_TXQ0_OPERATION_MODE, QOS_MTL_TXQ_TSF | QOS_MTL_TXQ_TXQEN |
+	   ((txfifo / 256 - 1) << QOS_MTL_TXQ_TQS_SHIFT & QOS_MTL_TXQ_TQS_MASK));
+	wr(d, QOS_MTL_RXQ0_OPERATION_MODE, QOS_MTL_RXQ_RSF |
+	   ((rxfifo / 256 - 1) << QOS_MTL_RXQ_RQS_SHIFT & QOS_MTL_RXQ_RQS_MASK));
 	wr(d, QOS_MAC_RXQ_CTRL0, QOS_MAC_RXQ0EN_DCB);
 	/* 1000 Mb/s full duplex until adjust_link says otherwise */
 	/* the FCS is the MAC's business: strip it from received type frames */
@@ -155,12 +171,24 @@ static void qos_start(struct dwmac *d)
 	set_bits(d, QOS_MAC_CONFIG, QOS_MAC_CONFIG_TE | QOS_MAC_CONFIG_RE);
 }
 
+/*
+ * The databook's order (U-Boot eqos_stop and stmmac follow it): the TX DMA
+ * first, so no new frame enters the MTL; the MAC transmitter only once the
+ * MTL TX queue has drained, or the frame in it is cut; the receiver, then
+ * the RX DMA only once the MTL RX queue has drained into memory.  A drain
+ * that does not finish is not fatal here (no descriptor armed, say): the
+ * last wait, for both DMA processes stopped, decides.
+ */
 static int qos_stop(struct dwmac *d, const struct coh_poll *poll)
 {
 	clear_bits(d, QOS_DMA_CH0_TX_CONTROL, QOS_DMA_CH_TX_ST);
+	(void)dwmac_wait(d, QOS_MTL_TXQ0_DEBUG,
+			 QOS_MTL_TXQ_DBG_TXQSTS | QOS_MTL_TXQ_DBG_TRCSTS_READ, 0, poll);
 	clear_bits(d, QOS_MAC_CONFIG, QOS_MAC_CONFIG_TE | QOS_MAC_CONFIG_RE);
+	(void)dwmac_wait(d, QOS_MTL_RXQ0_DEBUG,
+			 QOS_MTL_RXQ_DBG_PRXQ_MASK | QOS_MTL_RXQ_DBG_RXQSTS_MASK, 0, poll);
 	clear_bits(d, QOS_DMA_CH0_RX_CONTROL, QOS_DMA_CH_RX_SR);
-	/* both processes finish the frame in progress, then report "stopped" (0) */
+	/* both processes finish the descriptor in hand, then report "stopped" (0) */
 	return dwmac_wait(d, QOS_DMA_DEBUG_STATUS0, QOS_DBG_TPS0_MASK | QOS_DBG_RPS0_MASK,
 			  0, poll);
 }
@@ -206,11 +234,38 @@ static unsigned int qos_irq_status(struct dwmac *d)
 	return r;
 }
 
-static uint32_t mdio_cmd(unsigned int phy, unsigned int reg, uint32_t goc)
+/*
+ * CR names the range of the CSR clock, and so the divider that keeps MDC
+ * at or below 2.5 MHz.  CR 0 is /42, right for 60-100 MHz only: at 250 MHz
+ * it would run MDC at 6 MHz.  An unknown clock gets the largest divider
+ * every QoS version has (/124, CR 5): a slow MDC is merely slow.
+ */
+static uint32_t mdio_cr(unsigned long hz)
 {
-	/* CR 0: the CSR clock range of a 60-100 MHz bus; slower is always safe */
+	if (!hz)
+		return QOS_MDIO_CR_250_300M;
+	if (hz < 35000000ul)
+		return QOS_MDIO_CR_20_35M;
+	if (hz < 60000000ul)
+		return QOS_MDIO_CR_35_60M;
+	if (hz < 100000000ul)
+		return QOS_MDIO_CR_60_100M;
+	if (hz < 150000000ul)
+		return QOS_MDIO_CR_100_150M;
+	if (hz < 250000000ul)
+		return QOS_MDIO_CR_150_250M;
+	if (hz < 300000000ul)
+		return QOS_MDIO_CR_250_300M;
+	if (hz < 500000000ul)
+		return QOS_MDIO_CR_300_500M;
+	return QOS_MDIO_CR_500_800M;
+}
+
+static uint32_t mdio_cmd(const struct dwmac *d, unsigned int phy, unsigned int reg,
+			 uint32_t goc)
+{
 	return (uint32_t)phy << QOS_MDIO_PA_SHIFT | (uint32_t)reg << QOS_MDIO_RDA_SHIFT |
-	       goc | QOS_MDIO_GB;
+	       mdio_cr(d->cfg.csr_clk_hz) << QOS_MDIO_CR_SHIFT | goc | QOS_MDIO_GB;
 }
 
 /* one clause-22 transfer: wait idle, (data,) command, wait done */
@@ -226,7 +281,7 @@ static int mdio_xfer(struct dwmac *d, unsigned int phy, unsigned int reg, uint32
 		return rc;
 	if (data)
 		wr(d, QOS_MAC_MDIO_DATA, *data);
-	wr(d, QOS_MAC_MDIO_ADDRESS, mdio_cmd(phy, reg, goc));
+	wr(d, QOS_MAC_MDIO_ADDRESS, mdio_cmd(d, phy, reg, goc));
 	return dwmac_wait(d, QOS_MAC_MDIO_ADDRESS, QOS_MDIO_GB, 0, poll);
 }
 
@@ -275,6 +330,16 @@ static uint32_t qos_cur_desc(struct dwmac *d, bool rx)
 					       (rx ? QOS_DMA_CH0_CUR_RXDESC : QOS_DMA_CH0_CUR_TXDESC)));
 }
 
+static unsigned int qos_addr_bits(struct dwmac *d)
+{
+	switch ((rd(d, QOS_MAC_HW_FEATURE1) & QOS_HWF1_ADDR64_MASK) >> QOS_HWF1_ADDR64_SHIFT) {
+	case 0: return 32;
+	case 1: return 40;
+	case 2: return 48;
+	default: return 0;	/* reserved: open refuses the controller */
+	}
+}
+
 const struct dwmac_hw_ops dwmac_qos_ops = {
 	.name = "qos",
 	.caps = DWMAC_CAP_TAIL_PTR | DWMAC_CAP_ADDR64 | DWMAC_CAP_LOOPBACK,
@@ -299,4 +364,5 @@ const struct dwmac_hw_ops dwmac_qos_ops = {
 	.set_loopback = qos_set_loopback,
 	.adjust_link = qos_adjust_link,
 	.cur_desc = qos_cur_desc,
+	.addr_bits = qos_addr_bits,
 };

@@ -38,6 +38,10 @@
 #define QOS_MAC_HW_FEATURE0	0x011c
 #define QOS_MAC_HW_FEATURE1	0x0120
 #define  QOS_HWF1_ADDR64_MASK	QOS_GENMASK(15, 14)	/* 0: 32 bits, 1: 40, 2: 48 */
+#define  QOS_HWF1_ADDR64_SHIFT	14
+#define  QOS_HWF1_TXFIFOSIZE_MASK QOS_GENMASK(10, 6)	/* 128 << n bytes */
+#define  QOS_HWF1_TXFIFOSIZE_SHIFT 6
+#define  QOS_HWF1_RXFIFOSIZE_MASK QOS_GENMASK(4, 0)	/* 128 << n bytes */
 #define QOS_MAC_HW_FEATURE2	0x0124
 #define QOS_MAC_HW_FEATURE3	0x0128
 #define QOS_MAC_MDIO_ADDRESS	0x0200
@@ -47,6 +51,15 @@
 #define  QOS_MDIO_GOC_READ	(3u << QOS_MDIO_GOC_SHIFT)
 #define  QOS_MDIO_CR_SHIFT	8		/* CSR clock range, bits 11:8 */
 #define  QOS_MDIO_CR_MASK	QOS_GENMASK(11, 8)
+/* CR by CSR clock range: MDC = CSR clock / divider, at most 2.5 MHz (802.3 22.2.2.13) */
+#define  QOS_MDIO_CR_60_100M	0u	/* / 42 */
+#define  QOS_MDIO_CR_100_150M	1u	/* / 62 */
+#define  QOS_MDIO_CR_20_35M	2u	/* / 16 */
+#define  QOS_MDIO_CR_35_60M	3u	/* / 26 */
+#define  QOS_MDIO_CR_150_250M	4u	/* / 102 */
+#define  QOS_MDIO_CR_250_300M	5u	/* / 124 */
+#define  QOS_MDIO_CR_300_500M	6u	/* / 204 */
+#define  QOS_MDIO_CR_500_800M	7u	/* / 324 */
 #define  QOS_MDIO_RDA_SHIFT	16		/* register, bits 20:16 */
 #define  QOS_MDIO_RDA_MASK	QOS_GENMASK(20, 16)
 #define  QOS_MDIO_PA_SHIFT	21		/* PHY address, bits 25:21 */
@@ -62,8 +75,18 @@
 #define  QOS_MTL_TXQ_TSF	QOS_BIT(1)	/* transmit store and forward */
 #define  QOS_MTL_TXQ_TXQEN_SHIFT 2		/* bits 3:2 */
 #define  QOS_MTL_TXQ_TXQEN	(2u << QOS_MTL_TXQ_TXQEN_SHIFT)	/* enabled */
+#define  QOS_MTL_TXQ_TQS_SHIFT	16		/* TX queue size, bits 24:16: 256-byte blocks - 1 */
+#define  QOS_MTL_TXQ_TQS_MASK	QOS_GENMASK(24, 16)
+#define QOS_MTL_TXQ0_DEBUG	0x0d08
+#define  QOS_MTL_TXQ_DBG_TXQSTS	QOS_BIT(4)	/* frames in the TX queue */
+#define  QOS_MTL_TXQ_DBG_TRCSTS_READ QOS_BIT(1)	/* TRCSTS bits 2:1 = 1 (read) or 3 (flush) */
 #define QOS_MTL_RXQ0_OPERATION_MODE 0x0d30
 #define  QOS_MTL_RXQ_RSF	QOS_BIT(5)	/* receive store and forward */
+#define  QOS_MTL_RXQ_RQS_SHIFT	20		/* RX queue size, bits 29:20: 256-byte blocks - 1 */
+#define  QOS_MTL_RXQ_RQS_MASK	QOS_GENMASK(29, 20)
+#define QOS_MTL_RXQ0_DEBUG	0x0d38
+#define  QOS_MTL_RXQ_DBG_PRXQ_MASK QOS_GENMASK(29, 16)	/* frames in the RX queue */
+#define  QOS_MTL_RXQ_DBG_RXQSTS_MASK QOS_GENMASK(5, 4)	/* RX queue fill level */
 
 /* ---- DMA ------------------------------------------------------------------- */
 #define QOS_DMA_MODE		0x1000

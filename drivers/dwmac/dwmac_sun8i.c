@@ -95,8 +95,8 @@ static int sun8i_dma_init(struct dwmac *d, const struct dwmac_dma_cfg *c)
 	/* descriptors and list registers hold 32-bit bus addresses */
 	if (c->stride < SUN8I_DESC_SIZE || !c->tx_count || !c->rx_count ||
 	    !c->rx_buf_size || c->rx_buf_size > SUN8I_CTL_BUF_SIZE_MASK ||
-	    coh_hi32(c->tx_base + c->tx_count * c->stride) || coh_hi32(c->tx_base) ||
-	    coh_hi32(c->rx_base + c->rx_count * c->stride) || coh_hi32(c->rx_base))
+	    coh_hi32(c->tx_base + c->tx_count * c->stride - 1) || coh_hi32(c->tx_base) ||
+	    coh_hi32(c->rx_base + c->rx_count * c->stride - 1) || coh_hi32(c->rx_base))
 		return -COH_EINVAL;
 	wr(d, SUN8I_BASIC_CTL1, 8u << SUN8I_CTL1_BURST_LEN_SHIFT);
 	wr(d, SUN8I_INT_EN, c->irq ? SUN8I_INT_RX | SUN8I_INT_TX | SUN8I_INT_RX_BUF_UA : 0);
@@ -192,11 +192,26 @@ static unsigned int sun8i_irq_status(struct dwmac *d)
 	return r;
 }
 
+/*
+ * MDC = the CSR (AHB) clock / 16, 32, 64 or 128 (MDC_DIV_RATIO_M 0..3): the
+ * smallest divider that keeps MDC at or below 2.5 MHz; 128 when unknown.
+ */
+static uint32_t mii_div(unsigned long hz)
+{
+	uint32_t k = 0;
+
+	if (!hz)
+		return SUN8I_MII_CLK_DIV_128;
+	while (k < SUN8I_MII_CLK_DIV_128 && hz / (16ul << k) > 2500000ul)
+		k++;
+	return k;
+}
+
 /* one clause-22 transfer: wait idle, (data,) command, wait done */
 static int mii_xfer(struct dwmac *d, unsigned int phy, unsigned int reg, const uint16_t *data,
 		    const struct coh_poll *poll)
 {
-	uint32_t cmd = SUN8I_MII_CLK_DIV_128 << SUN8I_MII_CLK_DIV_SHIFT |
+	uint32_t cmd = mii_div(d->cfg.csr_clk_hz) << SUN8I_MII_CLK_DIV_SHIFT |
 		       (uint32_t)phy << SUN8I_MII_PHY_SHIFT |
 		       (uint32_t)reg << SUN8I_MII_REG_SHIFT | SUN8I_MII_BUSY;
 	int rc;

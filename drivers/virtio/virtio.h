@@ -31,6 +31,7 @@
 #define VIRTIO_F_VERSION_1	32
 #define VIRTIO_F_ACCESS_PLATFORM 33
 #define VIRTIO_F_RING_PACKED	34
+#define VIRTIO_F_ORDER_PLATFORM	36
 
 #define VIRTIO_BIT(b) ((uint64_t)1 << (b))
 
@@ -143,10 +144,15 @@ int virtio_mmio_reset(struct virtio_mmio *vm);
  * driver always hands the device bus addresses from the device's own
  * translation (coh_device bus_offset and mask).  A device that does not
  * offer it uses CPU physical addresses, so a coh_device with a bus offset
- * is then refused.
+ * is then refused.  ORDER_PLATFORM, when offered, is accepted too: the
+ * rings are ordered with the library's DMA barriers (coh_dma_wmb/rmb/mb
+ * and ordered MMIO), which are the platform's ordering for device memory
+ * accesses, not the lighter SMP barriers the bit lets a driver drop to; a
+ * device behind a non-coherent interconnect may refuse FEATURES_OK without
+ * it (section 6, 2.7.13).
  * @param want   features the driver can use (device-specific and
- *               INDIRECT_DESC / EVENT_IDX); VERSION_1 and ACCESS_PLATFORM are
- *               added by the transport
+ *               INDIRECT_DESC / EVENT_IDX); VERSION_1, ACCESS_PLATFORM and
+ *               ORDER_PLATFORM are added by the transport
  * @retval 0 vm->features holds what was agreed
  * @retval -COH_ENOTSUP no VERSION_1, ACCESS_PLATFORM missing with a bus
  *         offset, or FEATURES_OK not accepted: status FAILED is set

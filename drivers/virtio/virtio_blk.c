@@ -7,11 +7,6 @@
 #include "virtio_blk.h"
 #include "coherent/driver.h"
 
-/* Test builds delete one sync to show a test fails (tests/virtio). */
-#if !defined(VIRTIO_MUTATE)
-#define VIRTIO_MUTATE 0
-#endif
-
 #define STATUS_UNWRITTEN 0xffu
 
 static int setup(struct virtio_blk *b, uint64_t want)
@@ -85,8 +80,7 @@ static void unmap_all(struct virtio_blk *b)
 {
 	for (unsigned i = 0; i < b->nmap; i++)
 		(void)coh_unmap_single_attrs(b->vm.dev, b->map_bus[i], b->map_len[i],
-					     b->map_dir,
-					     VIRTIO_MUTATE == 4 ? COH_ATTR_SKIP_CPU_SYNC : 0);
+					     b->map_dir, 0);
 	b->nmap = 0;
 }
 
@@ -96,10 +90,6 @@ static void unmap_all(struct virtio_blk *b)
  */
 static void unmap_all_batch(struct virtio_blk *b, struct coh_batch *bt)
 {
-	if (VIRTIO_MUTATE == 4) {	/* the mutant: no invalidate at all */
-		unmap_all(b);
-		return;
-	}
 	for (unsigned i = 0; i < b->nmap; i++)
 		(void)coh_unmap_single_batch(bt, b->vm.dev, b->map_bus[i],
 					     b->map_len[i], b->map_dir);
@@ -160,11 +150,8 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	vs[0] = (struct virtq_seg){ .bus = coh_bus(&b->hdr), .len = sizeof(h) };
 	for (unsigned i = 0; i < nseg; i++) {
 		/* cleaned now, completed by the kick's first barrier */
-		coh_bus_t bus = VIRTIO_MUTATE == 5
-			? coh_map_single_attrs(b->vm.dev, seg[i].buf, seg[i].len, dir,
-					       COH_ATTR_SKIP_CPU_SYNC)
-			: coh_map_single_batch(virtq_batch(&b->vq), b->vm.dev,
-					       seg[i].buf, seg[i].len, dir);
+		coh_bus_t bus = coh_map_single_batch(virtq_batch(&b->vq), b->vm.dev,
+						     seg[i].buf, seg[i].len, dir);
 
 		if (coh_mapping_error(b->vm.dev, bus)) {
 			unmap_all(b);

@@ -115,8 +115,10 @@ int virtio_mmio_negotiate(struct virtio_mmio *vm, uint64_t want)
 	/* without ACCESS_PLATFORM the device uses CPU physical addresses */
 	if (!(off & VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM)) && vm->dev->bus_offset)
 		goto fail;
+	/* our ring barriers are the platform's DMA ordering: ORDER_PLATFORM holds */
 	agree = off & (want | VIRTIO_BIT(VIRTIO_F_VERSION_1) |
-		       VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM));
+		       VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) |
+		       VIRTIO_BIT(VIRTIO_F_ORDER_PLATFORM));
 	/* the packed layout is never taken: this driver speaks split rings */
 	agree &= ~VIRTIO_BIT(VIRTIO_F_RING_PACKED);
 

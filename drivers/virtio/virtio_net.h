@@ -25,10 +25,12 @@
  *     transmit buffer is in flight (retry after the device returns one);
  *   virtio_net_recv: -COH_EAGAIN nothing received; -COH_EINVAL the caller's
  *     buffer holds less than VIRTIO_NET_MAX_FRAME (nothing is taken);
- *     -COH_ERANGE the device delivered a frame above MTU + 14 bytes (it fits
- *     the driver's buffer, not the caller's): dropped, counted in rx_dropped;
+ *     -COH_ERANGE the device delivered a frame shorter than the virtio-net
+ *     and Ethernet headers or longer than MTU + 14 bytes (either fits the
+ *     driver's buffer): that frame dropped, counted in rx_dropped, the
+ *     queue untouched (the next call returns the next frame);
  *   both: -COH_EPROTO the device broke the protocol (a used-ring value
- *     refused, a receive length shorter than the header): counted; the
+ *     refused: an index, an id, a length beyond the buffer): counted; the
  *     device was reset and set up again (cnt.resets), a frame may be lost.
  * Not for interrupt context.
  */

@@ -8,11 +8,6 @@
 #include "virtqueue.h"
 #include "coherent/driver.h"
 
-/* Test builds delete one barrier to show a test fails (tests/virtio). */
-#if !defined(VIRTIO_MUTATE)
-#define VIRTIO_MUTATE 0
-#endif
-
 static int broken(struct virtq *vq)
 {
 	vq->broken = true;
@@ -100,6 +95,7 @@ static void reset_shadow(struct virtq *vq)
 	vq->avail_idx = vq->kicked_idx = vq->last_used = 0;
 	vq->in_flight = 0;
 	vq->broken = false;
+	vq->cb = false;
 	/* cannot fail: the device's memory was allocated, so it is maintainable */
 	(void)coh_batch_init(&vq->batch, vq->vm->dev);
 }
@@ -272,8 +268,7 @@ int virtq_kick(struct virtq *vq)
 	 * device may go idle between our stale read and our store, and nobody
 	 * notifies (the lost wake-up of section 2.7.10).
 	 */
-	if (VIRTIO_MUTATE != 2)
-		coh_dma_mb();
+	coh_dma_mb();
 	/*
 	 * The CPU never writes the used ring (zeroed and released at
 	 * allocation): its fields are invalidated, never flushed.
@@ -292,6 +287,32 @@ int virtq_kick(struct virtq *vq)
 	vq->notifies++;
 	virtio_mmio_notify(vq->vm, vq->index);
 	return 1;
+}
+
+/*
+ * One driver-written field of the available ring, used_event (ev) or
+ * flags: stored and its line cleaned (the batch's end completes the
+ * clean), then a full barrier: the store before any later load of a
+ * device-written index (virtio_store_mb in Linux), on every layout,
+ * coherent or not.
+ */
+static int avail_store(struct virtq *vq, bool ev, uint16_t v)
+{
+	struct coh_batch bt;
+	int rc = coh_batch_init(&bt, vq->vm->dev);
+
+	if (rc)
+		return rc;
+	if (ev)
+		rc = coh_write_batch(&bt, &vq->avail, [0].ring[vq->size], coh_cpu_to_le16(v));
+	else
+		rc = coh_write_batch(&bt, &vq->avail, [0].flags, coh_cpu_to_le16(v));
+	rc = rc ? rc : coh_batch_end(&bt);
+	if (rc)
+		return rc;
+	/* the store before the next used.idx load (the race of 2.7.10) */
+	coh_dma_mb();
+	return 0;
 }
 
 int virtq_get(struct virtq *vq, void **token, uint32_t *len)
@@ -339,7 +360,49 @@ int virtq_get(struct virtq *vq, void **token, uint32_t *len)
 	vq->last_used++;
 	/* one available entry consumed per completion: its slot is free again */
 	(void)coh_queue_consumed(&vq->aq, vq->last_used);
+	/*
+	 * Interrupt-driven under EVENT_IDX: the next completion must interrupt
+	 * again, so used_event follows last_used (coh_write: released, then a
+	 * full barrier, the store before the next used.idx load).  Polling
+	 * drivers never pay for it.
+	 */
+	if (vq->cb && vq->event_idx)
+		return avail_store(vq, true, vq->last_used);
 	return 0;
+}
+
+int virtq_enable_cb(struct virtq *vq)
+{
+	int rc, ready;
+
+	if (!vq)
+		return -COH_EINVAL;
+	if (vq->broken)
+		return -COH_EPROTO;
+	vq->cb = true;
+	/*
+	 * The request (stored, then a full barrier) before the used.idx load:
+	 * else a completion between our stale read and the device's read of
+	 * used_event / flags raises no interrupt and nobody looks (2.7.10).
+	 */
+	rc = vq->event_idx ? avail_store(vq, true, vq->last_used) : avail_store(vq, false, 0);
+	if (rc)
+		return rc;
+	ready = (int)coh_queue_ready(&vq->uq);
+	if (!ready)
+		ready = coh_queue_poll(&vq->uq);
+	if (ready < 0)
+		return ready;
+	return ready ? 0 : 1;
+}
+
+void virtq_disable_cb(struct virtq *vq)
+{
+	if (!vq || !vq->cb)
+		return;
+	vq->cb = false;
+	if (!vq->event_idx)
+		(void)avail_store(vq, false, VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 
 int virtq_wait(struct virtq *vq, void **token, uint32_t *len)

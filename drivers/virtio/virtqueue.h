@@ -26,7 +26,13 @@
  *         through an ordered MMIO write only if the device asked for it.
  *   get:  coh_queue_poll(used): used.idx read (its line invalidated), a
  *         read barrier, the new entries' lines invalidated; the entry
- *         popped and checked.  No used_event: a polling driver.
+ *         popped and checked.  With callbacks enabled under EVENT_IDX,
+ *         used_event is moved to the next completion (a clean and a full
+ *         barrier: the store before the next used.idx load).
+ *   callbacks: disabled at start (polling: NO_INTERRUPT without EVENT_IDX,
+ *         used_event 0 with it); virtq_enable_cb() asks for the next
+ *         completion's interrupt and re-checks used.idx after a full
+ *         barrier, so a completion that raced the request is not missed.
  *
  * Shadow state: the free list, each head's chain length, its device-
  * writable byte count and the caller's token live in CPU memory; the
@@ -110,6 +116,7 @@ struct virtq {
 	unsigned int attrs;
 	uint16_t size;
 	bool event_idx, indirect, broken;
+	bool cb;			/* callbacks (interrupts) wanted */
 	struct coh_queue dq;		/* the descriptor table: entries only */
 	struct coh_queue aq;		/* available ring: flags, idx, ring[], used_event */
 	struct coh_queue uq;		/* used ring: flags, idx, ring[], avail_event */
@@ -216,6 +223,29 @@ int virtq_recover(struct virtq *vq, void (*done)(void *token, void *ctx),
  */
 int virtq_reclaim(struct virtq *vq, void (*done)(void *token, void *ctx),
 		  void *ctx);
+
+/**
+ * @brief Ask for an interrupt on the next completion (section 2.7.7 /
+ * 2.7.10): used_event = the next used index under EVENT_IDX, else
+ * avail.flags without NO_INTERRUPT, released; a full barrier; used.idx
+ * read again.  Until virtq_disable_cb(), each virtq_get() under EVENT_IDX
+ * moves used_event on.
+ * @retval 1 nothing pending: the interrupt will come (wait for it)
+ * @retval 0 completions are already there: call virtq_get() (no
+ *         interrupt may come for them)
+ * @retval -COH_EPROTO broken; a maintenance failure's code
+ * Not interrupt context (the submitter's).
+ */
+int virtq_enable_cb(struct virtq *vq);
+
+/**
+ * @brief No more interrupts wanted (polling).  Without EVENT_IDX sets
+ * NO_INTERRUPT (released); with it writes nothing: used_event stays where
+ * the last get left it, so at most the one interrupt already asked for
+ * comes.  Any context that owns the queue; an interrupt handler may call
+ * it before scheduling the completion work.
+ */
+void virtq_disable_cb(struct virtq *vq);
 
 /** @brief Program the (empty) queue into the transport; errors of virtio_mmio_queue_set(). */
 int virtq_program(struct virtq *vq);

@@ -55,6 +55,9 @@
  *   int  coh_arch_range_check(uintptr_t start, uintptr_t end)
  *       0, or a negative code if the range cannot be maintained (SiFive:
  *       -COH_ENODEV with no controller base; sim: -COH_EFAULT outside RAM).
+ *   void coh_arch_wc_wmb(void)
+ *       earlier stores to write-combining memory before later stores and
+ *       MMIO (x86: SFENCE; default: coh_arch_io_wmb()).
  *   void coh_arch_maint_begin(void)
  *       a barrier before the first line operation (SiFive: fence).
  *   void coh_arch_clean_done(void)
@@ -131,6 +134,19 @@ static inline void coh_arch_maint_begin(void)
 static inline void coh_arch_clean_done(void)
 {
 	coh_arch_maint_done();
+}
+#endif
+
+#ifndef coh_arch_wc_wmb
+/**
+ * @brief Default: earlier stores to write-combining memory before later
+ * stores, MMIO included, is coh_arch_io_wmb() (Arm DMB/DSB ST and RISC-V
+ * fence w,o already order Normal non-cacheable stores); x86 overrides it
+ * with SFENCE, which drains the WC buffers.
+ */
+static inline void coh_arch_wc_wmb(void)
+{
+	coh_arch_io_wmb();
 }
 #endif
 

@@ -13,6 +13,7 @@
 #include "coherent/pool.h"
 #include "coherent/ring.h"
 #include "coherent/queue.h"
+#include "coherent/cq.h"
 #include "coherent/stream.h"
 #include "coherent/driver.h"
 #include "coherent/version.h"

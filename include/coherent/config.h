@@ -103,6 +103,25 @@
 #endif
 
 /**
+ * Streaming DMA: the page size physical contiguity is checked by (every
+ * page a buffer spans is translated), for backends without
+ * coh_arch_page_size().  A power of two.
+ */
+#if !defined(COH_PAGE_SIZE)
+#define COH_PAGE_SIZE 4096
+#endif
+
+/**
+ * Streaming DMA: physical to CPU address (the inverse of COH_VIRT_TO_PHYS)
+ * for memory outside registered regions, for backends without
+ * coh_arch_phys_to_virt(): an in-place mapping keeps no record, so unmap
+ * and sync find the buffer from its bus address, as Linux's dma-direct.
+ */
+#if !defined(COH_PHYS_TO_VIRT)
+#define COH_PHYS_TO_VIRT(pa) ((void *)(uintptr_t)(pa))
+#endif
+
+/**
  * Debug checker (COH_DEBUG): live streaming mappings it tracks across all
  * devices, in a static table.  When it is full, that is reported and the
  * extra mappings go unchecked for cache-line sharing.

@@ -145,7 +145,10 @@ struct coh_span {
  * status FROM_DEVICE) is one call.
  *
  * Ownership: after this call the device owns every span.  Every span is
- * checked before any line is touched: on error nothing was given.
+ * checked before any line is touched: on error nothing was given (a
+ * backend whose own op hook refuses a span after earlier ones were handed
+ * over - the simulator, for a coherent device's buffer outside simulated
+ * memory - is told to hand those back before the error is returned).
  * Interrupt context: yes (no allocation; debug builds take the checker's
  * lock, as coh_give()).
  * @retval 0 success (n 0: nothing done)
@@ -258,6 +261,13 @@ size_t coh_cache_line_size(void);
  * @retval -COH_EINVAL not a power of two, below 16 or above COH_MAX_LINE
  */
 int coh_set_cache_line_size(size_t bytes);
+/** @brief coh_set_cache_line_size() with the call site explicit, named by
+ * its diagnostic; same errors and context. */
+int coh_set_cache_line_size_at(size_t bytes, const struct coh_where *where);
+/** @brief coh_set_cache_line_size() naming the caller's line in its
+ * diagnostic (the function stays, for callers that take its address);
+ * same errors and context. */
+#define coh_set_cache_line_size(bytes) coh_set_cache_line_size_at((bytes), COH_HERE)
 
 /** @brief Name of the backend this library was built for ("aarch64", "sim", ...); never fails, any context. */
 const char *coh_backend_name(void);

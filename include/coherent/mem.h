@@ -11,22 +11,49 @@
  *    plus the maintenance of exactly the lines the field spans - or none
  *    when the device is coherent, the region uncached, or the allocation
  *    was made with COH_ATTR_SKIP_CPU_SYNC.
- *  - box (COH_BOX(T)): CPU-owned while being initialised with plain
- *    pointers (coh_box_ptr, memcpy, coh_box_init_at); coh_box_share()
- *    releases the whole range once and turns it into a shared handle.  The
- *    device address does not exist until then.
+ *  - box (COH_BOX(T), a type of its own): CPU-owned while being
+ *    initialised with plain pointers (coh_box_ptr, memcpy,
+ *    coh_box_init_at); coh_box_share(&box, &shared) releases the whole
+ *    range once and moves the memory into a COH_SHARED(T) handle, emptying
+ *    the box.  The device address does not exist until then.  A box given
+ *    to a shared-memory accessor, or a shared handle to a box accessor, is
+ *    a compile error.
  *  - device-only (struct coh_devmem): bus address and size, no CPU access.
  *
  * A handle holds no pointer to the memory: its CPU address is an integer
  * that only the accessors use.  The one escape hatch is coh_raw(), easy to
  * grep for.
  *
- * Errors: -COH_EINVAL (NULL, zero size, alignment not a power of two or
- * above 4096, unknown attribute), -COH_EOVERFLOW (count x size overflows),
- * -COH_ERANGE (no registered region is reachable under the device's mask:
- * will not succeed if retried), -COH_ENOMEM (reachable regions are full:
- * may succeed later), -COH_EBUSY (debug builds: freeing memory the device
- * still owns, i.e. given with coh_give() and not taken back).
+ * Errors: -COH_EINVAL (NULL, zero size, an alignment or boundary not a
+ * power of two, a size above the boundary it must not cross, unknown
+ * attribute), -COH_EOVERFLOW (count x size overflows), -COH_ERANGE (no
+ * registered region is reachable under the device's mask, or none that is
+ * could ever hold the size at its alignment: will not succeed if retried),
+ * -COH_ENOMEM (reachable regions are full: may succeed later), -COH_EBUSY
+ * (debug builds: freeing memory the device still owns, i.e. given with
+ * coh_give() and not taken back).  Every refusal happens before anything
+ * is allocated: a failed call keeps no memory.
+ *
+ * Placement: an allocation starts on a COH_MAX_LINE boundary and on the
+ * alignment of its type and of the device (min_align); the *_placed and
+ * *_pages forms add an alignment of any power of two (64 KiB, 1 MiB: as
+ * large as a region's largest block) and a no-cross boundary (xHCI's
+ * 64 KiB, ADMA2's 64 KiB or 128 MiB), both on the bus address the device
+ * is given.  The allocator's blocks are naturally aligned, so neither
+ * costs more than the block the size takes anyway.
+ *
+ * Framebuffers and other memory the CPU only writes in bulk: allocate
+ * with COH_ATTR_WRITE_COMBINE.  The allocator takes a COH_REGION_WC region
+ * when the platform registered one (the CPU's stores combine, nothing is
+ * maintained), else an uncached one, else cached memory (maintained by
+ * line).  All three are correct; coh_is_write_combining() says which the
+ * handle got.  On write-combining memory the stores must be drained before
+ * the doorbell or flip: a batch with a piece of it (coh_write_batch,
+ * coh_put_batch, the rectangle release of coherent/rect.h) and coh_put()
+ * end with coh_wc_wmb() (x86 SFENCE), and a driver writing it with
+ * coh_write() or coh_raw() calls coh_wc_wmb() itself - coh_dma_wmb() does
+ * not drain WC buffers on x86.  A frame drawn through a plain pointer is
+ * memory the CPU reads slowly when write-combined: draw, do not read back.
  *
  * Concurrency: allocation and freeing may run concurrently from any
  * threads.  Accesses to one handle follow the driver's own protocol.
@@ -50,7 +77,7 @@
 /* Allocation attributes (the DMA_ATTR_* counterparts). */
 #define COH_ATTR_NO_CPU_MAPPING (1u << 0) /**< device-only: no CPU access at all */
 #define COH_ATTR_UNCACHED       (1u << 1) /**< prefer an uncached region (no maintenance) */
-#define COH_ATTR_WRITE_COMBINE  (1u << 2) /**< prefer a write-combining region */
+#define COH_ATTR_WRITE_COMBINE  (1u << 2) /**< a write-combining region first, then uncached, then cached: see "Framebuffers" above */
 #define COH_ATTR_SKIP_CPU_SYNC  (1u << 3) /**< accessors do no maintenance: the caller does */
 #define COH_ATTR_NO_WARN        (1u << 4) /**< no diagnostic when the allocation fails */
 
@@ -59,6 +86,7 @@
 #define COH_MEM_BOX     (1u << 1) /**< CPU-owned box, not yet shared */
 #define COH_MEM_SHARED  (1u << 2) /**< shared: accessed through coh_read()/coh_write() */
 #define COH_MEM_DEVONLY (1u << 3) /**< device-only: no CPU access */
+#define COH_MEM_WC      (1u << 4) /**< CPU-mapped write-combining (a COH_REGION_WC region) */
 
 /**
  * Compile-time promise that every device in this build is coherent (an x86
@@ -123,8 +151,23 @@ struct coh_mem {
 		T(*t_[0])[];                                                   \
 		U *u_[0];                                                      \
 	}
-/** A CPU-owned box of `count` elements of T, becoming shared on coh_box_share(). */
-#define COH_BOX(T) COH_SHARED(T)
+/**
+ * A CPU-owned box of `count` elements of T: a type of its own, so that a box
+ * given to a shared-memory accessor (coh_read, coh_put...) or a shared
+ * handle given to a box accessor (coh_box_ptr...) does not compile.
+ * coh_box_share(b, h) consumes it into a COH_SHARED(T) handle.
+ */
+#define COH_BOX(T)                                                             \
+	struct {                                                               \
+		struct coh_mem m_;                                             \
+		T(*bt_[0])[];                                                  \
+	}
+/** Declare a named box type: COH_DECLARE_BOX(rx_init, struct desc). */
+#define COH_DECLARE_BOX(name, T)                                               \
+	struct name {                                                          \
+		struct coh_mem m_;                                             \
+		T(*bt_[0])[];                                                  \
+	}
 
 /** Device-only memory: a bus address and a size, nothing the CPU can touch. */
 struct coh_devmem {
@@ -133,12 +176,34 @@ struct coh_devmem {
 
 /* ---- allocation ---------------------------------------------------------- */
 
+/**
+ * Where an allocation may be placed, on the bus address the device is
+ * given (coh_alloc_shared_placed(), coh_box_alloc_placed(),
+ * coh_alloc_devmem_placed()).
+ */
+struct coh_placement {
+	size_t align;		/**< a power of two, or 0: the type's and the device's only */
+	size_t boundary;	/**< a power of two no byte range of the allocation crosses; 0: none */
+};
+
 /* Internal entry points; use the macros below. */
 int coh__mem_alloc(struct coh_mem *m, struct coh_device *dev, size_t count,
 		   size_t elem, size_t align, unsigned int attrs,
 		   unsigned int state, const struct coh_where *where);
+int coh__mem_alloc_placed(struct coh_mem *m, struct coh_device *dev,
+			  size_t count, size_t elem, size_t align,
+			  const struct coh_placement *pl, unsigned int attrs,
+			  unsigned int state, const struct coh_where *where);
+int coh__mem_alloc_pages(struct coh_mem *m, struct coh_device *dev,
+			 size_t npages, size_t page, size_t elem, size_t talign,
+			 unsigned int attrs, unsigned int state,
+			 const struct coh_where *where);
 int coh__mem_free(struct coh_mem *m, const struct coh_where *where);
 int coh__mem_share(struct coh_mem *m, const struct coh_where *where);
+/* a box the caller never saw becomes shared, or is freed (handle cleared) */
+int coh__mem_share_or_free(struct coh_mem *m, const struct coh_where *where);
+/* box b shared and moved into h; b cleared (consumed) */
+int coh__mem_share_box(struct coh_mem *b, struct coh_mem *h, const struct coh_where *where);
 void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 
 /**
@@ -155,7 +220,13 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
 		       COH_MEM_SHARED, COH_HERE)
 
-/** @brief As coh_alloc_shared(), contents copied from `src` (count elements). */
+/**
+ * @brief As coh_alloc_shared(), contents copied from `src` (count elements).
+ * Ownership: shared.  Not in interrupt context.
+ * @retval 0 success
+ * @retval as coh_alloc_shared(), or the release's error (coherent/fence.h):
+ *         the memory is freed again and h cleared, nothing is kept
+ */
 #define coh_alloc_shared_copy(h, dev, count, attrs, src)                       \
 	({                                                                     \
 		const __typeof__((*(h)->t_[0])[0]) *src__ = (src);             \
@@ -164,7 +235,7 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 					  (attrs), COH_MEM_BOX, COH_HERE);     \
 		if (!rc__) {                                                   \
 			coh__mem_fill(&(h)->m_, src__, (h)->m_.size);           \
-			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+			rc__ = coh__mem_share_or_free(&(h)->m_, COH_HERE);     \
 		}                                                              \
 		rc__;                                                          \
 	})
@@ -172,7 +243,10 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 /**
  * @brief As coh_alloc_shared(), each element built by
  * `int init(T *elem, size_t i, void *ctx)`; a non-zero return frees the
- * memory and is returned.
+ * memory and is returned.  Ownership: shared.  Not in interrupt context.
+ * @retval 0 success
+ * @retval init's non-zero return, or as coh_alloc_shared_copy(): the
+ *         memory is freed again and h cleared, nothing is kept
  */
 #define coh_alloc_shared_init(h, dev, cnt, attrs, init, ctx)                 \
 	({                                                                     \
@@ -181,9 +255,9 @@ void coh__mem_fill(struct coh_mem *m, const void *src, size_t len);
 					  _Alignof(__typeof__((*(h)->t_[0])[0])), \
 					  (attrs), COH_MEM_BOX, COH_HERE);     \
 		for (size_t i__ = 0; !rc__ && i__ < (h)->m_.count; i__++)      \
-			rc__ = (init)(&(*coh__box_base(h))[i__], i__, (ctx));  \
+			rc__ = (init)(&(*coh__shared_base(h))[i__], i__, (ctx)); \
 		if (!rc__)                                                     \
-			rc__ = coh__mem_share(&(h)->m_, COH_HERE);             \
+			rc__ = coh__mem_share_or_free(&(h)->m_, COH_HERE);     \
 		else if ((h)->m_.cpu_)                                         \
 			coh__mem_free(&(h)->m_, COH_HERE);                     \
 		rc__;                                                          \
@@ -251,39 +325,63 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
  * @brief Allocate a CPU-owned box: zeroed, no device address yet.
  * Ownership: CPU (plain pointers allowed through coh_box_ptr()).
  */
-#define coh_box_alloc(h, dev, count, attrs)                                    \
-	coh__mem_alloc(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]),     \
-		       _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),        \
+#define coh_box_alloc(b, dev, count, attrs)                                    \
+	coh__mem_alloc(&(b)->m_, (dev), (count), sizeof((*(b)->bt_[0])[0]),    \
+		       _Alignof(__typeof__((*(b)->bt_[0])[0])), (attrs),       \
 		       COH_MEM_BOX, COH_HERE)
 
-#define coh__box_base(h) ((__typeof__((h)->t_[0]))(h)->m_.cpu_)
+#define coh__box_base(b) ((__typeof__((b)->bt_[0]))(b)->m_.cpu_)
+#define coh__shared_base(h) ((__typeof__((h)->t_[0]))(h)->m_.cpu_)
 
-/** @brief Plain pointer to the box's elements; NULL once shared. */
-#define coh_box_ptr(h)                                                         \
-	((h)->m_.state & COH_MEM_BOX ? &(*coh__box_base(h))[0] : NULL)
+/**
+ * @brief Plain pointer to the box's elements (a COH_BOX only: a shared
+ * handle does not compile); NULL for a box consumed by coh_box_share() or
+ * never allocated.  Never fails, any context.
+ */
+#define coh_box_ptr(b)                                                         \
+	((b)->m_.state & COH_MEM_BOX ? &(*coh__box_base(b))[0] : NULL)
 
-/** @brief Initialise element i of a box with value v; -COH_ERANGE past the end. */
-#define coh_box_init_at(h, i, v)                                               \
+/**
+ * @brief Initialise element i of a box with value v.  Any context.
+ * @retval 0 success
+ * @retval -COH_ERANGE i past the end; -COH_EINVAL not an allocated box
+ */
+#define coh_box_init_at(b, i, v)                                               \
 	({                                                                     \
 		size_t i__ = (i);                                              \
 		int rc__ = -COH_EINVAL;                                        \
-		if (!((h)->m_.state & COH_MEM_BOX))                            \
+		if (!((b)->m_.state & COH_MEM_BOX))                            \
 			rc__ = -COH_EINVAL;                                    \
-		else if (i__ >= (h)->m_.count)                                 \
+		else if (i__ >= (b)->m_.count)                                 \
 			rc__ = -COH_ERANGE;                                    \
 		else {                                                         \
-			(*coh__box_base(h))[i__] = (v);                        \
+			(*coh__box_base(b))[i__] = (v);                        \
 			rc__ = 0;                                              \
 		}                                                              \
 		rc__;                                                          \
 	})
 
 /**
- * @brief Turn a box into shared memory: one release of the whole range,
- * then the bus address exists.  Ownership: CPU -> shared.
- * @retval 0; -COH_EINVAL if it is not a box.
+ * @brief Share a box, consuming it: coh_box_share(&box, &ring) with box a
+ * COH_BOX(T) and ring a COH_SHARED(T) of the same T (else it does not
+ * compile).  One release of the whole range, then the bus address exists
+ * and the memory is ring's; box is cleared (coh_box_ptr() NULL, coh_free()
+ * -COH_EINVAL), so no plain pointer through it remains.
+ * Ownership: CPU -> shared.  Not in interrupt context (op hook, release of
+ * the whole box; no lock).
+ * @retval 0 success: h holds the memory, b is empty
+ * @retval -COH_EINVAL b is not an allocated box, or h is b
+ * @retval the release's error (coherent/fence.h): b is still the box, h
+ *         untouched; retry, or coh_free(b)
  */
-#define coh_box_share(h) coh__mem_share(&(h)->m_, COH_HERE)
+#define coh_box_share(b, h)                                                    \
+	({                                                                     \
+		_Static_assert(__builtin_types_compatible_p(                   \
+				       __typeof__((*(b)->bt_[0])[0]),          \
+				       __typeof__((*(h)->t_[0])[0])),          \
+			       "coh_box_share: the box and the shared handle hold different types"); \
+		coh__mem_share_box(&(b)->m_, &(h)->m_, COH_HERE);              \
+	})
 
 /**
  * @brief Allocate device-only memory (no CPU mapping): bus address and size.
@@ -292,6 +390,75 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 #define coh_alloc_devmem(h, dev, size, attrs)                                  \
 	coh__mem_alloc(&(h)->m_, (dev), (size), 1, 1,                          \
 		       (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, COH_HERE)
+
+/**
+ * @brief coh_alloc_shared() placed under constraints: `pl` (a const
+ * struct coh_placement *, NULL: none) adds an alignment and a no-cross
+ * boundary, both on the bus address: an xHCI ring that must not cross
+ * 64 KiB, an ADMA2 descriptor table.  Ownership: shared.  Not in
+ * interrupt context (the region allocator's lock).
+ * @retval 0 success
+ * @retval -COH_EINVAL as coh_alloc_shared(), or pl->align / pl->boundary
+ *         not 0 or a power of two, or the size above pl->boundary
+ *         (nothing allocated)
+ * @retval -COH_EOVERFLOW, -COH_ENOMEM as coh_alloc_shared()
+ * @retval -COH_ERANGE no reachable region, or none that could ever hold
+ *         the size at the alignment (will not succeed if retried)
+ */
+#define coh_alloc_shared_placed(h, dev, count, attrs, pl)                      \
+	coh__mem_alloc_placed(&(h)->m_, (dev), (count), sizeof((*(h)->t_[0])[0]), \
+			      _Alignof(__typeof__((*(h)->t_[0])[0])), (pl),    \
+			      (attrs), COH_MEM_SHARED, COH_HERE)
+
+/**
+ * @brief coh_box_alloc() placed under constraints (as
+ * coh_alloc_shared_placed()).  Ownership: CPU until coh_box_share().
+ * @retval errors as coh_alloc_shared_placed()
+ */
+#define coh_box_alloc_placed(b, dev, count, attrs, pl)                         \
+	coh__mem_alloc_placed(&(b)->m_, (dev), (count), sizeof((*(b)->bt_[0])[0]), \
+			      _Alignof(__typeof__((*(b)->bt_[0])[0])), (pl),   \
+			      (attrs), COH_MEM_BOX, COH_HERE)
+
+/**
+ * @brief coh_alloc_devmem() placed under constraints (as
+ * coh_alloc_shared_placed()).  Ownership: device, for its whole life.
+ * @retval errors as coh_alloc_shared_placed()
+ */
+#define coh_alloc_devmem_placed(h, dev, size, attrs, pl)                       \
+	coh__mem_alloc_placed(&(h)->m_, (dev), (size), 1, 1, (pl),             \
+			      (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, \
+			      COH_HERE)
+
+/**
+ * @brief `npages` whole pages of `page` bytes, aligned to `page`, shared:
+ * an NVMe PRP list (page = the controller's CC.MPS page size, h a
+ * COH_SHARED(uint64_t) of page / 8 entries per page).  coh_count(h) is
+ * npages * page / sizeof(T).  Ownership: shared.  Not in interrupt
+ * context.
+ * @retval 0 success
+ * @retval -COH_EINVAL npages 0, page not a power of two, or not a whole
+ *         number of T (or below T's alignment); others as
+ *         coh_alloc_shared_placed() (nothing allocated)
+ * @retval -COH_EOVERFLOW npages x page overflows
+ */
+#define coh_alloc_shared_pages(h, dev, npages, page, attrs)                    \
+	coh__mem_alloc_pages(&(h)->m_, (dev), (npages), (page),                \
+			     sizeof((*(h)->t_[0])[0]),                         \
+			     _Alignof(__typeof__((*(h)->t_[0])[0])), (attrs),  \
+			     COH_MEM_SHARED, COH_HERE)
+
+/**
+ * @brief `npages` whole pages of `page` bytes, aligned to `page`, that only
+ * the device uses: xHCI scratchpad buffers (page = the controller's
+ * PAGESIZE).  Ownership: device, for its whole life.  Not in interrupt
+ * context.
+ * @retval errors as coh_alloc_shared_pages()
+ */
+#define coh_alloc_devmem_pages(h, dev, npages, page, attrs)                    \
+	coh__mem_alloc_pages(&(h)->m_, (dev), (npages), (page), 1, 1,          \
+			     (attrs) | COH_ATTR_NO_CPU_MAPPING, COH_MEM_DEVONLY, \
+			     COH_HERE)
 
 /**
  * @brief Free any handle.  The handle is cleared; debug builds catch double
@@ -320,6 +487,12 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 #define coh_count(h) ((h)->m_.count)
 /** @brief Size in bytes. */
 #define coh_size(h) ((h)->m_.size)
+/**
+ * @brief true if the handle's memory is mapped write-combining (it came
+ * from a COH_REGION_WC region): stores need coh_wc_wmb() before the
+ * device is told, reads are slow.  Never fails, any context.
+ */
+#define coh_is_write_combining(h) (((h)->m_.state & COH_MEM_WC) != 0)
 
 /**
  * @brief THE escape hatch: a plain CPU pointer to shared memory.  Every use
@@ -329,19 +502,15 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 
 /* ---- field access -------------------------------------------------------- */
 
-/* Out of line: maintenance for one field (sim: also a scheduling point). */
 /*
- * Returns (void *)a: the accessor then reads the field through the returned
- * pointer, so its fast path needs no callee-saved register to keep the
- * address across this call (x86_64: a coherent coh_read went from 16 to 8
- * instructions, make bench section 1).
- */
-void *coh__field_acquire(const struct coh_mem *m, uintptr_t a, size_t n);
-void coh__field_release(const struct coh_mem *m, uintptr_t a, size_t n);
-/*
- * The same with the caller's site: a maintenance failure is counted
+ * Out of line: maintenance for one field (sim: also a scheduling point),
+ * with the caller's site: a maintenance failure is counted
  * (stats.maint_errors) and reported through the diagnostic handler with
  * the caller's file:line, since coh_read/coh_write have no return code.
+ * The acquire returns (void *)a: the accessor then reads the field through
+ * the returned pointer, so its fast path needs no callee-saved register to
+ * keep the address across this call (x86_64: a coherent coh_read went from
+ * 16 to 8 instructions, make bench section 1).
  */
 void *coh__field_acquire_at(const struct coh_mem *m, uintptr_t a, size_t n,
 			    const struct coh_where *where);
@@ -712,8 +881,11 @@ int coh__mem_put_flex(const struct coh_mem *m, size_t off, size_t esize,
  * @return bytes copied (0 at or past the end), -COH_EINVAL for a negative
  *         offset or NULL buffer.
  */
-#define coh_dump(h, off, buf, len) coh__mem_dump(&(h)->m_, (off), (buf), (len))
-long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len);
+#define coh_dump(h, off, buf, len)                                             \
+	((void)sizeof((h)->t_), /* shared handles only */                      \
+	 coh__mem_dump(&(h)->m_, (off), (buf), (len), COH_HERE))
+long coh__mem_dump(const struct coh_mem *m, long off, void *buf, size_t len,
+		   const struct coh_where *where);
 
 /**
  * @brief Tear a device down: reports every allocation still live for it

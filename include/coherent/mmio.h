@@ -58,6 +58,19 @@ static inline void coh_dma_mb(void)
 	coh_arch_dma_mb();
 }
 
+/**
+ * @brief Order earlier stores to write-combining memory (a framebuffer
+ * allocated with COH_ATTR_WRITE_COMBINE from a COH_REGION_WC region)
+ * before later stores and MMIO: the doorbell or flip after drawing.  x86:
+ * SFENCE (coh_dma_wmb() does not drain WC buffers there); Arm, RISC-V: as
+ * the ordered MMIO write's own barrier.  Batches and coh_put() on such
+ * memory issue it themselves.  Any context.
+ */
+static inline void coh_wc_wmb(void)
+{
+	coh_arch_wc_wmb();
+}
+
 /** @brief Full barrier: all earlier memory and MMIO accesses before all later ones. */
 static inline void coh_mb(void)
 {

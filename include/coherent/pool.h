@@ -5,8 +5,9 @@
  *
  * A pool carves `nblocks` blocks of `block` bytes out of one allocation
  * from a registered region.  Each block is aligned to max(align, the
- * largest cache line) - so no two blocks share a line - and never crosses
- * a `boundary` (power of two, 0 = none).  Alloc and free are O(1) (a stack
+ * largest cache line) - so no two blocks share a line; align may be any
+ * power of two a region's blocks reach (64 KiB and above) - and never
+ * crosses a `boundary` (power of two, 0 = none) of the bus address.  Alloc and free are O(1) (a stack
  * of free indices kept in CPU-only bookkeeping memory, never in the blocks
  * a device can write; a freed pointer's block found by a shift or one
  * division, by a search only when boundary skips made the blocks uneven).

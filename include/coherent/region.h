@@ -12,7 +12,13 @@
  *
  * Allocator: a binary buddy system over granules of COH_REGION_GRANULE
  * bytes (a multiple of COH_MAX_LINE, so no allocation ever shares a cache
- * line with another).  Its free bitmaps (2 bits per granule) live at the
+ * line with another).  The buddy grid is laid on physical address space:
+ * it starts at the region's physical address rounded down to the largest
+ * power of two not above the region's size (the granules before the
+ * region, and the bitmaps, are never free), so a block of 2^k granules is
+ * aligned to its own size physically.  That gives every alignment up to
+ * the largest block a region can hold, and a no-cross boundary for free:
+ * a block no larger than a power-of-two boundary never crosses it.  Its free bitmaps (2 bits per granule) live at the
  * start of the region itself, in CPU-only memory that no allocation
  * overlaps.  Allocation scans the per-order bitmaps (O(granules / word
  * size) worst case, O(1) typical with the per-order hint); freeing is
@@ -53,7 +59,9 @@ struct coh_region {
 	unsigned int flags;		/**< COH_REGION_* */
 	/* allocator state: private */
 	uintptr_t heap;			/**< first granule handed out */
-	size_t ngran;			/**< granules in the heap */
+	size_t ngran;			/**< granules in the buddy grid (first included) */
+	size_t first;			/**< library-private: grid index of heap */
+	uint64_t grid_phys;		/**< library-private: physical address of grid index 0 */
 	unsigned int max_order;	/**< library-private */
 	uint64_t *bitmap;		/**< free bitmaps, one per order */
 	size_t *order_off;		/**< word offset of each order's bitmap */
@@ -80,6 +88,15 @@ struct coh_region {
  */
 int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
 		   unsigned int flags);
+/** @brief coh_region_add() with the call site explicit, named by its
+ * diagnostics; same errors, ownership effect and context. */
+int coh_region_add_at(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
+		      unsigned int flags, const struct coh_where *where);
+/** @brief coh_region_add() naming the caller's line in its diagnostics
+ * (the function stays, for callers that take its address); same errors,
+ * ownership effect and context. */
+#define coh_region_add(r, cpu, phys, size, flags)                              \
+	coh_region_add_at((r), (cpu), (phys), (size), (flags), COH_HERE)
 
 /**
  * @brief Unregister a region.
@@ -88,6 +105,13 @@ int coh_region_add(struct coh_region *r, void *cpu, uint64_t phys, size_t size,
  * @retval -COH_EINVAL not registered
  */
 int coh_region_remove(struct coh_region *r);
+/** @brief coh_region_remove() with the call site explicit, named by its
+ * diagnostics; same errors and context. */
+int coh_region_remove_at(struct coh_region *r, const struct coh_where *where);
+/** @brief coh_region_remove() naming the caller's line in its
+ * diagnostics (the function stays, for callers that take its address);
+ * same errors and context. */
+#define coh_region_remove(r) coh_region_remove_at((r), COH_HERE)
 
 /** @brief The region containing [cpu, cpu+len), or NULL. */
 struct coh_region *coh_region_find(const void *cpu, size_t len);

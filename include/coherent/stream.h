@@ -24,20 +24,47 @@
  * non-coherent device and its edges share cache lines with other data
  * (policy dev->edge_policy: BOUNCE, REFUSE with -COH_EINVAL, ALLOW and
  * report), and, for COH_DEV_UNTRUSTED devices, whenever it is not exactly
- * whole cache lines.  Bounce slots never show the device other data: the
- * bytes of a slot's lines outside the buffer are zeroed, and a FROM_DEVICE
- * slot is zeroed rather than left holding an earlier mapping's bytes (so
- * bytes the device does not write read back as zero).  Copies go only in
- * the transfer's direction and cover only the bytes synced.  Every bounce
- * is counted in dev->stats (bounces, bounce_bytes).
+ * whole cache lines.  Bouncing is transparent (as swiotlb since its
+ * info-leak fix): every slot starts as a copy of the buffer, whatever the
+ * direction, and every sync for the device copies the bytes it gives back,
+ * so bytes the device does not write read back as the CPU left them (a
+ * status sentinel, a header in front of the data, the tail of a partly
+ * filled buffer); the rest of the slot's last line is zeroed, so the
+ * device never sees a byte that is not the buffer's.  The cost: a
+ * FROM_DEVICE map copies the buffer in as well as out.  Copies back cover
+ * only the bytes synced.  Every bounce is counted in dev->stats (bounces,
+ * bounce_bytes).
  *
- * Bookkeeping: no allocation.  Each device using streaming DMA has a
- * struct coh_stream attached (coh_device_set_stream()), which holds a
- * caller-provided array of mapping records (one per live mapping or
- * scatter-gather entry) and, optionally, the bounce pool.  Unmap and sync
- * find the CPU buffer and bounce slot from the record; an address that was
- * never mapped is refused, so the library never touches memory it was not
- * given.
+ * Bookkeeping: no allocation, and none at all in place.  A mapping that
+ * needs no bounce is what Linux's dma-direct makes it: the bus address is
+ * the physical address plus dev->bus_offset, the mask is checked and the
+ * maintenance done; nothing is recorded, and unmap and sync find the
+ * buffer again from the bus address (through the registered regions, else
+ * the backend's coh_arch_phys_to_virt(), default COH_PHYS_TO_VIRT).  Each
+ * device using streaming DMA has a struct coh_stream attached
+ * (coh_device_set_stream()), which holds a caller-provided array of records
+ * and, optionally, the bounce pool.  Records exist for bounce slots (keyed
+ * by the slot, as swiotlb's original-address table: an unmap or sync of a
+ * pool address without a live record is refused, so the library never
+ * copies memory it was not given) and, in debug builds, for the checker.
+ * A full table fails only a bounced map; an in-place map never fails for
+ * lack of records (debug builds: the mapping goes unchecked, reported once).
+ * Physical contiguity is checked for every page the buffer spans (the
+ * platform's page size: coh_arch_page_size(), default COH_PAGE_SIZE).
+ *
+ * Overlapping mappings: two live mappings of one buffer (a header and the
+ * frame holding it, two queues sending one frame) map, sync and unmap
+ * independently.  In place they share a bus address and nothing else;
+ * bounced, each has its own slot.  The checker uses the record that
+ * matches the type, direction and length the call names, so a real
+ * mismatch is still reported.  Only TO_DEVICE mappings may overlap
+ * without the simulator reporting it (two writers of one byte are a bug).
+ *
+ * Release and debug builds: in place, a release build takes the caller's
+ * word for the mapping at unmap and sync (length, direction, that it was
+ * mapped at all), as Linux without DMA-API debug does; a debug build's
+ * checker refuses and reports a call that names no live mapping.  Bounced
+ * mappings are checked in every build.
  *
  * Checker (debug builds, COH_DEBUG): each misuse below is reported through
  * the diagnostic handler, names both sides and the mapping's file:line, and
@@ -47,13 +74,14 @@
  * exactly the bytes the device owns: the buffer, or its bounce slot.
  *
  * Concurrency: map, sync and unmap may run on any number of threads for one
- * device.  The records are lock-free (each is claimed and released with one
- * compare-and-swap on its state word; sync only reads); the bounce pool is
- * protected by the stream's lock word (coherent/lock.h), taken only by
- * mappings that bounce.  Maintenance and copies run outside any lock.
- * Two calls on the *same* mapping must not race (as with Linux): a sync
- * or unmap that races the unmap of its own mapping finds no record and
- * fails with -COH_EINVAL, it never touches another mapping's memory.
+ * device, and in interrupt context.  The records are lock-free (each is
+ * claimed and released with one compare-and-swap on its state word; sync
+ * only reads); the bounce pool is protected by the stream's lock word
+ * (coherent/lock.h), taken only by mappings that bounce.  Maintenance and
+ * copies run outside any lock.  Two calls on the *same* mapping must not
+ * race (as with Linux): a sync or unmap that races the unmap of its own
+ * bounced mapping finds no record and fails with -COH_EINVAL, it never
+ * touches another mapping's memory.
  */
 #ifndef COHERENT_STREAM_H
 #define COHERENT_STREAM_H
@@ -88,18 +116,20 @@ struct coh_stream {
 	uint64_t b_phys;		/**< bounce pool: physical address */
 	size_t b_gran;			/**< granule bytes */
 	size_t b_ngran;			/**< granules in the pool */
+	size_t b_bytes;			/**< b_ngran * b_gran */
 	size_t b_free;			/**< free granules */
 	size_t b_hint;			/**< where the next search starts */
 	uint64_t b_used[COH_BOUNCE_MAX_GRANULES / 64];	/**< granules in use */
 	int lock;			/**< the pool's lock word (coherent/lock.h) */
+	size_t untracked;		/**< debug: in-place mappings the checker could not record */
 };
 
 /**
  * @brief Prepare streaming state over caller-provided mapping records.
  *
  * @param s     caller-owned, lives as long as the device uses it
- * @param recs  nrecs records; the device can have at most nrecs live
- *              mappings (each scatter-gather entry takes one)
+ * @param recs  nrecs records: one per live bounced mapping or bounced
+ *              scatter-gather entry (debug builds: per checked mapping)
  * @param nrecs a power of two
  * @param flags COH_STREAM_*
  * @retval 0 success
@@ -109,9 +139,11 @@ int coh_stream_init(struct coh_stream *s, struct coh_map_rec *recs,
 		    size_t nrecs, unsigned int flags);
 
 /**
- * @brief Mapping records in use (live mappings and scatter-gather entries,
- * plus any being made or unmapped right now).  O(records): for teardown,
- * tests and diagnostics, not fast paths.  0 for NULL.
+ * @brief Mapping records in use: live bounced mappings (and, in debug
+ * builds, every mapping the checker tracks), plus any being made or
+ * unmapped right now.  In-place mappings of a release build keep no record
+ * and are not counted.  O(records): for teardown, tests and diagnostics,
+ * not fast paths.  0 for NULL.  Any context.
  */
 size_t coh_stream_live(const struct coh_stream *s);
 
@@ -140,8 +172,10 @@ int coh_stream_bounce(struct coh_stream *s, void *cpu, uint64_t phys,
 int coh_device_set_stream(struct coh_device *dev, struct coh_stream *s);
 
 /**
- * @brief Device teardown: report every mapping still live (with the
- * file:line it was made at) and detach the streaming state if none is.
+ * @brief Device teardown: report every recorded mapping still live (with
+ * the file:line it was made at: bounced ones, and in debug builds all) and
+ * detach the streaming state if none is.  The simulator backend also
+ * reports bytes still given, in every build.
  * @retval 0 no live mapping; the stream is detached
  * @retval -COH_EBUSY mappings live (each reported); nothing changes
  * @retval -COH_EINVAL dev is NULL
@@ -162,9 +196,11 @@ int coh_device_teardown_at(struct coh_device *dev,
  *         with coh_mapping_error() (the checker verifies that you do).
  *         Failures, reported through the diagnostic handler:
  *         NULL dev/ptr, len 0, ptr+len wraps, bad dir, no stream attached,
- *         edges shared under COH_EDGE_REFUSE, buffer not physically
- *         contiguous, unreachable with no bounce pool (not retryable);
- *         records or bounce pool exhausted (retryable: nothing was kept).
+ *         edges shared under COH_EDGE_REFUSE, a page of the buffer not
+ *         physically contiguous with the first, unreachable with no
+ *         bounce pool (not retryable); a bounce needing a record or a slot
+ *         when none is free (retryable: nothing was kept).  An in-place
+ *         map never fails for lack of records.
  */
 #define coh_map_single(dev, ptr, len, dir)                                     \
 	coh_map_single_at((dev), (ptr), (len), (dir), COH_HERE)
@@ -205,7 +241,10 @@ bool coh_mapping_error(struct coh_device *dev, coh_bus_t bus);
  * @retval -COH_EINVAL bus is not a live single mapping of dev (never mapped,
  *         already unmapped, a scatter-gather entry): nothing is touched;
  *         or len/dir differ from the mapping's: the mapping is still ended,
- *         with its own length and direction (nothing leaks), and reported
+ *         with its own length and direction (nothing leaks), and reported.
+ *         Bounced mappings: every build; in place: debug builds (release
+ *         builds take len and dir as given, as dma-direct), and an address
+ *         that is no memory the library can translate
  * @retval others from the maintenance (-COH_ENOTSUP, -COH_EFAULT ...)
  */
 #define coh_unmap_single(dev, bus, len, dir)                                   \
@@ -278,8 +317,10 @@ int coh_unmap_single_attrs_at(struct coh_device *dev, coh_bus_t bus, size_t len,
  * TO_DEVICE: nothing to do (the ownership change is still recorded).
  * @retval 0 success
  * @retval -COH_EINVAL not a live mapping of dev, or dir is not the
- *         mapping's direction: nothing done
- * @retval -COH_ERANGE [off, off+len) is not inside the mapping: nothing done
+ *         mapping's direction: nothing done (in place: debug builds; a
+ *         release build only refuses an address it cannot translate)
+ * @retval -COH_ERANGE [off, off+len) is not inside the mapping, or wraps:
+ *         nothing done (in place: debug builds, except the wrap)
  */
 #define coh_sync_for_cpu(dev, bus, off, len, dir)                              \
 	coh_sync_for_cpu_at((dev), (bus), (off), (len), (dir), COH_HERE)
@@ -365,7 +406,8 @@ struct coh_sg {
  * bus addresses are contiguous are merged into one segment as long as the
  * result stays within dev->max_seg_size and does not cross a
  * (dev->seg_boundary_mask + 1) boundary.  An entry that alone breaks those
- * limits is refused (and reported).
+ * limits is refused (and reported); coh_map_sg_attrs() with
+ * COH_MAP_SG_SPLIT cuts it instead.
  * Ownership: every entry belongs to the device after the call.
  * @return the number of segments (1..nents), or a negative code with
  *         nothing mapped:
@@ -380,6 +422,30 @@ struct coh_sg {
  * COH_HERE); same errors, ownership effect and context. */
 int coh_map_sg_at(struct coh_device *dev, struct coh_sg *sg, int nents,
 		  enum coh_dir dir, const struct coh_where *where);
+
+/** coh_map_sg_attrs() attribute: cut entries at the limits instead of refusing them. */
+#define COH_MAP_SG_SPLIT (1u << 16)
+
+/**
+ * @brief coh_map_sg() with attributes.  COH_MAP_SG_SPLIT: an entry beyond
+ * dev->max_seg_size or crossing a (dev->seg_boundary_mask + 1) boundary is
+ * cut into segments at those limits (and merged with its neighbours where
+ * they allow), instead of refused; entries with ptr NULL and len 0 are not
+ * mapped but give the segments room (spare slots: a list of n buffers and
+ * m spare entries yields up to n + m segments; coh_unmap_sg() and the
+ * syncs skip them).  Ownership and context as coh_map_sg().
+ * @return the number of segments, or a negative code with nothing mapped:
+ * @retval -COH_ERANGE the segments do not fit the nents entries (add spare
+ *         entries); errors of coh_map_sg() otherwise; unknown attribute
+ *         bits: -COH_EINVAL
+ */
+#define coh_map_sg_attrs(dev, sg, nents, dir, attrs)                           \
+	coh_map_sg_attrs_at((dev), (sg), (nents), (dir), (attrs), COH_HERE)
+/** @brief coh_map_sg_attrs() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_map_sg_attrs_at(struct coh_device *dev, struct coh_sg *sg, int nents,
+			enum coh_dir dir, unsigned int attrs,
+			const struct coh_where *where);
 
 /**
  * @brief Unmap a list mapped by coh_map_sg(): same sg, same nents (the
@@ -413,6 +479,92 @@ int coh_sync_sg_for_cpu_at(struct coh_device *dev, struct coh_sg *sg,
 int coh_sync_sg_for_device_at(struct coh_device *dev, struct coh_sg *sg,
 			      int nents, enum coh_dir dir,
 			      const struct coh_where *where);
+
+/**
+ * @brief Map peer MMIO (another device's BAR, a doorbell page) for dev:
+ * Linux's dma_map_resource.  The bus address is phys plus the device's
+ * offset; MMIO is never cached nor bounced, so there is no maintenance, no
+ * record and no ownership change.  Needs no stream.  Any context.
+ * @return the bus address, or COH_BUS_ERROR (reported): dev NULL, len 0,
+ *         bad dir, the range wraps, or it is beyond the device's DMA mask
+ */
+#define coh_map_resource(dev, phys, len, dir)                                  \
+	coh_map_resource_at((dev), (phys), (len), (dir), COH_HERE)
+/** @brief coh_map_resource() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+coh_bus_t coh_map_resource_at(struct coh_device *dev, uint64_t phys, size_t len,
+			      enum coh_dir dir, const struct coh_where *where);
+
+/**
+ * @brief End a coh_map_resource() mapping (nothing to undo; the arguments
+ * are checked).  No ownership change; any context.
+ * @retval 0 success
+ * @retval -COH_EINVAL dev NULL, len 0, bad dir, or an address
+ *         coh_map_resource() cannot have given dev
+ */
+#define coh_unmap_resource(dev, bus, len, dir)                                 \
+	coh_unmap_resource_at((dev), (bus), (len), (dir), COH_HERE)
+/** @brief coh_unmap_resource() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_unmap_resource_at(struct coh_device *dev, coh_bus_t bus, size_t len,
+			  enum coh_dir dir, const struct coh_where *where);
+
+/* ---- segments: the pieces a descriptor table is built from ---- */
+
+/**
+ * Iterator over the bus ranges of a mapped scatter-gather list (or of one
+ * mapping), cut into pieces no longer than max_len that cross neither a
+ * multiple of page nor a multiple of boundary: one piece per NVMe PRP entry
+ * (page = the controller's memory page size), per SDHCI ADMA2 or sunxi
+ * IDMAC descriptor (max_len = the descriptor's length limit, boundary =
+ * the engine's no-cross boundary).  Library-private members; the caller
+ * owns the storage (it holds no reference but to the list).
+ */
+struct coh_seg_iter {
+	const struct coh_sg *sg;	/**< private: the list, NULL for one range */
+	int n;				/**< private: segments in the list */
+	int i;				/**< private: the next one */
+	coh_bus_t bus;			/**< private: the rest of the current segment */
+	size_t left;			/**< private: its length */
+	uint64_t page;			/**< private: cut at its multiples (0: none) */
+	uint64_t boundary;		/**< private: cut at its multiples (0: none) */
+	size_t max_len;			/**< private: longest piece (0: no limit) */
+};
+
+/**
+ * @brief Iterate over the nsegs segments coh_map_sg() returned for sg.
+ *
+ * Pure arithmetic on the bus addresses: no maintenance, no ownership
+ * change, any context.
+ * @param page     pieces never cross a multiple of it (power of two, 0: no limit)
+ * @param boundary pieces never cross a multiple of it (power of two, 0: no limit)
+ * @param max_len  longest piece (0: no limit)
+ * @retval 0 success
+ * @retval -COH_EINVAL it NULL, sg NULL with nsegs > 0, nsegs < 0, page or
+ *         boundary not a power of two: *it is left unusable (no piece)
+ */
+int coh_seg_iter_init(struct coh_seg_iter *it, const struct coh_sg *sg,
+		      int nsegs, uint64_t page, uint64_t boundary,
+		      size_t max_len);
+
+/**
+ * @brief As coh_seg_iter_init(), over the one range [bus, bus+len) (what
+ * coh_map_single() returned).  Same errors (len 0 is an empty range).
+ */
+int coh_seg_iter_init_one(struct coh_seg_iter *it, coh_bus_t bus, size_t len,
+			  uint64_t page, uint64_t boundary, size_t max_len);
+
+/**
+ * @brief The next piece: true and *bus, *len set, or false when none is
+ * left (and for an iterator whose init failed).  Any context.
+ */
+bool coh_seg_next(struct coh_seg_iter *it, coh_bus_t *bus, size_t *len);
+
+/**
+ * @brief Pieces still to come (the iterator is not advanced): the entry
+ * count of the table before it is built.  Any context; never fails.
+ */
+size_t coh_seg_iter_count(const struct coh_seg_iter *it);
 
 /** @brief Name of a direction ("TO_DEVICE"), for messages; "?" for an unknown one (never fails, any context). */
 const char *coh_dir_name(int dir);

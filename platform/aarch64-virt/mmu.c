@@ -59,14 +59,18 @@ void plat_mmu_enable(void)
 	l1[0] = 0x00000000ull | D_BLOCK | D_ATTR(ATTR_DEVICE) | D_AF | D_PXN | D_UXN;
 	for (uint64_t i = 0; i < 512; i++) {
 		uint64_t pa = PLAT_RAM_BASE + (i << 21);
-		int nc = pa >= PLAT_UNCACHED_BASE &&
-			 pa < PLAT_UNCACHED_BASE + PLAT_UNCACHED_SIZE;
+		int nc = (pa >= PLAT_UNCACHED_BASE &&
+			  pa < PLAT_UNCACHED_BASE + PLAT_UNCACHED_SIZE) ||
+			 (pa >= PLAT_WC_BASE && pa < PLAT_WC_BASE + PLAT_WC_SIZE);
 
 		l2_ram[i] = pa | D_BLOCK | D_AF |
 			    (nc ? D_ATTR(ATTR_NC) | D_SH_OUT | D_PXN | D_UXN
 				: D_ATTR(ATTR_WB) | D_SH_IN);
 	}
 	l1[1] = (uint64_t)(uintptr_t)l2_ram | D_TABLE;
+	/* the PCIe ECAM gigabyte: configuration space is Device memory */
+	l1[PLAT_PCIE_ECAM_BASE >> 30] = (PLAT_PCIE_ECAM_BASE & ~0x3fffffffull) | D_BLOCK |
+					D_ATTR(ATTR_DEVICE) | D_AF | D_PXN | D_UXN;
 
 	__asm__ volatile("msr mair_el1, %0" : : "r"(MAIR_VALUE));
 	__asm__ volatile("msr tcr_el1, %0" : : "r"(TCR_VALUE));

@@ -14,3 +14,8 @@ set(COH_QEMU qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic
 
 # VirtIO drivers against QEMU's virtio-mmio devices (issue 12).
 include(${COH_ROOT}/tests/virtio/qemu.cmake)
+
+# NVMe over PCIe against QEMU's nvme controller (issue 21).
+include(${COH_ROOT}/tests/nvme/qemu.cmake)
+# Framebuffers: virtio-gpu and ramfb (issue 23).
+include(${COH_ROOT}/tests/fb/qemu.cmake)

@@ -14,6 +14,7 @@
 #define OPI_RAM_SIZE      0x40000000u
 #define OPI_UART0_BASE    0x01c28000u	/* 16550, 32-bit register stride */
 #define OPI_EMAC_BASE     0x01c30000u	/* allwinner-sun8i-emac, SPI 82 */
+#define OPI_MMC0_BASE     0x01c0f000u	/* allwinner-sdhost-sun5i, card from -drive if=sd */
 #define OPI_SYSCON_BASE   0x01c00000u	/* system control (EMAC clock register at 0x30) */
 
 /*

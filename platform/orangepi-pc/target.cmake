@@ -39,3 +39,6 @@ sun8i_run(sun8i-emac-own-before-addr EXPECT_FAIL "netpeer: bad frame"
   DEFS SUN8I_BROKEN=2)
 sun8i_run(sun8i-emac-no-rx-doorbell EXPECT_FAIL "RX poll demand \\(doorbell\\) missing"
   DEFS SUN8I_BROKEN=3)
+
+# The sunxi-mmc SD host driver against QEMU's allwinner-sdhost-sun5i (issue 22).
+include(${COH_ROOT}/tests/sdhost/qemu.cmake)

@@ -29,3 +29,6 @@ coh_qemu_test(riscv64-virt-sifive LABELS core
 coh_qemu_test(riscv64-virt-sifive-cmo LABELS core
   SOURCES ${rv}/test_cmo.c ${rv}/sifive_setup.c LIBS coherent_sifive
   DEFS RV_FAMILY_SIFIVE)
+
+# NVMe over PCIe against QEMU's nvme controller (issue 21).
+include(${COH_ROOT}/tests/nvme/qemu.cmake)

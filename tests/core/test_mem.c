@@ -181,7 +181,8 @@ static void t_bad_sizes(void)
 	dev.min_align = 24;
 	CHECK_EQ(coh_alloc_shared(&h, &dev, 1, 0), -COH_EINVAL);
 	dev.min_align = 1;
-	CHECK_EQ(coh_alloc_shared(&h, &dev, ARENA, 0), -COH_ENOMEM);
+	/* no region can ever hold it: refused as impossible, not as "full" */
+	CHECK_EQ(coh_alloc_shared(&h, &dev, ARENA, 0), -COH_ERANGE);
 	teardown();
 }
 
@@ -257,6 +258,7 @@ static void t_free_while_given(void)
 {
 	COH_SHARED(unsigned char) h, other;
 	COH_BOX(uint32_t) b;
+	COH_SHARED(uint32_t) bs;
 	struct coh_pool pl;
 	unsigned char *p;
 	void *blk;
@@ -327,15 +329,16 @@ static void t_free_while_given(void)
 	CHECK_EQ(diags, 0);
 	CHECK_EQ(coh_take(&dev, arena2, 64, COH_TO_DEVICE), 0);
 
-	/* a box, given in part before it was shared */
+	/* a box, given in part before it was shared: the share moves the
+	 * record with the memory */
 	CHECK_EQ(coh_box_alloc(&b, &dev, 64, 0), 0);
 	CHECK_EQ(coh_give(&dev, coh_box_ptr(&b) + 8, 16, COH_TO_DEVICE), 0);
-	CHECK_EQ(coh_box_share(&b), 0);
+	CHECK_EQ(coh_box_share(&b, &bs), 0);
 #if COH_DEBUG
-	CHECK_EQ(coh_free(&b), -COH_EBUSY);
+	CHECK_EQ(coh_free(&bs), -COH_EBUSY);
 #endif
-	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&b) + 8, 16, COH_TO_DEVICE), 0);
-	CHECK_EQ(coh_free(&b), 0);
+	CHECK_EQ(coh_take(&dev, (uint32_t *)coh_raw(&bs) + 8, 16, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_free(&bs), 0);
 
 	/* a pool block freed while given: refused (debug), the block stays the caller's */
 	CHECK_EQ(coh_pool_create(&pl, &dev, "rx", 256, 64, 0, 4), 0);
@@ -422,13 +425,18 @@ static void t_box_and_init(void)
 	CHECK_EQ(coh_box_init_at(&b, 3, ((struct desc){ 13, 14, 15, 16 })), 0);
 	CHECK_EQ(coh_box_init_at(&b, 4, ((struct desc){ 0 })), -COH_ERANGE);
 	coh_stats_reset(&dev);
-	CHECK_EQ(coh_box_share(&b), 0);
+	CHECK_EQ(coh_box_share(&b, &s), 0);
 	CHECK_EQ(dev.stats.release_calls, 1);	/* one release for the whole box */
-	CHECK(coh_bus(&b) != COH_BUS_ERROR);
+	CHECK(coh_bus(&s) != COH_BUS_ERROR);
+	/* consumed: no plain pointer through the box, nothing to free */
 	CHECK(coh_box_ptr(&b) == NULL);
-	CHECK_EQ(coh_read(&b, [3].d1), 14);
-	CHECK_EQ(coh_read(&b, [1].d2), 7);
-	CHECK_EQ(coh_free(&b), 0);
+	CHECK(coh_bus(&b) == COH_BUS_ERROR);
+	CHECK_EQ(coh_box_init_at(&b, 0, ((struct desc){ 0 })), -COH_EINVAL);
+	CHECK_EQ(coh_box_share(&b, &s), -COH_EINVAL);	/* twice */
+	CHECK_EQ(coh_free(&b), -COH_EINVAL);
+	CHECK_EQ(coh_read(&s, [3].d1), 14);
+	CHECK_EQ(coh_read(&s, [1].d2), 7);
+	CHECK_EQ(coh_free(&s), 0);
 
 	CHECK_EQ(coh_alloc_shared_copy(&s, &dev, 3, 0, src), 0);
 	CHECK_EQ(coh_read(&s, [2].d3), 12);
@@ -674,6 +682,171 @@ static void t_align_above_size(void)
 	teardown();
 }
 
+/* does [bus, bus+n) cross a multiple of b? */
+static int crosses(coh_bus_t bus, size_t n, size_t b)
+{
+	return ((bus ^ (bus + n - 1)) & ~(coh_bus_t)(b - 1)) != 0;
+}
+
+/*
+ * Allocation constraints (issue 19 item 3): alignments above a page, a
+ * no-cross boundary, whole pages; each impossible request refused with its
+ * code before anything is allocated.
+ */
+static void t_placement(void)
+{
+	COH_SHARED(struct desc) h[8];
+	COH_BOX(struct desc) pb;
+	COH_SHARED(uint64_t) prp;
+	COH_SHARED(unsigned char) b;
+	struct coh_devmem dm;
+	struct coh_pool pl;
+	struct coh_device off;
+	const struct coh_placement both = { .align = 32768, .boundary = 65536 },
+				   adma = { .align = 16384, .boundary = 8192 };
+	size_t before;
+
+	CHECK_EQ(setup(), 0);
+	before = coh_region_free_bytes(&reg);
+	/* 64 KiB alignment (xHCI, scratchpad tables): several at once */
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(coh_alloc_shared_placed(&h[i], &dev, 4, 0,
+						 &(struct coh_placement){ .align = 65536 }), 0);
+		CHECK_EQ(coh_bus(&h[i]) % 65536, 0);
+		coh_write(&h[i], [3].d3, 7u);
+		CHECK_EQ(coh_read(&h[i], [3].d3), 7u);
+	}
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(coh_free(&h[i]), 0);
+	/* a no-cross boundary: sizes up to the boundary, none crosses it */
+	for (int i = 0; i < 8; i++) {
+		size_t n = (size_t)(i * 37 + 5) % 256 + 1;	/* 16 B .. 4 KiB */
+
+		CHECK_EQ(coh_alloc_shared_placed(&h[i], &dev, n, 0,
+						 &(struct coh_placement){ .boundary = 4096 }), 0);
+		CHECK(!crosses(coh_bus(&h[i]), coh_size(&h[i]), 4096));
+	}
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(coh_free(&h[i]), 0);
+	/* both, on the device's bus addresses (a bus offset that is a multiple) */
+	coh_device_init(&off, "off", 0);
+	off.dma_mask = ~0ull;
+	off.bus_offset = 0x40000000ull;
+	CHECK_EQ(coh_box_alloc_placed(&pb, &off, 100, 0, &both), 0);
+	CHECK_EQ(coh_box_share(&pb, &h[0]), 0);
+	CHECK_EQ(coh_bus(&h[0]) % 32768, 0);
+	CHECK(!crosses(coh_bus(&h[0]), coh_size(&h[0]), 65536));
+	CHECK_EQ(coh_free(&h[0]), 0);
+	CHECK_EQ(coh_alloc_devmem_placed(&dm, &dev, 9000, COH_ATTR_NO_WARN, &adma), -COH_EINVAL);
+	CHECK_EQ(coh_alloc_devmem_placed(&dm, &dev, 5000, 0, &adma), 0);
+	CHECK_EQ(coh_bus(&dm) % 16384, 0);
+	CHECK_EQ(coh_free(&dm), 0);
+	/* a region whose physical address is aligned to 4 KiB only still
+	 * serves larger alignments: the buddy grid is laid on physical space */
+	CHECK_EQ(coh_region_add(&reg2, arena2, 0x10001000ull, sizeof(arena2), 0), 0);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(coh_alloc_shared_placed(&h[i], &dev, 1, 0,
+						 &(struct coh_placement){ .align = 16384 }), 0);
+		CHECK(coh_bus(&h[i]) >= 0x10001000ull && coh_bus(&h[i]) < 0x10011000ull);
+		CHECK_EQ(coh_bus(&h[i]) % 16384, 0);
+	}
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(coh_free(&h[i]), 0);
+	CHECK_EQ(coh_region_remove(&reg2), 0);
+	/* impossible requests: their codes, nothing kept */
+	CHECK_EQ(coh_alloc_shared_placed(&h[0], &dev, 4, COH_ATTR_NO_WARN,
+					 &(struct coh_placement){ .align = 3 * 4096 }), -COH_EINVAL);
+	CHECK_EQ(coh_alloc_shared_placed(&h[0], &dev, 4, COH_ATTR_NO_WARN,
+					 &(struct coh_placement){ .boundary = 100 }), -COH_EINVAL);
+	CHECK_EQ(coh_alloc_shared_placed(&h[0], &dev, 512, COH_ATTR_NO_WARN,
+					 &(struct coh_placement){ .boundary = 4096 }), -COH_EINVAL);
+	/* an alignment no region's block reaches (the region is 256 KiB) */
+	CHECK_EQ(coh_alloc_shared_placed(&h[0], &dev, 4, COH_ATTR_NO_WARN,
+					 &(struct coh_placement){ .align = 1u << 20 }), -COH_ERANGE);
+	CHECK_EQ(coh_bus(&h[0]), COH_BUS_ERROR);
+	CHECK_EQ(coh_region_free_bytes(&reg), before);
+	/* whole pages: an NVMe PRP list, xHCI scratchpads */
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, 1, 4096, 0), 0);
+	CHECK_EQ(coh_count(&prp), 512);
+	CHECK_EQ(coh_bus(&prp) % 4096, 0);
+	coh_write(&prp, [511], 0x1234ull);
+	CHECK_EQ(coh_read(&prp, [511]), 0x1234ull);
+	CHECK_EQ(coh_free(&prp), 0);
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, 2, 16384, 0), 0);
+	CHECK_EQ(coh_size(&prp), 32768);
+	CHECK_EQ(coh_bus(&prp) % 16384, 0);
+	CHECK_EQ(coh_free(&prp), 0);
+	CHECK_EQ(coh_alloc_devmem_pages(&dm, &dev, 2, 65536, 0), 0);
+	CHECK_EQ(coh_bus(&dm) % 65536, 0);
+	CHECK_EQ(coh_size(&dm), 2 * 65536);
+	CHECK_EQ(coh_free(&dm), 0);
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, 0, 4096, 0), -COH_EINVAL);
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, 1, 4000, 0), -COH_EINVAL);
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, 1, 4, 0), -COH_EINVAL);	/* half a uint64_t */
+	CHECK_EQ(coh_alloc_shared_pages(&prp, &dev, SIZE_MAX / 2, 4096, 0), -COH_EOVERFLOW);
+	/* 192 KiB takes a 256 KiB block, which this region can never hold */
+	CHECK_EQ(coh_alloc_devmem_pages(&dm, &dev, 3, 65536, COH_ATTR_NO_WARN), -COH_ERANGE);
+	CHECK_EQ(coh_alloc_shared_placed(&b, &dev, 1, 0, NULL), 0);	/* NULL: no constraint */
+	CHECK_EQ(coh_free(&b), 0);
+	/* a pool of 64 KiB-aligned blocks */
+	CHECK_EQ(coh_pool_create(&pl, &dev, "big", 512, 65536, 0, 2), 0);
+	{
+		coh_bus_t b0, b1;
+		void *p0 = coh_pool_alloc(&pl, &b0), *p1 = coh_pool_alloc(&pl, &b1);
+
+		CHECK(p0 && p1);
+		CHECK_EQ(b0 % 65536, 0);
+		CHECK_EQ(b1 % 65536, 0);
+		CHECK_EQ(coh_pool_free(&pl, p0), 0);
+		CHECK_EQ(coh_pool_free(&pl, p1), 0);
+	}
+	CHECK_EQ(coh_pool_destroy(&pl), 0);
+	CHECK_EQ(coh_region_free_bytes(&reg), before);
+	teardown();
+}
+
+/*
+ * Diagnostics of library calls name the caller's line, not the library's
+ * (issue 19 item 9): coh_dump, coh_set_cache_line_size and coh_region_add
+ * once passed their own COH_HERE (src/mem.c, src/fence.c, src/region.c).
+ */
+static void t_diag_names_caller(void)
+{
+	COH_SHARED(uint32_t) h;
+	struct coh_region r;
+	unsigned char out[8];
+	int line;
+
+	CHECK_EQ(setup(), 0);
+	CHECK_EQ(coh_alloc_shared(&h, &dev, 4, 0), 0);
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK(coh_dump(&h, -1, out, sizeof(out)) < 0);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK_EQ(coh_set_cache_line_size(48), -COH_EINVAL);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	last_where = NULL;
+	line = __LINE__ + 1;
+	CHECK_EQ(coh_region_add(&r, arena2 + 1, 0, 4096, 0), -COH_EINVAL);
+	if (COH_DEBUG)
+		CHECK(last_where && last_where->line == line &&
+		      strstr(last_where->file, "test_mem.c"));
+	/* the functions behind the macros stay, for callers that take their address */
+	{
+		int (*set)(size_t) = coh_set_cache_line_size;
+
+		CHECK_EQ(set(48), -COH_EINVAL);
+	}
+	CHECK_EQ(coh_free(&h), 0);
+	teardown();
+}
+
 /* A VirtIO-style available ring: a header and a flexible array. */
 struct avail {
 	uint16_t flags;
@@ -827,6 +1000,8 @@ void suite_mem(void)
 	RUN(t_flex);
 	RUN(t_flex_tail);
 	RUN(t_align_above_size);
+	RUN(t_placement);
+	RUN(t_diag_names_caller);
 	RUN(t_coherent_no_maintenance);
 	RUN(t_bad_sizes);
 	RUN(t_mask_respected);

@@ -179,12 +179,14 @@ static size_t fz_reference(size_t *out, size_t mtu, size_t cap)
 
 static struct dwmac_hw_ops fuzz_ops;
 static bool use_fuzz_ops;
+static unsigned long csr_hz;	/* config(): the board's CSR clock (0: unknown) */
 
 static struct dwmac_config config(enum dwmac_layout lay)
 {
 	return (struct dwmac_config){
 		.ops = use_fuzz_ops ? &fuzz_ops : &dwmac_qos_ops, .regs = T.regs, .dev = &T.dev, .layout = lay,
 		.tx_count = SLOTS, .rx_count = 2 * SLOTS, .rx_buf_size = RXBUF, .rx_batch = 4,
+		.csr_clk_hz = csr_hz,
 	};
 }
 
@@ -541,6 +543,222 @@ static void mask_32bit(void)
 	}
 }
 
+/*
+ * A 40-bit controller and mask, rings below 4 GiB, a TX buffer above: the
+ * descriptor carries the high word and the DMA must be told to use it
+ * (EAME from the mask, not from where the rings lie).  Then the same
+ * buffer to a 32-bit controller with a 40-bit device mask: open lowers the
+ * mask to 32 bits, so the map bounces instead of handing the DMA an
+ * address it truncates.  The frame must arrive intact both times.
+ */
+static void mask_40bit(void)
+{
+	void *cpu;
+	uint64_t phys;
+	size_t size;
+	uint8_t *high;
+
+	for (unsigned hw = 40; hw >= 32; hw -= 8) {
+		struct coh_stats st;
+		int rc;
+
+		CHECK_EQ(soc(10, 0x100000000ull - (1u << 20), true), 0);
+		T.dev.dma_mask = COH_DMA_MASK(40);
+		sim_dwmac_set_addr_bits(T.regs, hw);
+		rc = up(DWMAC_LAYOUT_CACHED_SKIP);
+		CHECK_EQ(rc, 0);
+		CHECK_EQ(T.d.addr_bits, hw);
+		CHECK_EQ(T.dev.dma_mask, hw == 40 ? COH_DMA_MASK(40) : COH_DMA_MASK(32));
+		CHECK(coh_ring_bus(&T.d.tx, 0) < 0x100000000ull);
+		sim_area(0, &cpu, &phys, &size);
+		high = (uint8_t *)cpu + (1u << 20) + 4096;	/* bus 4 GiB + 4 KiB */
+		CHECK(sim_virt_to_phys(high) > 0xffffffffull);
+		build(high, 78, 700);
+		T.sink_len = 0;
+		rc = dwmac_xmit(&T.d, high, 700, NULL);
+		CHECK_EQ(rc, 0);
+		for (int spin = 0; spin < 2000 && coh_ring_pending(&T.d.tx); spin++) {
+			(void)dwmac_interrupt(&T.d);
+			dwmac_tx_reclaim(&T.d);
+		}
+		coh_stats_get(&T.dev, &st);
+		CHECK_EQ(st.bounces, hw == 40 ? 0 : 1);
+		CHECK_EQ(T.d.stats.irq_fatal, 0);
+		CHECK_EQ(T.sink_len, 700);
+		CHECK_EQ(parse(T.sink, 700, true), 78);
+		CHECK_EQ(down(), 0);
+	}
+}
+
+/* send one frame of len bytes from a pool block and wait for it to leave; 1 if the sink got it */
+static int send_one(unsigned long seq, size_t len)
+{
+	struct coh_pool pool;
+	coh_bus_t unused;
+	uint8_t *buf;
+	int got;
+
+	if (coh_pool_create(&pool, &T.dev, "frames", 2048, 1, 0, 1))
+		return -1;
+	buf = coh_pool_alloc(&pool, &unused);
+	build(buf, seq, len);
+	T.sink_len = 0;
+	if (dwmac_xmit(&T.d, buf, len, NULL))
+		return -2;
+	for (int spin = 0; spin < 4000 && coh_ring_pending(&T.d.tx); spin++) {
+		(void)dwmac_interrupt(&T.d);
+		dwmac_tx_reclaim(&T.d);
+	}
+	got = T.sink_len == len && parse(T.sink, len, true) == (long)seq;
+	if (coh_ring_pending(&T.d.tx))
+		return -3;	/* never left: the pool must outlive the mapping */
+	coh_pool_free(&pool, buf);
+	coh_pool_destroy(&pool);
+	return got;
+}
+
+/*
+ * The databook's stop order: a frame the TX DMA is still moving when close
+ * starts leaves whole (the MAC transmitter stays on until the MTL TX queue
+ * has drained), and the stop completes without the reset.  Clearing TE
+ * with the TX DMA stop stalls the frame in hand: the stop times out.
+ */
+static void stop_drains_tx(void)
+{
+	struct sim_dwmac_stats st;
+	struct coh_pool pool;
+	coh_bus_t unused;
+	uint8_t *buf;
+
+	CHECK_EQ(soc(12, 0, true), 0);
+	CHECK_EQ(up(DWMAC_LAYOUT_CACHED_SKIP), 0);
+	CHECK_EQ(coh_pool_create(&pool, &T.dev, "frames", 2048, 1, 0, 1), 0);
+	buf = coh_pool_alloc(&pool, &unused);
+	build(buf, 31, 1514);
+	T.sink_len = 0;
+	CHECK_EQ(dwmac_xmit(&T.d, buf, 1514, NULL), 0);
+	CHECK_EQ(dwmac_close(&T.d), 0);
+	sim_dwmac_stats(T.regs, &st);
+	CHECK_EQ(st.tx_frames, 1);
+	CHECK_EQ(T.sink_len, 1514);
+	CHECK_EQ(parse(T.sink, 1514, true), 31);
+	CHECK_EQ(coh_pool_free(&pool, buf), 0);
+	CHECK_EQ(coh_pool_destroy(&pool), 0);
+	CHECK_EQ(coh_device_leaks(&T.dev), 0);
+	CHECK_EQ(sim_quiesce(), 0);
+}
+
+/*
+ * A DMA that can be neither stopped nor reset: close leaks the rings and
+ * buffers on purpose (-COH_EBUSY, wedged, leaks counted), so frames the
+ * still-running DMA writes land in memory it still owns: no report.
+ */
+static void close_wedged_leaks(void)
+{
+	static uint8_t f[1600];
+
+	CHECK_EQ(soc(13, 0, true), 0);
+	CHECK_EQ(up(DWMAC_LAYOUT_UNCACHED), 0);
+	sim_dwmac_fault(T.regs, SIM_DWMAC_F_DMA_STUCK, 1);
+	CHECK_EQ(dwmac_close(&T.d), -COH_EBUSY);
+	CHECK(T.d.wedged);
+	CHECK(!T.d.open);
+	CHECK(coh_device_leaks(&T.dev) > 0);
+	for (unsigned long s = 0; s < 8; s++) {
+		build(f, s, 200);
+		(void)sim_dwmac_receive(T.regs, f, 200);
+		for (int k = 0; k < 50; k++)
+			sim_step();
+	}
+	/* the leak itself is reported (coh_device_leaks); nothing else may be */
+	CHECK(sim_reports(SIM_LEAK_AT_TEARDOWN) > 0);
+	CHECK_EQ(sim_reports(-1) - sim_reports(SIM_LEAK_AT_TEARDOWN), 0);
+	sim_dwmac_fault(T.regs, SIM_DWMAC_F_DMA_STUCK, 0);
+}
+
+/*
+ * MDC from the board's CSR clock: at 250 MHz only CR 5 (/124, 2.0 MHz) or
+ * slower is followed by the PHY; CR 0 (/42) would run MDC at 6 MHz.
+ */
+static void mdio_clock_from_csr(void)
+{
+	struct sim_dwmac_stats st;
+	static const unsigned long hz[] = { 250000000ul, 125000000ul, 50000000ul, 25000000ul };
+
+	for (size_t i = 0; i < sizeof(hz) / sizeof(hz[0]); i++) {
+		CHECK_EQ(soc(14, 0, true), 0);
+		sim_dwmac_set_csr_clock(T.regs, hz[i]);
+		csr_hz = hz[i];
+		CHECK_EQ(up(DWMAC_LAYOUT_UNCACHED), 0);	/* the link is read over MDIO */
+		csr_hz = 0;
+		sim_dwmac_stats(T.regs, &st);
+		CHECK_EQ(st.mdio_too_fast, 0);
+		CHECK_EQ(down(), 0);
+	}
+	/* an impossible clock is refused before anything is touched */
+	CHECK_EQ(soc(14, 0, true), 0);
+	csr_hz = 900000000ul;
+	CHECK_EQ(up(DWMAC_LAYOUT_UNCACHED), -COH_EINVAL);
+	csr_hz = 0;
+}
+
+/*
+ * MTL queue sizes from HW_FEATURE1: a 1514-byte frame needs more than the
+ * reset value (256 bytes) of TQS and RQS, both ways; a TX FIFO smaller
+ * than the MTU is refused at open (store-and-forward would stall on it).
+ */
+static void fifo_sizes(void)
+{
+	struct sim_dwmac_stats st;
+	unsigned long bad = 0;
+
+	CHECK_EQ(soc(15, 0, true), 0);
+	CHECK_EQ(up(DWMAC_LAYOUT_CACHED_SKIP), 0);
+	CHECK_EQ(send_one(40, 1514), 1);
+	CHECK_EQ(traffic(0, 10, &bad), 10);	/* 60..1514-byte frames received */
+	CHECK_EQ(bad, 0);
+	sim_dwmac_stats(T.regs, &st);
+	CHECK_EQ(st.tx_fifo_stalls, 0);
+	CHECK_EQ(st.rx_fifo_drops, 0);
+	CHECK_EQ(down(), 0);
+
+	CHECK_EQ(soc(15, 0, true), 0);
+	sim_dwmac_set_fifo(T.regs, 1024, 4096);
+	CHECK_EQ(up(DWMAC_LAYOUT_CACHED_SKIP), -COH_EINVAL);
+	CHECK_EQ(coh_device_leaks(&T.dev), 0);
+}
+
+/*
+ * The PHY negotiated 100 Mb/s half duplex: dwmac_link applies it
+ * (adjust_link), so frames pass; a MAC left at 1000/full loses them all.
+ */
+static void link_100_half(void)
+{
+	struct sim_dwmac_stats st;
+	unsigned long bad = 0;
+
+	CHECK_EQ(soc(16, 0, true), 0);
+	sim_dwmac_set_phy(T.regs, 100, false);
+	CHECK_EQ(up(DWMAC_LAYOUT_UNCACHED), 0);
+	CHECK_EQ(T.d.speed, 100);
+	CHECK(!T.d.full);
+	CHECK_EQ(T.d.stats.link_changes, 1);
+	CHECK_EQ(send_one(41, 700), 1);
+	CHECK_EQ(traffic(0, 10, &bad), 10);
+	sim_dwmac_stats(T.regs, &st);
+	CHECK_EQ(st.link_mismatch, 0);
+	/* a second look with nothing changed applies nothing */
+	CHECK_EQ(dwmac_link(&T.d), 1);
+	CHECK_EQ(T.d.stats.link_changes, 1);
+	/* renegotiated to 1000/full: applied again */
+	sim_dwmac_set_phy(T.regs, 1000, true);
+	CHECK_EQ(dwmac_link(&T.d), 1);
+	CHECK_EQ(T.d.speed, 1000);
+	CHECK(T.d.full);
+	CHECK_EQ(send_one(42, 700), 1);
+	CHECK_EQ(down(), 0);
+}
+
 /* ---- fuzz -------------------------------------------------------------------------- */
 
 static int fuzz(unsigned long seeds, unsigned long frames)
@@ -614,6 +832,12 @@ int main(int argc, char **argv)
 	RUN(bad_input);
 	RUN(close_with_frames_out);
 	RUN(mask_32bit);
+	RUN(mask_40bit);
+	RUN(stop_drains_tx);
+	RUN(mdio_clock_from_csr);
+	RUN(fifo_sizes);
+	RUN(link_100_half);
+	RUN(close_wedged_leaks);
 	sim_fini();
 	return th_finish("dwmac_hostile");
 }

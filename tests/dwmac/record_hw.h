@@ -2,7 +2,8 @@
 /*
  * tests/dwmac/record_hw.h - the QoS variant on the recording backend, where
  * the register block is plain memory: its waits (reset, stop, MDIO) replaced
- * by ones that complete at once, BMSR reporting the link up.  Everything
+ * by ones that complete at once, BMSR reporting the link up, a 64-bit
+ * address width (HW_FEATURE1 reads 0 here).  Everything
  * that touches descriptors and buffers is the real variant and core.  The
  * test plays the device through slot(): no caches, memory is memory.
  * Used by tests/dwmac/minimum.c and bench/dwmac_bench.c.
@@ -29,14 +30,28 @@ static int rec_hw_phy(struct dwmac *x, unsigned int a, unsigned int r, uint16_t 
 	return 0;
 }
 
+/* host addresses are the bus addresses here: a 64-bit DMA */
+static unsigned int rec_hw_addr_bits(struct dwmac *x)
+{
+	(void)x;
+	return 64;
+}
+
 static inline struct dwmac_hw_ops rec_hw_ops(void)
 {
 	struct dwmac_hw_ops o = dwmac_qos_ops;
 
+	o.addr_bits = rec_hw_addr_bits;
 	o.reset = rec_hw_now;
 	o.stop = rec_hw_now;
 	o.mdio_read = rec_hw_phy;
 	return o;
+}
+
+/* the registers a reset leaves readable: HW_FEATURE1 of a 2 KiB TX, 4 KiB RX FIFO */
+static inline void rec_hw_regs(uint32_t *regs)
+{
+	regs[0x120 / 4] = 4u << 6 | 5u;
 }
 
 /* the device's view of slot i */

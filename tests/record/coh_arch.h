@@ -19,7 +19,7 @@
 struct rec_event {
 	char op;		/* 'C'lean 'I'nval 'F'lush, 'B'arrier after maint,
 				   'W' io_wmb, 'R' io_rmb, 'M' mb, 'D' dma_mb,
-				   'w' wmb, 'r' rmb */
+				   'w' wmb, 'r' rmb, 'S' wc_wmb */
 	uintptr_t addr;		/* line address (0 for barriers) */
 };
 
@@ -65,6 +65,8 @@ static inline void coh_arch_dma_mb(void) { rec_push('D', 0); }
 static inline void coh_arch_mb(void) { rec_push('M', 0); }
 static inline void coh_arch_io_wmb(void) { rec_push('W', 0); }
 static inline void coh_arch_io_rmb(void) { rec_push('R', 0); }
+#define coh_arch_wc_wmb coh_arch_wc_wmb
+static inline void coh_arch_wc_wmb(void) { rec_push('S', 0); }	/* WC drain */
 
 /* a backend that cannot maintain (no controller, range refused) on demand */
 static inline int coh_arch_range_check(uintptr_t start, uintptr_t end)

@@ -90,8 +90,10 @@ static void bring_up(void *r, unsigned dsl, unsigned rbsz, unsigned ntx, unsigne
 	wr(r, DWQ_MAC_ADDRESS0_HIGH, mac_a[4] | (uint32_t)mac_a[5] << 8);
 	wr(r, DWQ_MAC_ADDRESS0_LOW, mac_a[0] | (uint32_t)mac_a[1] << 8 |
 				   (uint32_t)mac_a[2] << 16 | (uint32_t)mac_a[3] << 24);
-	wr(r, DWQ_MTL_TXQ0_OPERATION_MODE, DWQ_MTL_TXQ_TSF | 2u << DWQ_MTL_TXQ_TXQEN_SHIFT);
-	wr(r, DWQ_MTL_RXQ0_OPERATION_MODE, DWQ_MTL_RXQ_RSF);
+	/* the whole FIFOs (2 KiB TX, 4 KiB RX by default) to queue 0 */
+	wr(r, DWQ_MTL_TXQ0_OPERATION_MODE, DWQ_MTL_TXQ_TSF | 2u << DWQ_MTL_TXQ_TXQEN_SHIFT |
+	   7u << DWQ_MTL_TXQ_TQS_SHIFT);
+	wr(r, DWQ_MTL_RXQ0_OPERATION_MODE, DWQ_MTL_RXQ_RSF | 15u << DWQ_MTL_RXQ_RQS_SHIFT);
 	wr(r, DWQ_MAC_RXQ_CTRL0, 2);
 	wr(r, DWQ_DMA_CH0_CONTROL, dsl << DWQ_DMA_CH_CONTROL_DSL_SHIFT);
 	wr(r, DWQ_DMA_CH0_TXDESC_LIST_ADDR, bus(TXD));
@@ -101,7 +103,8 @@ static void bring_up(void *r, unsigned dsl, unsigned rbsz, unsigned ntx, unsigne
 	wr(r, DWQ_DMA_CH0_TX_CONTROL, DWQ_DMA_CH_TX_CONTROL_ST);
 	wr(r, DWQ_DMA_CH0_RX_CONTROL, DWQ_DMA_CH_RX_CONTROL_SR |
 				      rbsz << DWQ_DMA_CH_RX_CONTROL_RBSZ_SHIFT);
-	wr(r, DWQ_MAC_CONFIG, DWQ_MAC_CONFIG_RE | DWQ_MAC_CONFIG_TE | config_extra);
+	/* 1000 full, the PHY's default mode */
+	wr(r, DWQ_MAC_CONFIG, DWQ_MAC_CONFIG_RE | DWQ_MAC_CONFIG_TE | DWQ_MAC_CONFIG_DM | config_extra);
 }
 
 static void arm_rx(unsigned i, unsigned stride)

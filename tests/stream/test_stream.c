@@ -172,9 +172,9 @@ static void t_edge_bounce_from_device(void)
 	CHECK(!coh_mapping_error(&dev, b));
 	CHECK(dev_ptr(b) >= (void *)pool && dev_ptr(b) < (void *)(pool + POOL));
 	CHECK(lines_within(dev_ptr(b), 300));
-	/* the slot shows the device nothing but zeros */
+	/* the slot starts as a copy of the buffer (transparent), zeros after it */
 	for (size_t i = 0; i < 320; i++)
-		CHECK_EQ(((unsigned char *)dev_ptr(b))[i], 0);
+		CHECK_EQ(((unsigned char *)dev_ptr(b))[i], i < 300 ? 0xAA : 0);
 	memset(dev_ptr(b), 0x5C, 300); /* the device writes */
 	buf[0] = 0x11;			/* the CPU writes a neighbour */
 	buf[400] = 0x22;
@@ -187,7 +187,7 @@ static void t_edge_bounce_from_device(void)
 	CHECK_EQ(buf[400], 0x22);
 	CHECK_EQ(buf[305], 0xAA);
 	CHECK_EQ(dev.stats.bounces, 1);
-	CHECK_EQ(dev.stats.bounce_bytes, 300); /* copied back only, nothing copied in */
+	CHECK_EQ(dev.stats.bounce_bytes, 600); /* copied in and back */
 	CHECK_EQ(st.b_free, st.b_ngran);
 	/* TO_DEVICE with shared edges: cleaning is harmless, mapped in place */
 	b = coh_map_single(&dev, p, 300, COH_TO_DEVICE);
@@ -278,8 +278,8 @@ static void t_untrusted_strict(void)
 	CHECK_EQ(dev.stats.bounce_bytes, 100);
 	b = coh_map_single(&dev, buf + 8, 60, COH_FROM_DEVICE);
 	CHECK(!coh_mapping_error(&dev, b));
-	for (size_t i = 0; i < 64; i++)
-		CHECK_EQ(((unsigned char *)dev_ptr(b))[i], 0);
+	for (size_t i = 0; i < 64; i++)	/* its own bytes and zeros, never the pool's */
+		CHECK_EQ(((unsigned char *)dev_ptr(b))[i], i < 60 ? 0x33 : 0);
 	CHECK_EQ(coh_unmap_single(&dev, b, 60, COH_FROM_DEVICE), 0);
 	CHECK_EQ(dev.stats.bounces, 2);
 }
@@ -316,15 +316,31 @@ static void t_forced_bounce_and_exhaustion(void)
 	CHECK_EQ(s2.b_free, 4);
 	CHECK_EQ(coh_stream_live(&s2), 0);
 	CHECK_EQ(dev.stats.bounces, 5);
-	/* records exhausted: also retryable */
+	/* in place, records are the checker's alone: a full table fails no map */
 	s2.flags = 0;
+	nmsg = 0;
 	for (int i = 0; i < 8; i++) {
 		b[i] = coh_map_single(&dev, buf + i * 64, 64, COH_TO_DEVICE);
 		CHECK(!coh_mapping_error(&dev, b[i]));
 	}
-	CHECK(coh_mapping_error(&dev, coh_map_single(&dev, buf, 64, COH_TO_DEVICE)));
-	CHECK_EQ(last_err, -COH_ENOMEM);
+	b[0] = coh_map_single(&dev, buf + 512, 64, COH_TO_DEVICE);
+	CHECK(!coh_mapping_error(&dev, b[0]));
+	CHECK_EQ(coh_unmap_single(&dev, b[0], 64, COH_TO_DEVICE), 0);
 	for (int i = 0; i < 8; i++)
+		CHECK_EQ(coh_unmap_single(&dev, (uintptr_t)(buf + i * 64), 64, COH_TO_DEVICE), 0);
+	CHECK_EQ(nmsg, COH_DEBUG ? 1 : 0);	/* the one the checker could not record */
+	CHECK_EQ(coh_device_teardown(&dev), 0);
+	/* bounced, records exhausted: retryable */
+	coh_stream_init(&s2, r2, 2, COH_STREAM_FORCE_BOUNCE);
+	CHECK_EQ(coh_stream_bounce(&s2, pool, (uintptr_t)pool, 4 * COH_BOUNCE_GRANULE), 0);
+	CHECK_EQ(coh_device_set_stream(&dev, &s2), 0);
+	b[0] = coh_map_single(&dev, buf, 64, COH_TO_DEVICE);
+	b[1] = coh_map_single(&dev, buf + 64, 64, COH_TO_DEVICE);
+	CHECK(!coh_mapping_error(&dev, b[0]) && !coh_mapping_error(&dev, b[1]));
+	CHECK(coh_mapping_error(&dev, coh_map_single(&dev, buf + 128, 64, COH_TO_DEVICE)));
+	CHECK_EQ(last_err, -COH_ENOMEM);
+	CHECK_EQ(s2.b_free, 2);
+	for (int i = 0; i < 2; i++)
 		CHECK_EQ(coh_unmap_single(&dev, b[i], 64, COH_TO_DEVICE), 0);
 	CHECK_EQ(coh_device_teardown(&dev), 0);
 	CHECK(dev.bounce == NULL);
@@ -441,6 +457,198 @@ static void t_sg_merge_and_limits(void)
 	CHECK_EQ(coh_map_sg(&dev, sg, 3, COH_FROM_DEVICE), -COH_EINVAL);
 	CHECK_EQ(coh_stream_live(&st), 0);
 	CHECK_EQ(st.b_free, st.b_ngran);
+}
+
+
+/*
+ * Two live mappings of one buffer: a header (64 B) and the frame holding
+ * it, which share a bus address in place.  Each syncs and unmaps on its
+ * own; the checker tells them apart by what the caller names, and still
+ * reports a call that matches neither.  Bounced, each has its own slot.
+ */
+static void two_live_mappings(unsigned int sflags)
+{
+	coh_bus_t hdr, all;
+
+	setup(0, sflags);
+	for (int i = 0; i < 1536; i++)
+		buf[i] = (unsigned char)i;
+	all = coh_map_single(&dev, buf, 1536, COH_BIDIRECTIONAL);
+	hdr = coh_map_single(&dev, buf, 64, COH_TO_DEVICE);
+	CHECK(!coh_mapping_error(&dev, all) && !coh_mapping_error(&dev, hdr));
+	CHECK(sflags ? hdr != all : hdr == all);
+	CHECK_EQ(memcmp(dev_ptr(hdr), buf, 64), 0);
+	CHECK_EQ(memcmp(dev_ptr(all), buf, 1536), 0);
+	/* syncs name their own mapping: no direction or range mismatch */
+	CHECK_EQ(coh_sync_for_cpu(&dev, all, 0, 1536, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(coh_sync_for_device(&dev, all, 0, 1536, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(coh_sync_for_device(&dev, hdr, 0, 64, COH_TO_DEVICE), 0);
+	/* the frame ends first (the device wrote into it): the header stays mapped */
+	memset((unsigned char *)dev_ptr(all) + 100, 0xee, 10);
+	CHECK_EQ(coh_unmap_single(&dev, all, 1536, COH_BIDIRECTIONAL), 0);
+	CHECK_EQ(buf[100], 0xee);
+	CHECK_EQ(nmsg, 0);
+	CHECK_EQ(coh_stream_live(&st), 1);	/* the header's record */
+	CHECK_EQ(memcmp(dev_ptr(hdr), buf, 64), 0);
+	if (sflags)
+		CHECK_EQ(st.b_free, st.b_ngran - 1);	/* the header's slot only */
+	CHECK_EQ(coh_unmap_single(&dev, hdr, 64, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	CHECK_EQ(st.b_free, st.b_ngran);
+	CHECK_EQ(nmsg, 0);
+	/* a real mismatch is still one: neither mapping has 100 bytes */
+	all = coh_map_single(&dev, buf, 1536, COH_TO_DEVICE);
+	hdr = coh_map_single(&dev, buf, 64, COH_TO_DEVICE);
+	CHECK(!coh_mapping_error(&dev, all) && !coh_mapping_error(&dev, hdr));
+	if (!sflags) {
+		CHECK_EQ(coh_unmap_single(&dev, hdr, 100, COH_TO_DEVICE), -COH_EINVAL);
+		CHECK(find_msg("with 100 bytes, mapped with", NULL, NULL));
+		CHECK_EQ(coh_stream_live(&st), 1);	/* one of them was ended */
+		CHECK_EQ(coh_sync_for_cpu(&dev, hdr, 0, 64, COH_FROM_DEVICE), -COH_EINVAL);
+		CHECK(find_msg("FROM_DEVICE, mapped TO_DEVICE", NULL, NULL));
+		/* whichever is left ends with its own length, reported or not */
+		(void)coh_unmap_single(&dev, hdr, 64, COH_TO_DEVICE);
+		CHECK_EQ(coh_stream_live(&st), 0);
+	} else {
+		CHECK_EQ(coh_unmap_single(&dev, hdr, 100, COH_TO_DEVICE), -COH_EINVAL);
+		CHECK(find_msg("with 100 bytes, mapped with 64 bytes", NULL, NULL));
+		CHECK_EQ(coh_unmap_single(&dev, all, 1536, COH_TO_DEVICE), 0);
+		CHECK_EQ(st.b_free, st.b_ngran);
+	}
+}
+
+static void t_two_live_mappings_in_place(void)
+{
+	two_live_mappings(0);
+}
+
+static void t_two_live_mappings_bounced(void)
+{
+	two_live_mappings(COH_STREAM_FORCE_BOUNCE);
+}
+
+/* FROM_DEVICE bounced, the device writes part: the rest keeps the CPU's bytes */
+static void t_bounce_keeps_unwritten(void)
+{
+	coh_bus_t b;
+
+	setup(0, COH_STREAM_FORCE_BOUNCE);
+	memset(buf, 0x55, 512);
+	buf[511] = 0x77;
+	b = coh_map_single(&dev, buf, 512, COH_FROM_DEVICE);
+	CHECK(!coh_mapping_error(&dev, b));
+	CHECK(b != (uintptr_t)buf);
+	memset((unsigned char *)dev_ptr(b) + 100, 0xd0, 100);	/* the device writes [100, 200) */
+	CHECK_EQ(coh_unmap_single(&dev, b, 512, COH_FROM_DEVICE), 0);
+	CHECK_EQ(buf[99], 0x55);
+	CHECK_EQ(buf[100], 0xd0);
+	CHECK_EQ(buf[199], 0xd0);
+	CHECK_EQ(buf[200], 0x55);
+	CHECK_EQ(buf[511], 0x77);
+}
+
+/*
+ * Contiguity is checked for every page: a three-page buffer whose middle
+ * page is mapped elsewhere passes a first-and-last-byte check, not this.
+ * Three regions make the translation (each a page multiple, granule aligned).
+ */
+static void t_middle_page_refused(void)
+{
+	static struct coh_region ra, rb, rc;
+	unsigned char *x = arena + (2u << 20);
+	uint64_t pa = 0x40000000ull, pb = 0x50000000ull;
+	coh_bus_t b;
+
+	setup(0, 0);
+	dev.dma_mask = ~(uint64_t)0;
+	CHECK_EQ(coh_region_add(&ra, x, pa, 8192, 0), 0);
+	CHECK_EQ(coh_region_add(&rb, x + 8192, pb, 8192, 0), 0);
+	CHECK_EQ(coh_region_add(&rc, x + 16384, pa + 16384, 8192, 0), 0);
+	/* [7K, 17K): its first and last bytes agree, its middle pages are rb's */
+	b = coh_map_single(&dev, x + 7168, 10240, COH_TO_DEVICE);
+	CHECK(coh_mapping_error(&dev, b));
+	CHECK(find_msg("not physically contiguous", NULL, NULL));
+	CHECK_EQ(last_err, -COH_EINVAL);
+	CHECK_EQ(rec_n, 0);
+	/* within one region: contiguous, mapped in place at its physical address */
+	b = coh_map_single(&dev, x + 1024, 4096, COH_TO_DEVICE);
+	CHECK(!coh_mapping_error(&dev, b));
+	CHECK_EQ(b, pa + 1024);
+	CHECK_EQ(coh_unmap_single(&dev, b, 4096, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_region_remove(&ra), 0);
+	CHECK_EQ(coh_region_remove(&rb), 0);
+	CHECK_EQ(coh_region_remove(&rc), 0);
+}
+
+/* COH_MAP_SG_SPLIT: an entry crossing a 4 KiB boundary is cut there. */
+static void t_sg_split_boundary(void)
+{
+	struct coh_sg sg[3];
+	struct coh_seg_iter it;
+	coh_bus_t pb;
+	size_t pl;
+
+	setup(0, 0);
+	dev.seg_boundary_mask = 0xfff;
+	sg[0] = (struct coh_sg){ buf + 0x800, 6000, 0, 0, 0 };
+	sg[1] = (struct coh_sg){ NULL, 0, 0, 0, 0 };	/* room for a segment */
+	/* without the flag: refused as before */
+	CHECK_EQ(coh_map_sg(&dev, sg, 1, COH_TO_DEVICE), -COH_EINVAL);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	/* with it but no room: refused, nothing mapped */
+	CHECK_EQ(coh_map_sg_attrs(&dev, sg, 1, COH_TO_DEVICE, COH_MAP_SG_SPLIT), -COH_ERANGE);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	rec_n = 0;
+	CHECK_EQ(coh_map_sg_attrs(&dev, sg, 2, COH_TO_DEVICE, COH_MAP_SG_SPLIT), 2);
+	CHECK_EQ(sg[0].bus, (uintptr_t)buf + 0x800);
+	CHECK_EQ(sg[0].bus_len, 0x800);
+	CHECK_EQ(sg[1].bus, (uintptr_t)buf + 0x1000);
+	CHECK_EQ(sg[1].bus_len, 6000 - 0x800);
+	CHECK_EQ(count('B'), 1);		/* one barrier for the list */
+	/* PRP-style pieces of the segments: never across a 4 KiB page */
+	CHECK_EQ(coh_seg_iter_init(&it, sg, 2, 4096, 0, 0), 0);
+	CHECK_EQ(coh_seg_iter_count(&it), 2);
+	CHECK(coh_seg_next(&it, &pb, &pl));
+	CHECK_EQ(pl, 0x800);
+	CHECK_EQ(coh_sync_sg_for_device(&dev, sg, 2, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_unmap_sg(&dev, sg, 2, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	/* max_seg_size too: 6000 bytes in 2 KiB segments within the boundary */
+	dev.max_seg_size = 2048;
+	sg[1] = (struct coh_sg){ NULL, 0, 0, 0, 0 };
+	sg[2] = (struct coh_sg){ NULL, 0, 0, 0, 0 };
+	CHECK_EQ(coh_map_sg_attrs(&dev, sg, 2, COH_TO_DEVICE, COH_MAP_SG_SPLIT), -COH_ERANGE);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	CHECK_EQ(coh_map_sg_attrs(&dev, sg, 3, COH_TO_DEVICE, COH_MAP_SG_SPLIT), 3);
+	CHECK_EQ(sg[0].bus_len, 2048);
+	CHECK_EQ(sg[1].bus, (uintptr_t)buf + 0x1000);
+	CHECK_EQ(sg[1].bus_len, 2048);
+	CHECK_EQ(sg[2].bus, (uintptr_t)buf + 0x1800);
+	CHECK_EQ(sg[2].bus_len, 6000 - 4096);
+	CHECK_EQ(coh_unmap_sg(&dev, sg, 3, COH_TO_DEVICE), 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	CHECK_EQ(coh_map_sg_attrs(&dev, sg, 3, COH_TO_DEVICE, 1u << 3), -COH_EINVAL);
+	CHECK_EQ(nmsg, 3 + 1);
+}
+
+/* Peer MMIO: the bus address, no maintenance, no record. */
+static void t_map_resource(void)
+{
+	coh_bus_t b;
+
+	setup(0, 0);
+	dev.bus_offset = 0x1000;
+	b = coh_map_resource(&dev, 0xfe000000ull, 4096, COH_BIDIRECTIONAL);
+	CHECK_EQ(b, 0xfe001000ull);
+	CHECK_EQ(rec_n, 0);
+	CHECK_EQ(coh_stream_live(&st), 0);
+	CHECK_EQ(coh_unmap_resource(&dev, b, 4096, COH_BIDIRECTIONAL), 0);
+	dev.dma_mask = 0xffffffffull;
+	CHECK(coh_mapping_error(&dev, coh_map_resource(&dev, 0x100000000ull, 16, COH_TO_DEVICE)));
+	CHECK(coh_mapping_error(&dev, coh_map_resource(&dev, 0x1000, 0, COH_TO_DEVICE)));
+	CHECK(coh_mapping_error(&dev, coh_map_resource(NULL, 0x1000, 16, COH_TO_DEVICE)));
+	CHECK_EQ(coh_unmap_resource(&dev, b, 0, COH_BIDIRECTIONAL), -COH_EINVAL);
+	dev.bus_offset = 0;
 }
 
 #if COH_DEBUG
@@ -675,6 +883,12 @@ int main(void)
 	RUN(t_bad_input);
 	RUN(t_sg_merge_and_limits);
 	RUN(t_skip_cpu_sync);
+	RUN(t_two_live_mappings_in_place);
+	RUN(t_two_live_mappings_bounced);
+	RUN(t_bounce_keeps_unwritten);
+	RUN(t_middle_page_refused);
+	RUN(t_sg_split_boundary);
+	RUN(t_map_resource);
 #if COH_DEBUG
 	RUN(t_chk_never_mapped);
 	RUN(t_chk_unmap_mismatch);

@@ -2,10 +2,13 @@
 /*
  * Random sequences of typed-memory calls, good and bad, against a model
  * (recording backend, ASan + UBSan): shared handles, boxes, device-only
- * memory and pools on two regions (below and above 4 GiB) for a 32-bit and
- * a 64-bit device.  Checked after every call: the return code, that every
- * allocation is line-aligned, inside a region, under its device's mask and
- * overlaps no other live one, that accessors refuse out-of-bounds indices,
+ * memory and pools on two regions (below and above 4 GiB, the low one at a
+ * physical address aligned only to 4 KiB in most seeds) for a 32-bit and a
+ * 64-bit device, with and without placement constraints (alignments up to
+ * 128 KiB, no-cross boundaries, whole pages; some impossible).  Checked
+ * after every call: the return code, that every allocation is line-aligned
+ * and on its requested alignment, crosses no requested boundary, is inside
+ * a region, under its device's mask and overlaps no other live one, that accessors refuse out-of-bounds indices,
  * that dump follows file-read semantics, and that each allocation still
  * holds exactly what was written to it (nothing else wrote over it).  At
  * the end everything is freed and the regions are whole again.
@@ -45,6 +48,7 @@ struct h {
 	void *blk[8];
 	coh_bus_t blk_bus[8];
 	uint32_t tag;			/* what its words hold */
+	size_t align, boundary;		/* requested placement (0: none) */
 };
 static struct h hs[NH];
 
@@ -69,6 +73,9 @@ static int placed_ok(int i)
 
 	bus = m->phys + e->dev->bus_offset;	/* a pool's chunk has no public bus */
 	if (s % COH_MAX_LINE || bus % COH_MAX_LINE)
+		return 0;
+	if ((e->align && bus % e->align) ||
+	    (e->boundary && ((bus ^ (bus + n - 1)) & ~(coh_bus_t)(e->boundary - 1))))
 		return 0;
 	if (!((s >= (uintptr_t)rlow_mem && s + n <= (uintptr_t)rlow_mem + RSZ) ||
 	      (s >= (uintptr_t)rhigh_mem && s + n <= (uintptr_t)rhigh_mem + RSZ)))
@@ -111,7 +118,7 @@ static int run(uint64_t seed, int steps)
 
 	fuzz_seed(seed, 7);
 	memset(hs, 0, sizeof(hs));
-	if (coh_region_add(&rlow, rlow_mem, LOW_PHYS, RSZ, 0) ||
+	if (coh_region_add(&rlow, rlow_mem, LOW_PHYS + 4096 * rnd(64), RSZ, 0) ||
 	    coh_region_add(&rhigh, rhigh_mem, HIGH_PHYS, RSZ,
 			   rnd(2) ? COH_REGION_UNCACHED : 0))
 		return -1;
@@ -131,7 +138,11 @@ static int run(uint64_t seed, int steps)
 		if (e->kind == FREE_SLOT && op < 50) {
 			unsigned int attrs = rnd(4) ? 0 : (rnd(2) ? COH_ATTR_UNCACHED : 1u << (8 + rnd(8)));
 			size_t count = rnd(8) ? 1 + rnd(2000) : (rnd(2) ? 0 : SIZE_MAX / 2);
-			int kind = (int)rnd(4), rc;
+			int kind = (int)rnd(6), rc;
+			/* placement: mostly good powers of two, some impossible */
+			size_t align = rnd(3) ? (size_t)1 << rnd(18) : rnd(2) ? 0 : 3u << rnd(14);
+			size_t boundary = rnd(2) ? 0 : rnd(6) ? (size_t)1 << (6 + rnd(12)) : 3000;
+			int pow2 = (!align || !(align & (align - 1))) && !(boundary & (boundary - 1));
 
 			size_t before = coh_region_free_bytes(&rlow) + coh_region_free_bytes(&rhigh);
 
@@ -140,25 +151,60 @@ static int run(uint64_t seed, int steps)
 			if (kind == 0) {
 				rc = coh_alloc_shared(&e->s, e->dev, count, attrs);
 			} else if (kind == 1) {
-				rc = coh_box_alloc(&e->s, e->dev, count, attrs);
+				COH_BOX(uint32_t) b;
+
+				rc = coh_box_alloc(&b, e->dev, count, attrs);
 				if (!rc) {
-					FUZZ_EXPECT(coh_bus(&e->s) == COH_BUS_ERROR, "a box has a bus address");
+					FUZZ_EXPECT(coh_bus(&b) == COH_BUS_ERROR, "a box has a bus address");
 					for (size_t k = 0; k < count; k++)
-						coh_box_init_at(&e->s, k, e->tag + (uint32_t)k);
-					FUZZ_EXPECT(coh_box_init_at(&e->s, count, 1u) == -COH_ERANGE,
+						coh_box_init_at(&b, k, e->tag + (uint32_t)k);
+					FUZZ_EXPECT(coh_box_init_at(&b, count, 1u) == -COH_ERANGE,
 					       "box init past the end accepted");
-					rc = coh_box_share(&e->s);
+					rc = coh_box_share(&b, &e->s);
 					FUZZ_EXPECT(rc == 0, "box share failed");
+					FUZZ_EXPECT(!coh_box_ptr(&b) && coh_free(&b) == -COH_EINVAL,
+						    "a shared box still usable");
 				}
 			} else if (kind == 2) {
 				rc = coh_alloc_devmem(&e->dm, e->dev, count, attrs & ~COH_ATTR_UNCACHED);
+			} else if (kind == 4) {
+				struct coh_placement pl = { .align = align, .boundary = boundary };
+
+				rc = coh_alloc_shared_placed(&e->s, e->dev, count, attrs, &pl);
+				if (count == SIZE_MAX / 2) {
+					FUZZ_EXPECT(rc == -COH_EOVERFLOW, "placed: overflow not refused with -EOVERFLOW");
+				} else if (count && (!pow2 || (boundary && count * 4 > boundary))) {
+					FUZZ_EXPECT(rc == -COH_EINVAL, "placed: impossible placement not refused with -EINVAL");
+				} else if (!rc) {
+					e->align = align;
+					e->boundary = boundary;
+				}
+				count = rc ? count : coh_count(&e->s);
+			} else if (kind == 5) {
+				size_t np = 1 + rnd(3), page = align ? align : 4096;
+
+				rc = coh_alloc_shared_pages(&e->s, e->dev, np, page, attrs);
+				if (align & (align - 1) || page < 4) {
+					FUZZ_EXPECT(rc == -COH_EINVAL, "pages: bad page size not refused with -EINVAL");
+				} else if (!rc) {
+					e->align = page;
+					FUZZ_EXPECT(coh_size(&e->s) == np * page, "pages: wrong size");
+				}
+				count = rc ? 1 : coh_count(&e->s);
 			} else {
 				size_t blk = 16u << rnd(6);
 
 				rc = coh_pool_create(&e->pool, e->dev, "fz", count ? blk : 0,
 						     16u << rnd(3), rnd(2) ? 0 : 4096, 8);
 			}
-			if (kind == 3) {	/* a pool has no attributes; zero block size */
+			if (kind >= 4) {
+				/* placed and page allocations: codes checked above, and */
+				FUZZ_EXPECT(rc == 0 || rc == -COH_EINVAL || rc == -COH_EOVERFLOW ||
+					    rc == -COH_ENOMEM || rc == -COH_ERANGE,
+					    "placed allocation: unexpected code");
+				FUZZ_EXPECT(kind == 5 || !rc || rc == -COH_EINVAL || rc == -COH_EOVERFLOW || pow2,
+					    "placed allocation: a non-power of two not refused with -EINVAL");
+			} else if (kind == 3) {	/* a pool has no attributes; zero block size */
 				FUZZ_EXPECT(count ? rc == 0 || rc == -COH_ENOMEM || rc == -COH_ERANGE :
 					       rc == -COH_EINVAL, "pool create: wrong code");
 			} else if (attrs & ~(unsigned)COH_ATTR_UNCACHED || !count ||
@@ -181,7 +227,7 @@ static int run(uint64_t seed, int steps)
 				continue;
 			}
 			ok_allocs++;
-			e->kind = kind == 0 ? SHARED : kind == 1 ? BOX : kind == 2 ? DEVMEM : POOL;
+			e->kind = kind == 0 || kind >= 4 ? SHARED : kind == 1 ? BOX : kind == 2 ? DEVMEM : POOL;
 			FUZZ_EXPECT(placed_ok(i), "allocation misplaced (alignment, region, mask or overlap)");
 			if (e->kind == SHARED) {
 				FUZZ_EXPECT(coh_read(&e->s, [count - 1]) == 0, "not zeroed");

@@ -262,10 +262,10 @@ static struct coh_region r0, r1;
 static struct coh_device dev;
 static struct coh_stream st;
 static struct coh_map_rec recs[128];
-COH_DECLARE_SHARED(fbytes_h, uint8_t);
+COH_DECLARE_BOX(fbytes_h, uint8_t);
 static struct fbytes_h buf, pool;
 static struct virtio_blk blk;
-COH_DECLARE_SHARED(fnet_h, struct virtio_net);
+COH_DECLARE_BOX(fnet_h, struct virtio_net);
 static struct fnet_h netmem;	/* its buffers must be simulated RAM */
 static uint8_t frame[VIRTIO_NET_MAX_FRAME];
 

@@ -29,10 +29,14 @@ endforeach()
 set(VBS sh ${COH_ROOT}/tools/virtio-blk.sh)
 add_test(NAME virtio_blk_1m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 1)
 add_test(NAME virtio_blk_16m COMMAND ${VBS} random $<TARGET_FILE:qemu-virtio-blk> 16)
+# images of any whole-sector count: odd, below and just above the 2 MiB prefix
+add_test(NAME virtio_blk_odd_sectors COMMAND ${VBS} sectors $<TARGET_FILE:qemu-virtio-blk> 4099)
+add_test(NAME virtio_blk_odd_small COMMAND ${VBS} sectors $<TARGET_FILE:qemu-virtio-blk> 13)
 add_test(NAME virtio_blk_access_platform COMMAND ${VBS} random-ap $<TARGET_FILE:qemu-virtio-blk> 1)
 add_test(NAME virtio_blk_write COMMAND ${VBS} write $<TARGET_FILE:qemu-virtio-blk-write> 768)
 add_test(NAME virtio_blk_legacy COMMAND ${VBS} legacy $<TARGET_FILE:qemu-virtio-blk-legacy>)
-set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_access_platform virtio_blk_write
+set_tests_properties(virtio_blk_1m virtio_blk_16m virtio_blk_odd_sectors virtio_blk_odd_small
+  virtio_blk_access_platform virtio_blk_write
   virtio_blk_legacy
   PROPERTIES LABELS virtio TIMEOUT 300)
 

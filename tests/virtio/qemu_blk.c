@@ -144,8 +144,8 @@ static void t_read_hash(void)
 	char hex[65];
 
 	CHECK_EQ(open_blk(&dev_nc, 0), 0);
+	/* any whole number of sectors: pass() cuts its requests at the end */
 	CHECK(blk.capacity > 0);
-	CHECK(blk.capacity % 8 == 0);	/* PREFIX_SECTORS arithmetic below */
 	sha256_init(&all);
 	sha256_init(&pre);
 	CHECK_EQ(pass(blk.capacity, &all, &pre), 0);

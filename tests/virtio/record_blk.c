@@ -6,7 +6,7 @@
  * driver's poll hook (vm.relax) through plain pointers, which the
  * recording backend does not see.
  *
- * A driver with any one barrier or sync deleted (VIRTIO_MUTATE) records a
+ * A driver with any one barrier or sync deleted (a test copy of its source, tests/virtio/mutants.txt) records a
  * different sequence and fails here.
  */
 #include <stdio.h>

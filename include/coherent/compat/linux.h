@@ -219,6 +219,169 @@ static inline void sg_set_buf(struct coh_sg *sg, const void *buf, unsigned int l
 /** @brief Unordered 32-bit register write (Linux writel_relaxed). */
 #define writel_relaxed(val, addr) coh_mmio_write32_relaxed((addr), (val))
 
+/* ---- pages, attributes, pools, peer MMIO, segment limits ---- */
+
+#if !defined(COH_LINUX_PAGE)
+/**
+ * @brief A page: a pointer to one is the CPU address of its first byte
+ * (a platform with a real page array defines COH_LINUX_PAGE and these).
+ */
+struct page;
+/** @brief The CPU address of a page. */
+#define page_address(pg) ((void *)(pg))
+/** @brief The page holding a CPU address. */
+#define virt_to_page(va) ((struct page *)((uintptr_t)(va) & ~(uintptr_t)(COH_PAGE_SIZE - 1)))
+/** @brief A CPU address's offset in its page. */
+#define offset_in_page(va) ((size_t)((uintptr_t)(va) & (COH_PAGE_SIZE - 1)))
+#endif
+#if !defined(PAGE_SIZE)
+/** @brief The page size (coherent/config.h: COH_PAGE_SIZE). */
+#define PAGE_SIZE COH_PAGE_SIZE
+#endif
+
+/**
+ * @brief Map [offset, offset+size) of a page: dma_map_single() of
+ * page_address(page) + offset.  Ownership and errors as dma_map_single();
+ * any context.
+ */
+#define dma_map_page(dev, page, offset, size, dir)                             \
+	coh_map_single_at(COH_LINUX_DEV(dev),                                  \
+			  (unsigned char *)page_address(page) + (offset), (size), \
+			  (enum coh_dir)(dir), COH_HERE)
+/** @brief End a dma_map_page() mapping: dma_unmap_single().  Ownership: the CPU's again.  Any context. */
+#define dma_unmap_page(dev, addr, size, dir) dma_unmap_single((dev), (addr), (size), (dir))
+
+/* Linux's DMA attributes (include/linux/dma-mapping.h values) */
+#define DMA_ATTR_WEAK_ORDERING (1ul << 1)      /**< accepted, ignored */
+#define DMA_ATTR_WRITE_COMBINE (1ul << 2)      /**< prefer a write-combining region */
+#define DMA_ATTR_NO_KERNEL_MAPPING (1ul << 4)  /**< refused: coherent memory is always mapped */
+#define DMA_ATTR_SKIP_CPU_SYNC (1ul << 5)      /**< streaming: COH_ATTR_SKIP_CPU_SYNC */
+#define DMA_ATTR_FORCE_CONTIGUOUS (1ul << 6)   /**< accepted: allocations are contiguous */
+#define DMA_ATTR_ALLOC_SINGLE_PAGES (1ul << 7) /**< accepted, ignored */
+#define DMA_ATTR_NO_WARN (1ul << 8)            /**< no diagnostic when the allocation fails */
+#define DMA_ATTR_PRIVILEGED (1ul << 9)         /**< accepted, ignored */
+
+/**
+ * @brief dma_alloc_coherent() with attributes (DMA_ATTR_*).
+ * @return as dma_alloc_coherent(); also NULL (reported) for
+ * DMA_ATTR_NO_KERNEL_MAPPING or an unknown bit.  Ownership: shared for its
+ * whole life.  Probe context.
+ */
+#define dma_alloc_attrs(dev, size, handle, gfp, attrs)                         \
+	coh_linux_alloc_attrs(COH_LINUX_DEV(dev), (size), (handle), (gfp), (attrs), COH_HERE)
+/** @brief Free what dma_alloc_attrs() returned (as dma_free_coherent(); attrs unused).  Ownership: back to its region.  Remove context. */
+#define dma_free_attrs(dev, size, cpu, handle, attrs)                          \
+	((void)(attrs), coh_linux_free_coherent(COH_LINUX_DEV(dev), (size), (cpu), (handle), COH_HERE))
+
+/**
+ * @brief Pages for streaming DMA, mapped for dir until dma_free_pages():
+ * cached memory (any registered region the device reaches) the driver
+ * hands back and forth with dma_sync_single_for_cpu()/_for_device() on
+ * *handle, as Linux.  Ownership: the device's after the call.
+ * @return the page (page_address() gives the CPU address), or NULL
+ * (reported): no region with room, size 0, bad dir,
+ * COH_LINUX_COHERENT_MAX allocations live.  Probe context.
+ */
+#define dma_alloc_pages(dev, size, handle, dir, gfp)                           \
+	((struct page *)coh_linux_alloc_pages(COH_LINUX_DEV(dev), (size), (handle), \
+					      (int)(dir), (gfp), COH_HERE))
+/**
+ * @brief Unmap and free what dma_alloc_pages() returned (same size, handle
+ * and dir; a mismatch is reported and nothing is freed).  Ownership: back
+ * to its region.  Remove context.
+ */
+#define dma_free_pages(dev, size, page, handle, dir)                           \
+	coh_linux_free_pages(COH_LINUX_DEV(dev), (size), page_address(page), (handle), \
+			     (int)(dir), COH_HERE)
+
+#if !defined(COH_LINUX_POOL_MAX)
+/** dma_pool_create() pools live at once (a static table: no heap). */
+#define COH_LINUX_POOL_MAX 8
+#endif
+#if !defined(COH_LINUX_POOL_BLOCKS)
+/** Blocks in each dma_pool (fixed at creation: nothing grows), at most 64. */
+#define COH_LINUX_POOL_BLOCKS 32
+#endif
+
+/** @brief A pool of coherent blocks (dma_pool_create()); contents are the library's. */
+struct dma_pool;
+
+/**
+ * @brief A pool of COH_LINUX_POOL_BLOCKS blocks of size bytes, each aligned
+ * to align (a power of two; 0: 1) and not crossing a multiple of boundary
+ * (a power of two, 0: none), in memory coherent for plain C as
+ * dma_alloc_coherent()'s.
+ * @return the pool, or NULL (reported): bad sizes, COH_LINUX_POOL_MAX
+ * pools live, no memory.  Probe context.
+ */
+#define dma_pool_create(name, dev, size, align, boundary)                      \
+	coh_linux_pool_create((name), COH_LINUX_DEV(dev), (size), (align), (boundary), COH_HERE)
+/**
+ * @brief A block of the pool, and its bus address in *handle; NULL when the
+ * pool is empty (not reported: retry after a free).  Ownership: shared, as
+ * dma_alloc_coherent() memory.  Any context (the pool's lock).
+ */
+#define dma_pool_alloc(pool, gfp, handle) coh_linux_pool_alloc((pool), (gfp), (handle), false)
+/** @brief dma_pool_alloc(), zeroed.  Ownership: shared.  Any context. */
+#define dma_pool_zalloc(pool, gfp, handle) coh_linux_pool_alloc((pool), (gfp), (handle), true)
+/**
+ * @brief Give a block back (a block the pool did not hand out, or a wrong
+ * handle, is reported and nothing changes).  Ownership: back to the pool.
+ * Any context.
+ */
+#define dma_pool_free(pool, vaddr, addr) coh_linux_pool_free((pool), (vaddr), (addr), COH_HERE)
+/**
+ * @brief Destroy a pool (NULL: nothing).  Ownership: the pool's memory goes
+ * back to its region.  Blocks still out are reported and the pool stays
+ * (nothing is freed under a driver).  Remove context.
+ */
+#define dma_pool_destroy(pool) coh_linux_pool_destroy((pool), COH_HERE)
+
+/**
+ * @brief Map peer MMIO at physical address phys (another device's BAR):
+ * coh_map_resource(), no maintenance.  attrs accepted and ignored.
+ * @return the bus address, or an error value dma_mapping_error() recognises.
+ * No ownership change.  Any context.
+ */
+#define dma_map_resource(dev, phys, size, dir, attrs)                          \
+	((void)(attrs), coh_map_resource_at(COH_LINUX_DEV(dev), (phys), (size),  \
+					    (enum coh_dir)(dir), COH_HERE))
+/** @brief End a dma_map_resource() mapping (nothing to undo).  No ownership change.  Any context. */
+#define dma_unmap_resource(dev, addr, size, dir, attrs)                        \
+	((void)(attrs), (void)coh_unmap_resource_at(COH_LINUX_DEV(dev), (addr), \
+						    (size), (enum coh_dir)(dir), COH_HERE))
+
+/**
+ * @brief The device's largest scatter-gather segment (dev->max_seg_size),
+ * which dma_map_sg() merges within.
+ * @retval 0 success (also for 0: no limit, coherent's convention)
+ * Probe context.
+ */
+#define dma_set_max_seg_size(dev, size) coh_linux_set_max_seg_size(COH_LINUX_DEV(dev), (size))
+/** @brief The limit dma_set_max_seg_size() set; with none, UINT32_MAX (no limit).  Any context. */
+#define dma_get_max_seg_size(dev) coh_linux_get_max_seg_size(COH_LINUX_DEV(dev))
+
+/** @brief dma_set_max_seg_size()'s implementation.  @retval 0 always (never fails).  Probe context. */
+static inline int coh_linux_set_max_seg_size(struct coh_device *dev, unsigned int size)
+{
+	dev->max_seg_size = size;
+	return 0;
+}
+
+/** @brief dma_get_max_seg_size()'s implementation (never fails, any context). */
+static inline unsigned int coh_linux_get_max_seg_size(const struct coh_device *dev)
+{
+	return dev->max_seg_size ? (unsigned int)dev->max_seg_size : 0xffffffffu;
+}
+
+/**
+ * @brief The smallest DMA_BIT_MASK(n) reaching every byte of every
+ * registered region and of the device's bounce pool, as bus addresses of
+ * dev: the mask a driver needs so nothing bounces.  ~0 when nothing is
+ * registered (the library cannot know the memory).  Any context.
+ */
+#define dma_get_required_mask(dev) coh_linux_required_mask(COH_LINUX_DEV(dev))
+
 /**
  * @brief dma_alloc_coherent()'s implementation; where is the caller's site.
  * Ownership: the memory is shared for its whole life.
@@ -242,5 +405,49 @@ void coh_linux_free_coherent(struct coh_device *dev, size_t size, void *cpu,
  * @retval -COH_EIO not a contiguous low mask, or dev is NULL
  */
 int coh_linux_set_mask(struct coh_device *dev, uint64_t mask);
+
+/**
+ * @brief dma_alloc_attrs()'s implementation.  Ownership: shared for its
+ * whole life.  @return CPU address, or NULL (reported).
+ */
+void *coh_linux_alloc_attrs(struct coh_device *dev, size_t size,
+			    dma_addr_t *handle, unsigned int gfp,
+			    unsigned long attrs, const struct coh_where *where);
+
+/**
+ * @brief dma_alloc_pages()'s implementation.  Ownership: mapped for dir,
+ * the device's.  @return CPU address, or NULL (reported).
+ */
+void *coh_linux_alloc_pages(struct coh_device *dev, size_t size,
+			    dma_addr_t *handle, int dir, unsigned int gfp,
+			    const struct coh_where *where);
+
+/**
+ * @brief dma_free_pages()'s implementation: unmapped, then freed.
+ * Ownership: back to its region.  Misuse is reported, nothing freed.
+ */
+void coh_linux_free_pages(struct coh_device *dev, size_t size, void *cpu,
+			  dma_addr_t handle, int dir,
+			  const struct coh_where *where);
+
+/** @brief dma_pool_create()'s implementation.  @return the pool, or NULL (reported). */
+struct dma_pool *coh_linux_pool_create(const char *name, struct coh_device *dev,
+				       size_t size, size_t align,
+				       size_t boundary,
+				       const struct coh_where *where);
+/**
+ * @brief dma_pool_alloc()'s implementation.  Ownership: shared.
+ * @return a block, or NULL (empty pool, or pool NULL).
+ */
+void *coh_linux_pool_alloc(struct dma_pool *pool, unsigned int gfp,
+			   dma_addr_t *handle, bool zero);
+/** @brief dma_pool_free()'s implementation.  Ownership: back to the pool; misuse reported. */
+void coh_linux_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr,
+			 const struct coh_where *where);
+/** @brief dma_pool_destroy()'s implementation.  Ownership: the pool's memory back to its region; blocks out: reported, kept. */
+void coh_linux_pool_destroy(struct dma_pool *pool, const struct coh_where *where);
+
+/** @brief dma_get_required_mask()'s implementation (never fails, any context). */
+uint64_t coh_linux_required_mask(const struct coh_device *dev);
 
 #endif /* COHERENT_COMPAT_LINUX_H */

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drivers/dwmac/dwmac_inject.c - planted bugs that need a descriptor
- * written by hand, the way a driver without coh_ring writes one: field by
- * field, with its own idea of the order and of when to clean.  Compiled
- * only into the simulator demo's driver (DWMAC_INJECT); nothing here runs
- * in any other build.
+ * demo/dwmac_inject_tx.c - planted bugs that need a descriptor written by
+ * hand, the way a driver without coh_ring writes one: field by field, with
+ * its own idea of the order and of when to clean.  Linked only into
+ * coh-dwmac-demo-inject, beside the test copy of the driver core
+ * (demo/dwmac_inject.txt); test code, so it may look inside the ring.
  *
  * The hand-written descriptor goes through a typed view of the ring's
  * memory (coh_write, one field at a time), so the simulator sees every
  * store and every clean, and reports them against this file's lines.
  */
-#if defined(DWMAC_INJECT)
 #include "dwmac.h"
-#include "dwmac_inject.h"
+#include "dwmac_bug.h"
+
+unsigned int dwmac_bug;
 
 COH_DECLARE_SHARED(dwmac_desc_view, struct dwmac_desc);
 
@@ -30,7 +31,7 @@ void dwmac_inject_tx(struct dwmac *d, const struct dwmac_desc *descs, size_t k)
 	size_t first = coh_ring_next(&d->tx), per = coh_ring_stride(&d->tx) / 16;
 	size_t last = (first + k) % coh_ring_count(&d->tx);
 
-	if (DWMAC_INJECTED(d, DWMAC_INJ_OWN_BEFORE_ADDR)) {
+	if (DWMAC_BUG(DWMAC_INJ_OWN_BEFORE_ADDR)) {
 		view_of(&d->tx, &v, true);
 		for (size_t i = 0; i < k; i++) {
 			size_t e = (first + i) % coh_ring_count(&d->tx) * per;
@@ -43,7 +44,7 @@ void dwmac_inject_tx(struct dwmac *d, const struct dwmac_desc *descs, size_t k)
 			coh_write(&v, [e].des1, descs[i].des1);
 			coh_write(&v, [e].des0, descs[i].des0);
 		}
-	} else if (DWMAC_INJECTED(d, DWMAC_INJ_KICK_BEFORE_RELEASE)) {
+	} else if (DWMAC_BUG(DWMAC_INJ_KICK_BEFORE_RELEASE)) {
 		view_of(&d->tx, &v, false);
 		for (size_t i = 0; i < k; i++) {
 			size_t e = (first + i) % coh_ring_count(&d->tx) * per;
@@ -61,4 +62,3 @@ void dwmac_inject_tx(struct dwmac *d, const struct dwmac_desc *descs, size_t k)
 				    sizeof(struct dwmac_desc));
 	}
 }
-#endif
