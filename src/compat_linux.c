@@ -343,7 +343,12 @@ void coh_linux_pool_destroy(struct dma_pool *p, const struct coh_where *where)
 {
 	if (!p)
 		return;
-	if (!p->live || __atomic_load_n(&p->used, __ATOMIC_RELAXED)) {
+	/* the pool's lock, not an atomic: a 64-bit atomic is not lock-free on
+	 * 32-bit cores (Cortex-M7) */
+	unsigned long irq0 = coh__lock(&p->lock);
+	uint64_t out = p->used;
+	coh__unlock(&p->lock, irq0);
+	if (!p->live || out) {
 		coh__linux_report(p->live ? p->dev : NULL, where,
 				  "dma_pool_destroy: blocks still out (or no such pool); the pool stays",
 				  -COH_EBUSY);
