@@ -149,6 +149,22 @@ pub type SgEntry = ffi::coh_sg;
 
 /// A scatter-gather mapping (`coh_map_sg`) of several buffers, borrowed
 /// for as long as it lives; the caller provides the entries' storage.
+/// Unmapped on drop.
+///
+/// ```
+/// # let _sim = coherent::sim::Sim::new(64, 1, 0, 0).unwrap();
+/// use coherent::{Attrs, CoherentBox, DataDirection, Device, SgEntry, SgMapping};
+/// let dev = Device::new(c"d", false).unwrap();
+/// _sim.stream(&dev).unwrap();
+/// let mut a = CoherentBox::<[u8]>::zeroed_slice(&dev, 256, Attrs::NONE).unwrap();
+/// let mut b = CoherentBox::<[u8]>::zeroed_slice(&dev, 128, Attrs::NONE).unwrap();
+/// let mut bufs = [&mut a[..], &mut b[..]];
+/// // SAFETY: plain data; coh_map_sg fills the entries.
+/// let mut sg: [SgEntry; 2] = unsafe { core::mem::zeroed() };
+/// let m = SgMapping::new(&dev, &mut bufs, &mut sg, DataDirection::ToDevice).unwrap();
+/// let total: usize = m.segments().map(|(_, len)| len).sum();
+/// assert_eq!(total, 384);
+/// ```
 pub struct SgMapping<'d, 'b> {
     dev: &'d Device,
     sg: &'b mut [SgEntry],
