@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dwmac_bench - cache maintenance per Ethernet frame: the DWMAC driver
- * (drivers/dwmac, cached descriptor ring with skip) against the pattern of
- * a hand-written U-Boot-style QoS driver (drivers/net/dwc_eth_qos.c:
- * whole-buffer flush and invalidate, the descriptor flushed per post and
- * invalidated per poll) for the same traffic, on the recording backend:
+ * (drivers/dwmac, cached descriptor ring with skip) against U-Boot's QoS
+ * driver's sequence (drivers/net/dwc_eth_qos.c, uboot() below) for the
+ * same traffic, on the recording backend:
  * every line operation and barrier counted, so the figures are exact and
  * the same on every run.
  *
@@ -106,9 +105,24 @@ static int ours(struct cost *c)
 }
 
 /*
- * The hand-written pattern, call for call (U-Boot dwc_eth_qos.c, eqos_send,
- * eqos_recv, eqos_free_pkt), on descriptors padded to a line as U-Boot
- * pads them, one poll per completion.
+ * U-Boot's sequence, call for call (drivers/net/dwc_eth_qos.c: eqos_send,
+ * eqos_recv, eqos_free_pkt; facts, not code), on descriptors padded to a
+ * line as U-Boot pads them, so every RX descriptor is re-armed at once:
+ *   send:     flush the packet (its length); write the descriptor, flush
+ *             it; kick; then poll until OWN clears, invalidating the
+ *             descriptor before every read of des3;
+ *   recv:     invalidate the descriptor (once: the frame is there), then
+ *             the frame's length of the buffer;
+ *   free_pkt: invalidate the frame's length again; clear des0, flush the
+ *             descriptor; invalidate the frame's length a third time;
+ *             write the descriptor, flush it again.
+ * The polls: the DMA moves 256 bytes per poll interval (the simulated
+ * QoS's chunk per step) and writes the descriptor back after the last, so
+ * a send polls ceil(len / 256) + 1 times; on the simulated QoS U-Boot's
+ * own code measured 4.57 polls, 59.56 line operations and 12.57 barriers
+ * a frame for this traffic (issue 24), which this model reproduces.  Its
+ * mb() and the barriers inside readl/writel are not maintenance barriers
+ * and are not counted here, as our driver's ordered MMIO is not.
  */
 static int uboot(struct cost *c)
 {
@@ -117,16 +131,17 @@ static int uboot(struct cost *c)
 
 	rec_n = 0;
 	for (unsigned long i = 0; i < FRAMES; i++) {
-		size_t len = frame_len(i);
+		size_t len = frame_len(i), polls = (len + 255) / 256 + 1;
 
-		/* eqos_send: flush the packet, write the descriptor, flush it, poll it */
+		/* eqos_send */
 		coh_flush(&dev, txbuf, len);
 		coh_flush(&dev, txd, LINE);
-		coh_acquire(&dev, txd, LINE);
-		/* eqos_recv: invalidate the descriptor, then the whole buffer */
+		for (size_t p = 0; p < polls; p++)
+			coh_acquire(&dev, txd, LINE);
+		/* eqos_recv */
 		coh_acquire(&dev, rxd, LINE);
-		coh_acquire(&dev, rxbuf, RXB);
-		/* eqos_free_pkt: invalidate, flush the descriptor, invalidate, flush it again */
+		coh_acquire(&dev, rxbuf, len);
+		/* eqos_free_pkt */
 		coh_acquire(&dev, rxbuf, len);
 		coh_flush(&dev, rxd, LINE);
 		coh_acquire(&dev, rxbuf, len);
@@ -160,11 +175,11 @@ int main(void)
 	uboot(&b);
 	/* ROW lines for bench/report.py: exact counts, goal: never more than by hand */
 	printf("ROW|per-frame|dwmac, cached ring with skip, %d frames of 60-1514 B, line %d: line ops|"
-	       "U-Boot dwc_eth_qos pattern by hand|%.2f vs %.2f per frame|%.3f|<=|1.00\n",
+	       "U-Boot dwc_eth_qos sequence|%.2f vs %.2f per frame|%.3f|<=|1.00\n",
 	       FRAMES, LINE, (double)a.lines / FRAMES, (double)b.lines / FRAMES,
 	       (double)a.lines / (double)b.lines);
 	printf("ROW|per-frame|dwmac, cached ring with skip, %d frames of 60-1514 B, line %d: barriers|"
-	       "U-Boot dwc_eth_qos pattern by hand|%.2f vs %.2f per frame|%.3f|<=|1.00\n",
+	       "U-Boot dwc_eth_qos sequence|%.2f vs %.2f per frame|%.3f|<=|1.00\n",
 	       FRAMES, LINE, (double)a.barriers / FRAMES, (double)b.barriers / FRAMES,
 	       (double)a.barriers / (double)b.barriers);
 	coh_region_remove(&ram);

@@ -53,12 +53,16 @@ int BENCH_SIM(const struct bench_sim_conf *cf, long n)
 		sim_area(0, (void **)&c, &p0, NULL);
 		return regs ? 0 : -1;
 	}
+	/* in registers: only the payload bytes are memory accesses in the loops */
+	const int touch = cf->touch;
+	uint8_t acc;
+
 	for (long x = 0; x < n; x++) {
 		int k = (int)(x % NBUF);
 		uint8_t *s = c + (size_t)k * 2 * XFER, *d = s + XFER;
 
 		s[0] = (uint8_t)k;
-		for (int i = 1; cf->touch && i < XFER; i++)
+		for (int i = 1; touch && i < XFER; i++)
 			s[i] = (uint8_t)(k + i);
 		coh_give(&dev, s, XFER, COH_TO_DEVICE);
 		coh_give(&dev, d, XFER, COH_FROM_DEVICE);
@@ -71,9 +75,11 @@ int BENCH_SIM(const struct bench_sim_conf *cf, long n)
 		coh_mmio_write32(regs + DMAC_STATUS, DMAC_ST_DONE);
 		coh_take(&dev, s, XFER, COH_TO_DEVICE);
 		coh_take(&dev, d, XFER, COH_FROM_DEVICE);
-		sink = d[0];
-		for (int i = 1; cf->touch && i < XFER; i++)
-			sink = (uint8_t)(sink ^ d[i]);
+		acc = d[0];
+		for (int i = 1; touch && i < XFER; i++)
+			acc = (uint8_t)(acc ^ d[i]);
+		/* one store to host memory per transfer: the payload accesses are what is measured */
+		sink = acc;
 	}
 	return 0;
 }

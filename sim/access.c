@@ -54,13 +54,24 @@ static void cached(uintptr_t a, size_t n, int kind, struct site at)
 	if ((off + n - 1) / S.line == i0) {
 		struct sline *m = &S.meta[i0];
 
+		if (kind == LD && m->invalid && !bm_any(m->dnoacq)) {
+			/* the CPU's own fill (below): then the line is as quiet as before */
+			m->invalid = 0;
+			m->spec = 0;
+		}
+
 		if (kind == ST && !bm_any(bm_or(m->devown, m->dstale))) {
 			m->stored = 1;
+			if (!S.coherent_seen)
+				S.fast[ST] = (uintptr_t)CPU(i0);
 			return;
 		}
-		if (kind == LD &&
-		    !bm_any(bm_or(bm_or(m->devin, m->dstale), m->dnoacq)))
+		if (kind == LD && !m->invalid &&
+		    !bm_any(bm_or(bm_or(m->devin, m->dstale), m->dnoacq))) {
+			if (!S.coherent_seen)
+				S.fast[LD] = (uintptr_t)CPU(i0);
 			return;
+		}
 	}
 
 	line_span(a, a + n, &i0, &i1);
@@ -85,6 +96,16 @@ static void cached(uintptr_t a, size_t n, int kind, struct site at)
 					       bm_count(m->dstale), bm_first(m->dstale));
 			m->stored = 1;
 			continue;
+		}
+		if (m->invalid && !bm_any(m->dnoacq)) {
+			/*
+			 * A demand load fills the line: the CPU now holds it, a device
+			 * write leaves this copy stale, and it is the CPU's own copy,
+			 * not a speculative refill.  (Once a device wrote the line the
+			 * load reads RAM: those bytes are reported below.)
+			 */
+			m->invalid = 0;
+			m->spec = 0;
 		}
 		x = bm_and(part, m->devin);
 		if (bm_any(x)) {
@@ -193,12 +214,25 @@ int sim__plain_load_done(uintptr_t a, size_t n, uint8_t *val)
 }
 
 #define RET ((uintptr_t)__builtin_return_address(0))
-/* one entry point the compiler calls before an access of N bytes */
+
+/* host memory (stack, heap, globals) that is neither an area nor a dead one: three compares */
+static inline int simulated(uintptr_t a)
+{
+	return a - (uintptr_t)S.cpu < S.size || a - (uintptr_t)S.ucpu < S.usize ||
+	       sim__is_dead(a);
+}
+/*
+ * one entry point the compiler calls before an access of N bytes; an
+ * access inside the line the last one of its kind found quiet costs a
+ * subtraction and a compare (a byte loop over a buffer: the common case)
+ */
 #define HOOK(name, N, kind)                                                    \
 	void name(uintptr_t a);                                                \
 	void name(uintptr_t a)                                                 \
 	{                                                                      \
-		sim__observe(a, N, kind, RET);                                       \
+		if (a - S.fast[kind] + N <= S.line || !simulated(a))           \
+			return;                                                \
+		sim__observe(a, N, kind, RET);                                 \
 	}
 /* one the compiler calls before an access of n bytes (n known at run time) */
 #define HOOK_N(name, kind)                                                     \

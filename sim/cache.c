@@ -25,6 +25,7 @@
  */
 void sim__writeback(size_t i, int evict)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 	uint8_t *c = CPU(i), *r = RAM(i);
 	bm_t d, lost;
@@ -68,6 +69,7 @@ void sim__writeback(size_t i, int evict)
  */
 void sim__clean_evict(size_t i)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 
 	memcpy(CPU(i), RAM(i), S.line);
@@ -81,6 +83,7 @@ void sim__clean_evict(size_t i)
 /* Drop the line: CPU writes in it are lost, the CPU view becomes RAM. */
 void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e)
 {
+	sim__fast_reset();
 	struct sline *m = &S.meta[i];
 	uintptr_t ls = (uintptr_t)CPU(i);
 	bm_t d = diff_mask(CPU(i), SHD(i), S.line);
@@ -100,6 +103,18 @@ void sim__invalidate(size_t i, uintptr_t keep_s, uintptr_t keep_e)
 				    "CPU wrote %u byte(s) the device owns (first at +%u); invalidate discarded them",
 				    bm_count(bm_and(bm_and(d, in), m->devown)),
 				    bm_first(bm_and(bm_and(d, in), m->devown)));
+		/*
+		 * Bytes the CPU wrote while it owned them, that no device wrote
+		 * since: the invalidate is not an acquire of anything, it only
+		 * destroys data (an unconditional post-transfer invalidate, a take
+		 * without a give).
+		 */
+		bm_t own = bm_andnot(bm_andnot(bm_and(d, in), m->devown), m->dnoacq);
+
+		if (bm_any(own))
+			sim__report(SIM_INVALIDATE_CPU_DATA, i, 0, NULL,
+				    "invalidate discarded %u byte(s) the CPU wrote while it owned them (first at +%u), with no device write since: nothing to acquire, only data lost",
+				    bm_count(own), bm_first(own));
 	}
 	memcpy(CPU(i), RAM(i), S.line);
 	memcpy(SHD(i), RAM(i), S.line);
@@ -117,6 +132,7 @@ void sim__sched(void)
 {
 	size_t i;
 
+	sim__fast_reset();
 	if (!S.up || !S.nrecent || (S.cfg.flags & SIM_F_NO_SANITIZER))
 		return;
 	if (sim__chance(S.cfg.evict_permille)) {

@@ -90,14 +90,12 @@ static void zfree(void *p, size_t n)
  * no memory kept) until the next sim_init, so a driver's stale pointer into
  * them is a USE_AFTER_FINI report from the access observer, not a crash.
  */
-static struct {
-	uintptr_t s[2];
-	size_t n[2];
-} dead;
+struct sim_dead sim__dead_areas;
+#define dead sim__dead_areas
 
 int sim__dead(uintptr_t a)
 {
-	return a - dead.s[0] < dead.n[0] || a - dead.s[1] < dead.n[1];
+	return sim__is_dead(a);
 }
 
 static void bury(int k, void *p, size_t n)

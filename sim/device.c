@@ -156,6 +156,7 @@ int sim_dev_read(const struct coh_device *dev, coh_bus_t bus, void *dst,
 {
 	int rc;
 
+	sim__fast_reset();
 	S.in_dev++;
 	rc = dev_read(dev, bus, dst, len, 0, 0);
 	S.in_dev--;
@@ -167,6 +168,7 @@ int sim_dev_fetch(const struct coh_device *dev, coh_bus_t bus, void *dst,
 {
 	int rc;
 
+	sim__fast_reset();
 	S.in_dev++;
 	rc = dev_read(dev, bus, dst, len, flag_off, flag_mask);
 	S.in_dev--;
@@ -182,6 +184,7 @@ int sim_dev_write(const struct coh_device *dev, coh_bus_t bus, const void *src,
 {
 	int rc;
 
+	sim__fast_reset();
 	S.in_dev++;
 	rc = dev_write(dev, bus, src, len);
 	S.in_dev--;

@@ -294,7 +294,8 @@ static void tx_fetch(struct dwq *d)
 	if (!tx_running(d) || !may_fetch(d, &d->tx))
 		return;
 	a = slot_addr(d, &d->tx, d->tx.cur);
-	if (sim_dev_fetch(d->dev, a, x, sizeof(*x), 12, DWQ_DES3_OWN)) {
+	if (faulting(d, SIM_DWMAC_F_BUS_ERROR) ||
+	    sim_dev_fetch(d->dev, a, x, sizeof(*x), 12, DWQ_DES3_OWN)) {
 		fatal(d, &d->tx);
 		return;
 	}

@@ -3,7 +3,9 @@
  * sim/mmio.c - MMIO windows dispatched to device models, interrupts, and
  * sim_step (a scheduling point that advances every model).
  */
+#define _GNU_SOURCE
 #include <execinfo.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -21,6 +23,7 @@ static struct win *win_of(const volatile void *a)
 
 static void step_all(void)
 {
+	sim__fast_reset();
 	if (S.in_step)
 		return; /* an interrupt handler's MMIO does not re-enter the models */
 	S.in_step = 1;
@@ -61,6 +64,53 @@ uint64_t sim__mmio_read(const volatile void *a, unsigned size)
 	return w->ops->read(w->ctx, (size_t)((uintptr_t)a - w->base), size);
 }
 
+/*
+ * The return addresses of the callers of the caller, from the frame-pointer
+ * chain, for code built without inlining (-O0 keeps frame pointers): there
+ * the write's own return address is inside coh_arch.h and the driver's line
+ * is one or two frames up.  Every frame pointer is checked to lie in this
+ * thread's stack, above the last, so optimised code (no frame pointers,
+ * where the return address already is the driver's line) yields unused
+ * values, never a fault.  A few loads per MMIO write, where backtrace()
+ * costs thousands of instructions; 0 if the chain is not there (the
+ * caller then unwinds).
+ */
+static int callers(struct site *at, void *fp0)
+{
+	static __thread uintptr_t lo, hi;
+	uintptr_t fp = (uintptr_t)fp0;
+
+	if (!hi) {
+		pthread_attr_t attr;
+		void *base;
+		size_t size;
+
+		if (pthread_getattr_np(pthread_self(), &attr))
+			return 0;
+		if (!pthread_attr_getstack(&attr, &base, &size)) {
+			lo = (uintptr_t)base;
+			hi = lo + size;
+		}
+		pthread_attr_destroy(&attr);
+		if (!hi)
+			return 0;
+	}
+	/* fp: this function's frame; [fp] the caller's frame, [fp + 8] the return address */
+	for (int k = -1; k < 3; k++) {
+		uintptr_t next;
+
+		if (fp < lo || fp + 16 > hi || (fp & 7))
+			return k >= 1;
+		next = *(const uintptr_t *)fp;
+		if (k >= 0)
+			at->up[k] = *(const uintptr_t *)(fp + 8);
+		if (next <= fp)
+			return k >= 1;
+		fp = next;
+	}
+	return 1;
+}
+
 void sim__mmio_write(volatile void *a, uint64_t v, unsigned size)
 {
 	struct win *w = win_of(a);
@@ -77,19 +127,23 @@ void sim__mmio_write(volatile void *a, uint64_t v, unsigned size)
 	/*
 	 * The driver's line, for the reports this write starts: at -O2 the
 	 * accessor is inlined there (pc); at -O0 pc is in coh_arch.h and the
-	 * driver is a caller or two up (backtrace: unwind tables, no frame
-	 * pointers needed).  Kept per window: the device's later accesses are
-	 * started by this write.
+	 * driver is a caller or two up (callers()).  Kept per window: the
+	 * device's later accesses are started by this write.
 	 */
 	{
-		void *bt[5];
-		int n = backtrace(bt, 5);
 		struct site at = { .pc = (uintptr_t)__builtin_return_address(0) };
 		struct site kick = S.kick_at;
 		struct win *cur = S.cur_win;
 
-		for (int k = 2; k < n && k < 5; k++)
-			at.up[k - 2] = (uintptr_t)bt[k];
+		if (!(S.cfg.flags & SIM_F_NO_SANITIZER) &&
+		    !callers(&at, __builtin_frame_address(0))) {
+			/* no frame pointers (-O1 with the accessor out of line): unwind */
+			void *bt[5];
+			int n = backtrace(bt, 5);
+
+			for (int k = 2; k < n; k++)
+				at.up[k - 2] = (uintptr_t)bt[k];
+		}
 		S.mmio_at = at;
 		/* a model that names its doorbells (sim_dev_doorbell) keeps the last one */
 		if (!w->kick_doorbell)

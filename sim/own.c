@@ -78,6 +78,7 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 
 	if (!S.up)
 		return -COH_EFAULT;
+	sim__fast_reset();
 	sim__trace_op(op, dev, s, len, dir, where);
 	if (op == COH_OP_BOUNCE)
 		return 0; /* for the trace only: no scheduling point, no state */
@@ -232,6 +233,7 @@ static void give_done(void)
 
 void coh_arch_op_end(int op)
 {
+	sim__fast_reset();
 	if (op == COH_OP_GIVE && S.op == COH_OP_GIVE)
 		give_done();
 	S.op = 0;

@@ -17,6 +17,7 @@ static const char *const class_names[SIM_NCLASSES] = {
 	"UNORDERED_LOADS",     "CPU_READ_DEVICE_OWNED", "CPU_WRITE_STALE_LINE",
 	"DEVICE_WRITE_NOT_OWNED", "DEVICE_READ_NOT_GIVEN", "UNORDERED_DOORBELL",
 	"LEAK_AT_TEARDOWN",    "OVERLAPPING_MAP",	  "USE_AFTER_FINI",
+	"INVALIDATE_CPU_DATA",
 };
 
 const char *sim_class_name(int cls)

@@ -218,6 +218,7 @@ enum sim_class {
 	SIM_LEAK_AT_TEARDOWN,		/**< memory still given / shared allocation live at device teardown */
 	SIM_OVERLAPPING_MAP,		/**< a streaming mapping of bytes already given (two live mappings) */
 	SIM_USE_AFTER_FINI,		/**< an instrumented access into the areas of the last sim_fini */
+	SIM_INVALIDATE_CPU_DATA,	/**< an invalidate discarded bytes the CPU wrote while it owned them, no device write since */
 	SIM_NCLASSES
 };
 

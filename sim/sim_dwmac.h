@@ -215,6 +215,8 @@ enum sim_dwmac_fault {
 	SIM_DWMAC_F_RESET_STUCK,	/* DMA_MODE.SWR never clears */
 	SIM_DWMAC_F_MDIO_STUCK,		/* MDIO GB never clears */
 	SIM_DWMAC_F_RX_GARBAGE,		/* RX write-back des3 = random bits with OWN cleared */
+	SIM_DWMAC_F_BUS_ERROR,		/* the next TX descriptor fetch fails on the bus: FBE,
+					   the channel stops until a software reset */
 	SIM_DWMAC_F_DMA_STUCK,		/* a wedged bus master: ST, SR, TE, RE cannot be
 					   cleared, the DMA never reports stopped, SWR never
 					   completes (and resets nothing); until count 0 */

@@ -168,7 +168,14 @@ struct sim_state {
 	int map_pending;	/* a COH_OP_MAP notice: the GIVE that follows is that map */
 	const struct coh_where *map_where;
 	struct win *cur_win;	/* the window whose write handler runs */
-	int in_dev;		/* inside sim_dev_read/fetch/write: reports name kick_at */
+	int in_dev;
+	/*
+	 * The observer's one-line cache, per kind (0 load, 1 store): the base of
+	 * the last area-0 line whose access needed nothing but the fast path.
+	 * Valid until the next scheduling point or state change (sim__fast_reset),
+	 * which is the only time a line's ownership or cache state can move.
+	 */
+	uintptr_t fast[2];		/* inside sim_dev_read/fetch/write: reports name kick_at */
 	struct dwin dwin[DWIN_MAX];	/* descriptors seen fetched, round robin */
 	unsigned ndwin, dwin_pos;
 	/* the access observer */
@@ -183,6 +190,19 @@ struct sim_state {
 	const struct coh_device *dev_opt[8];	/* devices with SIM_DEV_* options */
 	unsigned dev_optf[8], ndev_opt;
 };
+
+/* the areas of the last sim_fini, kept mapped (core.c): not in S, which sim_fini clears */
+struct sim_dead {
+	uintptr_t s[2];
+	size_t n[2];
+};
+extern struct sim_dead sim__dead_areas;
+
+static inline int sim__is_dead(uintptr_t a)
+{
+	return a - sim__dead_areas.s[0] < sim__dead_areas.n[0] ||
+	       a - sim__dead_areas.s[1] < sim__dead_areas.n[1];
+}
 
 /* the one simulated SoC: every sim/ file names it S */
 extern struct sim_state sim__s;
@@ -307,6 +327,12 @@ static inline void *table_push(void *tab, unsigned *n, unsigned max, size_t size
 		(*n)--;
 	}
 	return (char *)tab + (size_t)(*n)++ * size;
+}
+/* the observer's cache is void: something may have changed a line's state */
+static inline void sim__fast_reset(void)
+{
+	S.fast[0] = 0;
+	S.fast[1] = 0;
 }
 /* ------------------------------------------------- across the files */
 

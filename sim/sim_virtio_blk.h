@@ -75,6 +75,13 @@ void *sim_vblk_create(const struct coh_device *dev, uint8_t *disk,
 /** @brief Arm a hostile behaviour for request number `at` from now (0: the next). */
 void sim_vblk_evil(void *regs, enum sim_vblk_evil e, unsigned at);
 
+/**
+ * @brief Complete out of order: the device takes up to `window` available
+ * requests (in ring order, as it must) and completes a pseudo-random one of
+ * those it holds at each step (seeded); 1, the default, completes in order.
+ */
+void sim_vblk_reorder(void *regs, unsigned window, uint32_t seed);
+
 /** @brief The device's counters. */
 void sim_vblk_stats(void *regs, struct sim_vblk_stats *out);
 

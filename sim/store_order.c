@@ -32,6 +32,15 @@ void coh_arch_store(const void *addr, size_t n, const struct coh_where *where)
 		return;
 	/* a scheduling point: a device may run between two stores */
 	sim_step();
+	sim__fast_reset();
+	if (in_area0(a, a + n)) {
+		/* a store dirties its line whatever the value (a same-value rewrite too) */
+		size_t i0, i1;
+
+		line_span(a, a + n, &i0, &i1);
+		for (size_t i = i0; i < i1; i++)
+			S.meta[i].stored = 1;
+	}
 	if (S.ndwin)
 		sim__desc_store(a, n, (struct site){ .w = where });
 	sim__pend_add(a, n, (struct site){ .w = where });

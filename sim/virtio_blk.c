@@ -53,6 +53,10 @@ struct vblk {
 	uint32_t status, dev_sel, drv_sel, qsel, num, ready, gen, isr;
 	uint64_t drv_feat, desc, avail, used;
 	uint16_t last_avail, used_idx;
+	unsigned window;	/* requests taken before completing (sim_vblk_reorder) */
+	unsigned pend_n;
+	uint16_t pend[SIM_VBLK_QMAX];
+	uint32_t rng;
 	int evil;
 	unsigned evil_at, cfg_moves;
 	struct sim_vblk_stats st;
@@ -75,6 +79,7 @@ static void reset(struct vblk *v)
 	v->isr = 0;
 	v->drv_feat = v->desc = v->avail = v->used = 0;
 	v->last_avail = v->used_idx = 0;
+	v->pend_n = 0;
 }
 
 static uint64_t config(struct vblk *v, size_t off, unsigned size)
@@ -239,12 +244,30 @@ static void vblk_step(void *ctx)
 		return;
 	if (rd(v, v->avail + 2, &aidx, 2))
 		return broken(v);
-	if (aidx == v->last_avail)
-		return;
 	if ((uint16_t)(aidx - v->last_avail) > qsz)
 		return broken(v);
-	if (rd(v, v->avail + 4 + 2ull * (v->last_avail % qsz), &head, 2))
-		return broken(v);
+	/* take what is available, in ring order, up to the window */
+	while (aidx != v->last_avail && v->pend_n < (v->window ? v->window : 1)) {
+		if (rd(v, v->avail + 4 + 2ull * (v->last_avail % qsz), &head, 2))
+			return broken(v);
+		v->pend[v->pend_n++] = head;
+		v->last_avail++;
+	}
+	if (!v->pend_n)
+		return;
+	/* complete one of them: the oldest, or any with a window above 1 */
+	{
+		unsigned k = 0;
+
+		if (v->window > 1) {
+			v->rng = v->rng * 1103515245u + 12345u;
+			k = (v->rng >> 16) % v->pend_n;
+		}
+		head = v->pend[k];
+		for (unsigned i = k + 1; i < v->pend_n; i++)
+			v->pend[i - 1] = v->pend[i];
+		v->pend_n--;
+	}
 	n = walk(v, head, s, SIM_VBLK_SEG_MAX + 2);
 	if (n < 2 || s[0].write || s[0].len != 16 || !s[n - 1].write || s[n - 1].len != 1 ||
 	    rd(v, s[0].addr, hdr, 16))
@@ -269,7 +292,6 @@ static void vblk_step(void *ctx)
 		stat = 2;	/* UNSUPP */
 	fire = v->evil != SIM_VBLK_HONEST && v->evil_at == 0 &&
 	       v->evil != SIM_VBLK_CONFIG_FLAP && v->evil != SIM_VBLK_CONFIG_MOVE;
-	v->last_avail++;
 	if (fire && v->evil == SIM_VBLK_SILENT) {
 		v->evil = SIM_VBLK_HONEST;
 		return;
@@ -393,6 +415,16 @@ void sim_vblk_evil(void *regs, enum sim_vblk_evil e, unsigned at)
 		v->evil = (int)e;
 		v->evil_at = at;
 		v->cfg_moves = 0;
+	}
+}
+
+void sim_vblk_reorder(void *regs, unsigned window, uint32_t seed)
+{
+	struct vblk *v = find(regs);
+
+	if (v && window >= 1 && window <= SIM_VBLK_QMAX) {
+		v->window = window;
+		v->rng = seed;
 	}
 }
 

@@ -559,9 +559,6 @@ static int coh__mem_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 	return rc;
 }
 
-#if !defined(COH_TEST_MUTATE)
-#define COH_TEST_MUTATE 0 /* see src/ring.c; here also 31: coh_get's acquire, 32: coh_put's release */
-#endif
 
 /*
  * A maintenance failure inside a call: counted on the device (whatever
@@ -581,12 +578,8 @@ static int coh__maint_failed(const struct coh_mem *m, int rc, const char *msg,
 int coh__field_sync(const struct coh_mem *m, int op, uintptr_t a, size_t n,
 		    const struct coh_where *where)
 {
-	int rc;
+	int rc = coh__mem_sync(m, op, a, n, where);
 
-	if ((op == COH_OP_ACQUIRE && COH_TEST_MUTATE == 4) ||
-	    (op == COH_OP_RELEASE && COH_TEST_MUTATE == 3))
-		return 0;
-	rc = coh__mem_sync(m, op, a, n, where);
 	return rc ? coh__maint_failed(m, rc, NULL, where) : 0;
 }
 
@@ -612,19 +605,13 @@ void coh__field_release_at(const struct coh_mem *m, uintptr_t a, size_t n,
 void *coh__field_inval_at(const struct coh_mem *m, uintptr_t a, size_t n,
 			  const struct coh_where *where)
 {
-	int rc;
+	/* a batch of one field: its whole lines, one barrier */
+	struct coh_batch b;
+	int rc = coh__batch_begin(&b, m->dev, 0, 0);
 
-	if (COH_TEST_MUTATE == 34)
-		return (void *)a;
-	{
-		/* a batch of one field: its whole lines, one barrier */
-		struct coh_batch b;
-
-		rc = coh__batch_begin(&b, m->dev, 0, 0);
-		if (!rc)
-			rc = coh__batch_inval_field(&b, a, n, where);
-		coh__batch_barrier(&b);
-	}
+	if (!rc)
+		rc = coh__batch_inval_field(&b, a, n, where);
+	coh__batch_barrier(&b);
 	if (rc) {
 		coh__maint_failed(m, rc, NULL, where);
 		coh__diag(where, "coh_read_from_device: the invalidate failed: the value read may be stale", rc);
@@ -663,7 +650,7 @@ int coh__batch_field(struct coh_batch *b, const struct coh_mem *m, uintptr_t a,
 {
 	int rc;
 
-	if (!(m->state & COH_MEM_SYNC) || !b->line || COH_TEST_MUTATE == 33) {
+	if (!(m->state & COH_MEM_SYNC) || !b->line) {
 		/* nothing to clean: the batch's barrier orders (or drains) the store */
 		b->did |= COH__CLEAN | (m->state & COH_MEM_WC ? COH__WC : 0);
 		return 0;
@@ -733,7 +720,7 @@ static int coh__mem_copy_out(const struct coh_mem *m, uintptr_t a, size_t len,
 
 	if (!len)
 		return 0;
-	if ((m->state & COH_MEM_SYNC) && COH_TEST_MUTATE != 31 &&
+	if ((m->state & COH_MEM_SYNC) &&
 	    (rc = coh__mem_sync(m, COH_OP_ACQUIRE, a, len, where)))
 		return coh__maint_failed(m, rc, NULL, where);
 	__builtin_memcpy(dst, (const void *)a, len);
@@ -752,8 +739,7 @@ static int coh__mem_copy_in(const struct coh_mem *m, uintptr_t a, size_t len,
 	coh_arch_store((const void *)a, len, where);
 	__builtin_memcpy((void *)a, src, len);
 	if (m->state & COH_MEM_SYNC) {
-		if (COH_TEST_MUTATE != 32 &&
-		    (rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where)))
+		if ((rc = coh__mem_sync(m, COH_OP_RELEASE, a, len, where)))
 			coh__maint_failed(m, rc, NULL, where);
 	} else {
 		/* the copy before whatever tells the device to look */
@@ -793,7 +779,7 @@ int coh__batch_read_field(struct coh_batch *b, const struct coh_mem *m,
 {
 	int rc = coh__batch_field_ok(b, m, a, n, where), end;
 
-	if (!rc && (m->state & COH_MEM_SYNC) && b->line && COH_TEST_MUTATE != 34) {
+	if (!rc && (m->state & COH_MEM_SYNC) && b->line) {
 		rc = coh__batch_inval_field(b, a, n, where);
 		if (rc)
 			coh__maint_failed(m, rc, NULL, where);

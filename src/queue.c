@@ -9,11 +9,6 @@
 #include "coherent/queue.h"
 #include "internal.h"
 
-/* 11: publish without releasing the entries; 12: poll without acquiring them */
-#if !defined(COH_TEST_MUTATE)
-#define COH_TEST_MUTATE 0
-#endif
-
 static inline uint64_t coh__qwrap(const struct coh_queue *q)
 {
 	return q->l.idx_wrap ? q->l.idx_wrap : (uint64_t)1 << 32;
@@ -105,11 +100,12 @@ static int coh__qbegin(const struct coh_queue *q, struct coh_batch *b,
 	return rc;
 }
 
-static void coh__qwrite(struct coh_queue *q, size_t slot, const void *entry)
+static void coh__qwrite(struct coh_queue *q, size_t slot, const void *entry,
+			const struct coh_where *where)
 {
 	uintptr_t a = coh__qentry(q, slot);
 
-	coh_arch_store((const void *)a, q->l.entry_size, COH_HERE);
+	coh_arch_store((const void *)a, q->l.entry_size, where);
 	__builtin_memcpy((void *)a, entry, q->l.entry_size);
 }
 
@@ -123,7 +119,7 @@ int coh_queue_push_at(struct coh_queue *q, const void *entry,
 	if (!coh_queue_space(q))
 		return -COH_EAGAIN;
 	slot = q->prod % q->l.count;
-	coh__qwrite(q, slot, entry);
+	coh__qwrite(q, slot, entry, where);
 	q->prod = coh__qadd(q, q->prod, 1);
 	return (int)slot;
 }
@@ -134,7 +130,7 @@ int coh_queue_write_at(struct coh_queue *q, size_t slot, const void *entry,
 	coh__api_check(q && entry && q->role == COH_QUEUE_CPU_PRODUCES, where, COH_EINVAL,
 		       "coh_queue_write: NULL argument or not a producer queue");
 	coh__api_check(slot < q->l.count, where, COH_ERANGE, "coh_queue_write: slot out of range");
-	coh__qwrite(q, slot, entry);
+	coh__qwrite(q, slot, entry, where);
 	if (q->dlo == q->dhi) {
 		q->dlo = slot;
 		q->dhi = slot + 1;
@@ -176,7 +172,7 @@ static int coh__qrelease(struct coh_queue *q, struct coh_batch *b, uintptr_t ski
 	size_t first = q->pub % q->l.count, k;
 	int rc = 0;
 
-	if (COH_TEST_MUTATE == 11 || !q->line)
+	if (!q->line)
 		return 0;
 	/* at most two runs of slots: up to the end of the ring, then from 0 */
 	while (n && !rc) {
@@ -257,17 +253,16 @@ static int coh__qpublish(struct coh_queue *q, struct coh_queue *with,
 					   : 0,
 				   where);
 	q->dlo = q->dhi = 0;
-	if (COH_TEST_MUTATE != 35)
-		coh__qjoin(&b, drv);
+	coh__qjoin(&b, drv);
 	if (q->l.idx_off != COH_QUEUE_IDX_NONE) {
 		uintptr_t ia = q->mem.cpu_ + q->l.idx_off;
 
 		/* entries before the index that announces them */
 		if (q->line)
 			coh__batch_barrier(&b);
-		else if (!drv || COH_TEST_MUTATE == 35)
+		else if (!drv)
 			coh_dma_wmb();
-		coh_arch_store((const void *)ia, q->l.idx_size, COH_HERE);
+		coh_arch_store((const void *)ia, q->l.idx_size, where);
 		if (q->l.idx_size == 2)
 			*(volatile uint16_t *)ia = (uint16_t)q->prod;
 		else
@@ -299,16 +294,21 @@ int coh_queue_publish_batch_at(struct coh_queue *q, struct coh_queue *with,
 	return coh__qpublish(q, with, b, idx, where);
 }
 
-int coh_queue_consumed(struct coh_queue *q, uint32_t idx)
+int coh_queue_consumed_at(struct coh_queue *q, uint32_t idx, const struct coh_where *where)
 {
-	coh__api_check(q && q->role == COH_QUEUE_CPU_PRODUCES, COH_HERE, COH_EINVAL,
+	coh__api_check(q && q->role == COH_QUEUE_CPU_PRODUCES, where, COH_EINVAL,
 		       "coh_queue_consumed: NULL or not a producer queue");
 	coh__api_check(idx < coh__qwrap(q) &&
 			       coh__qdist(q, q->cons, idx) <= coh__qdist(q, q->cons, q->pub),
-		       COH_HERE, COH_EPROTO,
+		       where, COH_EPROTO,
 		       "coh_queue_consumed: the device consumed entries never published");
 	q->cons = idx;
 	return 0;
+}
+
+int (coh_queue_consumed)(struct coh_queue *q, uint32_t idx)
+{
+	return coh_queue_consumed_at(q, idx, NULL);
 }
 
 int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where)
@@ -338,11 +338,11 @@ int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where)
 	if (q->l.idx_size == 2) {
 		uint16_t v = *(volatile uint16_t *)ia;
 
-		coh_arch_load((const void *)ia, 2, &v, COH_HERE);
+		coh_arch_load((const void *)ia, 2, &v, where);
 		idx = v;
 	} else {
 		idx = *(volatile uint32_t *)ia;
-		coh_arch_load((const void *)ia, 4, &idx, COH_HERE);
+		coh_arch_load((const void *)ia, 4, &idx, where);
 	}
 	if (idx >= coh__qwrap(q) || coh__qdist(q, q->cons, idx) > q->l.count ||
 	    coh__qdist(q, q->cons, idx) < coh__qdist(q, q->cons, q->pub)) {
@@ -356,7 +356,7 @@ int coh_queue_poll_at(struct coh_queue *q, const struct coh_where *where)
 	/* the index before the entries the device wrote before it */
 	coh_dma_rmb();
 	first = q->pub % q->l.count;
-	while (q->line && n && !rc && COH_TEST_MUTATE != 12) {
+	while (q->line && n && !rc) {
 		size_t k = q->l.count - first < n ? q->l.count - first : (size_t)n;
 		uintptr_t s = coh__qentry(q, first), e = coh__qentry(q, first + k);
 
@@ -389,7 +389,7 @@ int coh_queue_pop_at(struct coh_queue *q, void *entry, const struct coh_where *w
 	slot = q->cons % q->l.count;
 	a = coh__qentry(q, slot);
 	__builtin_memcpy(entry, (const void *)a, q->l.entry_size);
-	coh_arch_load((const void *)a, q->l.entry_size, entry, COH_HERE);
+	coh_arch_load((const void *)a, q->l.entry_size, entry, where);
 	q->cons = coh__qadd(q, q->cons, 1);
 	return (int)slot;
 }
@@ -423,7 +423,7 @@ int coh_queue_field_write_at(struct coh_queue *q, size_t off, size_t size,
 	if (rc)
 		return rc;
 	a = q->mem.cpu_ + off;
-	coh_arch_store((const void *)a, size, COH_HERE);
+	coh_arch_store((const void *)a, size, where);
 	if (size == 2)
 		*(volatile uint16_t *)a = (uint16_t)v;
 	else
@@ -466,11 +466,11 @@ int coh_queue_field_read_at(struct coh_queue *q, size_t off, size_t size,
 	if (size == 2) {
 		uint16_t x = *(volatile uint16_t *)a;
 
-		coh_arch_load((const void *)a, 2, &x, COH_HERE);
+		coh_arch_load((const void *)a, 2, &x, where);
 		*v = x;
 	} else {
 		*v = *(volatile uint32_t *)a;
-		coh_arch_load((const void *)a, 4, v, COH_HERE);
+		coh_arch_load((const void *)a, 4, v, where);
 	}
 	return 0;
 }

@@ -230,6 +230,11 @@ struct dwmac_hw_ops {
 	 */
 	uint32_t (*cur_desc)(struct dwmac *d, bool rx);
 	/**
+	 * Optional: mask (true) or unmask the TX/RX completion interrupts; the
+	 * fatal bus error stays enabled.  Interrupt context.
+	 */
+	void (*irq_mask)(struct dwmac *d, bool masked);
+	/**
 	 * Optional: the DMA address width the controller was synthesised with
 	 * (QoS HW_FEATURE1.ADDR64: 32, 40 or 48), read after reset.  NULL: 64
 	 * with DWMAC_CAP_ADDR64, else 32.  The core lowers the device's DMA
@@ -291,6 +296,7 @@ struct dwmac_stats {
 					   unarmed, retried by the next dwmac_recv) */
 	unsigned long link_changes;	/* speed/duplex applied (adjust_link) */
 	unsigned long irq_fatal;	/* fatal bus errors reported by the DMA */
+	unsigned long recoveries;	/* dwmac_recover() completed */
 };
 
 /** Most RX descriptors one frame may span (else dropped: rx_length_errors). */
@@ -369,6 +375,10 @@ struct dwmac {
 	unsigned int speed;		/* 10/100/1000 as applied (0: not yet) */
 	bool full;			/* full duplex as applied */
 	bool wedged;			/* close could not stop the DMA: leaked */
+	bool fatal;			/* a fatal bus error stopped the DMA (dwmac_recover) */
+	bool irq_masked;		/* completion interrupts masked (dwmac_irq_enable) */
+	bool has_mac;
+	uint8_t mac[6];			/* programmed again after a reset */
 	struct dwmac_stats stats;
 	void *priv;			/* the variant's */
 };
@@ -472,6 +482,7 @@ int dwmac_set_loopback(struct dwmac *d, bool on);
  * @retval 0 queued
  * @retval -COH_EINVAL len 0 or above cfg.mtu, NULL frame (nothing posted)
  * @retval -COH_ENOLINK the link is down (dwmac_link) (nothing posted)
+ * @retval -COH_EIO a fatal bus error stopped the DMA: dwmac_recover (nothing posted)
  * @retval -COH_EAGAIN not enough free descriptors: reclaim, retry (nothing posted)
  * @retval -COH_ENOMEM / -COH_ERANGE the buffer could not be mapped
  *         (no mapping record or bounce space / above the mask without a
@@ -502,7 +513,8 @@ int dwmac_tx_reclaim(struct dwmac *d);
  * cfg.rx_batch (one release barrier and one doorbell per batch).  Bad
  * frames are dropped and counted, and the next one is tried.
  * @return frame length (> 0), -COH_EAGAIN nothing (complete) received yet,
- *         -COH_EINVAL NULL buf.  A frame longer than cap is dropped
+ *         -COH_EINVAL NULL buf, -COH_EIO a fatal bus error stopped the DMA
+ *         (dwmac_recover).  A frame longer than cap is dropped
  *         (rx_length_errors).
  */
 int dwmac_recv(struct dwmac *d, void *buf, size_t cap);
@@ -514,6 +526,30 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap);
  * touches no descriptor and no buffer.
  */
 unsigned int dwmac_interrupt(struct dwmac *d);
+
+/**
+ * @brief Mask (on false) or unmask the TX/RX completion interrupts, the
+ * NAPI pattern: the handler masks after dwmac_interrupt() reported work,
+ * the poll loop unmasks once dwmac_recv / dwmac_tx_reclaim found nothing
+ * more (a cause still pending then interrupts at once).  The fatal bus
+ * error interrupt is never masked.
+ * @retval 0; -COH_EINVAL not open; -COH_ENOTSUP the variant cannot mask.
+ * Interrupt context: yes.
+ */
+int dwmac_irq_enable(struct dwmac *d, bool on);
+
+/**
+ * @brief After a fatal bus error (DWMAC_IRQ_FATAL; until then dwmac_xmit*
+ * and dwmac_recv return -COH_EIO): reset the controller, take every TX
+ * frame back (tx_done with -COH_EIO) and every RX buffer, program the
+ * rings again from empty, re-arm, start.  Call dwmac_link() afterwards:
+ * the reset forgot the speed and duplex.
+ * @retval 0 running again; -COH_EBUSY the DMA could be neither reset nor
+ *         stopped (as dwmac_close: nothing taken back, closed, wedged);
+ *         dwmac_open's codes when the re-arming failed (the buffers are
+ *         the CPU's, only dwmac_close is left).  Not interrupt context.
+ */
+int dwmac_recover(struct dwmac *d);
 
 /** @brief Copy the statistics. */
 void dwmac_get_stats(const struct dwmac *d, struct dwmac_stats *out);

@@ -226,6 +226,8 @@ int dwmac_recv(struct dwmac *d, void *buf, size_t cap)
 
 	if (!d || !d->open || !buf)
 		return -COH_EINVAL;
+	if (d->fatal)
+		return -COH_EIO;
 	bs = d->cfg.rx_buf_size;
 	budget = dma_done(d, &d->rx, true);
 	while (len == -COH_EAGAIN && budget) {
@@ -381,6 +383,8 @@ int dwmac_xmit_sg(struct dwmac *d, struct coh_sg *sg, int n, void *cookie)
 	}
 	if (total > d->cfg.mtu)
 		return -COH_EINVAL;
+	if (d->fatal)
+		return -COH_EIO;
 	if (!d->link_up && !d->loopback)
 		return -COH_ENOLINK;
 	space = dwmac_tx_space(d);
@@ -602,9 +606,25 @@ unsigned int dwmac_interrupt(struct dwmac *d)
 		/* suspended on a descriptor it does not own: the next refill's doorbell resumes it */
 		d->stats.rx_nobuf++;
 	}
-	if (st & DWMAC_IRQ_FATAL)
+	if (st & DWMAC_IRQ_FATAL) {
+		/* the DMA stopped: refuse traffic until dwmac_recover() */
 		d->stats.irq_fatal++;
+		d->fatal = true;
+	}
 	return st;
+}
+
+int dwmac_irq_enable(struct dwmac *d, bool on)
+{
+	if (!d || !d->open)
+		return -COH_EINVAL;
+	if (!d->ops->irq_mask)
+		return -COH_ENOTSUP;
+	if (on == !d->irq_masked)
+		return 0;
+	d->ops->irq_mask(d, !on);
+	d->irq_masked = !on;
+	return 0;
 }
 
 void dwmac_get_stats(const struct dwmac *d, struct dwmac_stats *out)
@@ -661,11 +681,58 @@ static int addr_width(struct dwmac *d)
 	return 0;
 }
 
+/*
+ * Program the DMA and the MAC for the rings as they are (empty), give every
+ * RX buffer to the device whole, arm all but one, start: open's last step,
+ * and recovery's after a reset.  On failure nothing is the device's.
+ */
+static int bring_up(struct dwmac *d)
+{
+	const struct dwmac_config *c = &d->cfg;
+	struct dwmac_dma_cfg dc = {
+		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
+		.tx_count = c->tx_count, .rx_count = c->rx_count,
+		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c->rx_buf_size,
+		.irq = c->irq, .mtu = c->mtu, .addr64 = d->dev->dma_mask > 0xffffffffull,
+	};
+	int rc = d->ops->dma_init(d, &dc);
+
+	if (rc)
+		return rc;
+	if (d->has_mac)
+		d->ops->set_mac_addr(d, d->mac);
+	/* every buffer to the device once, whole; afterwards only what comes back */
+	for (size_t i = 0; i < c->rx_count && !rc; i += RX_CHUNK) {
+		struct coh_span spans[RX_CHUNK];
+		size_t k = c->rx_count - i < RX_CHUNK ? c->rx_count - i : RX_CHUNK;
+
+		for (size_t j = 0; j < k; j++)
+			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c->rx_buf_size,
+						    COH_FROM_DEVICE };
+		rc = coh_give_n(d->dev, spans, k);
+	}
+	for (size_t i = 0; i < c->rx_count; i++)
+		d->rxs[i].taken = 0;
+	d->rx_fill = d->rx_held = d->rx_first = 0;
+	d->rx_drop = false;
+	d->rx_free = c->rx_count;
+	/* all but one: head == tail would read as an empty ring */
+	if (!rc)
+		rc = rx_refill(d, c->rx_count - 1);
+	if (rc) {
+		/* a half-armed ring is no success: the DMA has not started, take all back */
+		for (size_t i = 0; i < c->rx_count; i++)
+			coh_take(d->dev, d->rxs[i].buf, c->rx_buf_size, COH_FROM_DEVICE);
+		return rc;
+	}
+	d->ops->start(d);
+	return 0;
+}
+
 int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 	       const uint8_t mac[6], void *mem, size_t mem_size)
 {
 	struct dwmac_config c;
-	struct dwmac_dma_cfg dc;
 	uint8_t *m = mem;
 	int rc;
 
@@ -720,44 +787,14 @@ int dwmac_open(struct dwmac *d, const struct dwmac_config *cfg,
 			goto free_pool;
 		}
 	}
-	dc = (struct dwmac_dma_cfg){
-		.tx_base = coh_ring_bus(&d->tx, 0), .rx_base = coh_ring_bus(&d->rx, 0),
-		.tx_count = c.tx_count, .rx_count = c.rx_count,
-		.stride = coh_ring_stride(&d->tx), .rx_buf_size = c.rx_buf_size,
-		.irq = c.irq, .mtu = c.mtu, .addr64 = d->dev->dma_mask > 0xffffffffull,
-	};
-	rc = d->ops->dma_init(d, &dc);
+	if (mac) {
+		__builtin_memcpy(d->mac, mac, 6);
+		d->has_mac = true;
+	}
+	rc = bring_up(d);
 	if (rc)
 		goto free_pool;
-	if (mac)
-		d->ops->set_mac_addr(d, mac);
-	/* every buffer to the device once, whole; afterwards only what comes back */
-	for (size_t i = 0; i < c.rx_count && !rc; i += RX_CHUNK) {
-		struct coh_span spans[RX_CHUNK];
-		size_t k = c.rx_count - i < RX_CHUNK ? c.rx_count - i : RX_CHUNK;
-
-		for (size_t j = 0; j < k; j++)
-			spans[j] = (struct coh_span){ d->rxs[i + j].buf, c.rx_buf_size,
-						    COH_FROM_DEVICE };
-		rc = coh_give_n(d->dev, spans, k);
-	}
-	if (rc) {
-		/* nothing was given by the failed call; take back what earlier ones gave */
-		for (size_t i = 0; i < c.rx_count; i++)
-			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
-		goto free_pool;
-	}
-	d->rx_free = c.rx_count;
-	/* all but one: head == tail would read as an empty ring */
-	rc = rx_refill(d, c.rx_count - 1);
-	if (rc) {
-		/* a half-armed ring is no success: the DMA has not started, take all back */
-		for (size_t i = 0; i < c.rx_count; i++)
-			coh_take(d->dev, d->rxs[i].buf, c.rx_buf_size, COH_FROM_DEVICE);
-		goto free_pool;
-	}
 	d->open = true;
-	d->ops->start(d);
 	return 0;
 
 free_pool:
@@ -772,10 +809,69 @@ free_tx:
 	return rc;
 }
 
-int dwmac_close(struct dwmac *d)
+/*
+ * After the DMA stopped: every TX frame back to its owner (-COH_EIO: not
+ * sent), every RX buffer taken back, both rings empty again.
+ */
+static void take_all_back(struct dwmac *d)
 {
 	size_t k, slot, count;
 
+	coh_ring_for_each_pending(&d->tx, k, slot) {
+		struct dwmac_tx_slot *s = &d->txs[slot];
+
+		if (s->sg)
+			tx_complete(d, s, -COH_EIO);
+		s->busy = false;
+	}
+	if (d->tx_left && d->txs[d->tx_first].sg)
+		tx_complete(d, &d->txs[d->tx_first], -COH_EIO);
+	d->tx_left = 0;
+	coh_ring_reset(&d->tx);
+	count = coh_ring_count(&d->rx);
+	for (size_t i = 0; i < count; i++) {
+		struct dwmac_rx_slot *s = &d->rxs[i];
+
+		/* bytes taken back already are the CPU's: taking them again is harmless */
+		if (s->taken < d->cfg.rx_buf_size)
+			coh_take(d->dev, s->buf, d->cfg.rx_buf_size, COH_FROM_DEVICE);
+		s->taken = d->cfg.rx_buf_size;
+	}
+	coh_ring_reset(&d->rx);
+}
+
+int dwmac_recover(struct dwmac *d)
+{
+	int rc;
+
+	if (!d || !d->open)
+		return -COH_EINVAL;
+	/* after a fatal bus error the DMA has stopped itself; a reset makes sure */
+	rc = d->ops->reset(d, d->cfg.poll);
+	if (rc && d->ops->stop(d, d->cfg.poll)) {
+		d->open = false;
+		d->wedged = true;
+		return -COH_EBUSY;	/* as dwmac_close: nothing taken back */
+	}
+	(void)d->ops->irq_status(d);
+	take_all_back(d);
+	d->fatal = false;
+	d->irq_masked = false;
+	d->speed = 0;		/* the reset forgot it: the next dwmac_link applies it again */
+	rc = bring_up(d);
+	if (rc) {
+		/* the buffers are the CPU's again; only close is left */
+		d->fatal = true;
+		return rc;
+	}
+	if (d->loopback && d->ops->set_loopback)
+		d->ops->set_loopback(d, true);
+	d->stats.recoveries++;
+	return 0;
+}
+
+int dwmac_close(struct dwmac *d)
+{
 	if (!d || !d->open)
 		return -COH_EINVAL;
 	/* the DMA must not touch a descriptor or buffer once they are taken back */
@@ -789,31 +885,11 @@ int dwmac_close(struct dwmac *d)
 		return -COH_EBUSY;
 	}
 	(void)d->ops->irq_status(d);
-
-	count = coh_ring_count(&d->tx);
-	coh_ring_for_each_pending(&d->tx, k, slot) {
-		struct dwmac_tx_slot *s = &d->txs[slot];
-
-		if (s->sg)
-			tx_complete(d, s, -COH_EIO);
-		s->busy = false;
+	take_all_back(d);
+	for (size_t i = 0; i < coh_ring_count(&d->rx); i++) {
+		coh_pool_free(&d->rx_pool, d->rxs[i].buf);
+		d->rxs[i].buf = NULL;
 	}
-	if (d->tx_left && d->txs[d->tx_first].sg)
-		tx_complete(d, &d->txs[d->tx_first], -COH_EIO);
-	(void)count;
-	coh_ring_reset(&d->tx);
-
-	count = coh_ring_count(&d->rx);
-	for (size_t i = 0; i < count; i++) {
-		struct dwmac_rx_slot *s = &d->rxs[i];
-
-		/* bytes taken back already are the CPU's: taking them again is harmless */
-		if (s->taken < d->cfg.rx_buf_size)
-			coh_take(d->dev, s->buf, d->cfg.rx_buf_size, COH_FROM_DEVICE);
-		coh_pool_free(&d->rx_pool, s->buf);
-		s->buf = NULL;
-	}
-	coh_ring_reset(&d->rx);
 	coh_pool_destroy(&d->rx_pool);
 	coh_ring_destroy(&d->rx);
 	coh_ring_destroy(&d->tx);

@@ -323,6 +323,15 @@ static void qos_adjust_link(struct dwmac *d, unsigned int speed, bool full)
 	wr(d, QOS_MAC_CONFIG, v);
 }
 
+static void qos_irq_mask(struct dwmac *d, bool masked)
+{
+	uint32_t ie = QOS_DMA_IE_NIE | QOS_DMA_IE_AIE | QOS_DMA_IE_FBEE;
+
+	if (!masked && d->cfg.irq)
+		ie |= QOS_DMA_IE_RIE | QOS_DMA_IE_TIE;
+	wr(d, QOS_DMA_CH0_INTERRUPT_ENABLE, ie);
+}
+
 static uint32_t qos_cur_desc(struct dwmac *d, bool rx)
 {
 	/* ordered: a descriptor the DMA has passed is read after this */
@@ -365,4 +374,5 @@ const struct dwmac_hw_ops dwmac_qos_ops = {
 	.adjust_link = qos_adjust_link,
 	.cur_desc = qos_cur_desc,
 	.addr_bits = qos_addr_bits,
+	.irq_mask = qos_irq_mask,
 };

@@ -3,7 +3,11 @@
  * drivers/virtio/virtio_blk.h - virtio-blk (VirtIO 1.x section 5.2) over
  * the virtio-mmio transport and one split virtqueue.
  *
- * Requests are synchronous (submit, kick, poll for the completion) and
+ * Requests are either synchronous (virtio_blk_rw and friends: submit,
+ * kick, poll for its completion) or many in flight (virtio_blk_submit,
+ * virtio_blk_kick, virtio_blk_complete: up to b->depth at once, each in a
+ * caller-owned struct virtio_blk_req, completed in whatever order the
+ * device answers: the used ring's id names the request).  Each is
  * carried as: header (device-readable, typed shared memory), the caller's
  * data segments (streaming maps: FROM_DEVICE for reads, TO_DEVICE for
  * writes; the device needs a struct coh_stream attached), and the status
@@ -21,7 +25,14 @@
  *   -COH_EPROTO    the device broke the protocol (used ring refused, status
  *                  byte unknown or never written): counted, device reset
  *   -COH_ETIMEDOUT no completion within the poll budget: device reset
- *   errors of coh_map_single (-COH_ENOMEM: mapping records or bounce pool)
+ *   -COH_ENOMEM    a buffer could not be mapped (mapping records or bounce
+ *                  space, retryable; or no stream / unreachable without a
+ *                  bounce pool: the library's diagnostic says which)
+ *   -COH_EAGAIN    (virtio_blk_submit) b->depth requests in flight already,
+ *                  or no descriptors free: complete some first
+ *   -COH_EBUSY     (the synchronous calls) requests of virtio_blk_submit are
+ *                  still in flight: complete them first; (virtio_blk_submit)
+ *                  this request is in flight
  * After -COH_EPROTO / -COH_ETIMEDOUT the device was reset and set up again
  * (cnt.resets); if that fails too, b->dead is set and every later request
  * returns -COH_EPROTO until virtio_blk_recover() succeeds.  If the reset
@@ -70,6 +81,26 @@ struct virtio_blk_seg {
 	size_t len;
 };
 
+#define VIRTIO_BLK_DEPTH_MAX	32	/* requests in flight at most */
+
+/*
+ * One request: its header and status byte (typed shared memory of its own,
+ * virtio_blk_req_init), its maps while in flight, its result.  Caller-owned
+ * memory; the driver's between virtio_blk_submit and its completion.
+ */
+struct virtio_blk_req {
+	struct virtio_blk_hdr_h hdr;
+	struct virtio_blk_status_h st;
+	unsigned nmap;
+	coh_bus_t map_bus[VIRTIO_BLK_MAX_SEGS];
+	size_t map_len[VIRTIO_BLK_MAX_SEGS];
+	enum coh_dir map_dir;
+	bool ready;			/* virtio_blk_req_init succeeded */
+	bool busy;			/* submitted, not completed */
+	int status;			/* the result, once completed (0 or -COH_E*) */
+	void *cookie;			/* the caller's */
+};
+
 struct virtio_blk {
 	struct virtio_mmio vm;
 	struct virtq vq;
@@ -78,13 +109,11 @@ struct virtio_blk {
 	uint32_t seg_max;		/* data segments per request */
 	uint32_t size_max;		/* bytes per segment, 0: no limit */
 	bool can_flush, read_only, dead;
-	struct virtio_blk_hdr_h hdr;
-	struct virtio_blk_status_h st;
-	/* the request in flight: its maps, for unmap and recovery */
-	unsigned nmap;
-	coh_bus_t map_bus[VIRTIO_BLK_MAX_SEGS];
-	size_t map_len[VIRTIO_BLK_MAX_SEGS];
-	enum coh_dir map_dir;
+	unsigned depth;			/* requests in flight at most (virtio_blk_set_depth) */
+	unsigned inflight;		/* submitted, not completed */
+	struct virtio_blk_req sync;	/* the synchronous calls' request */
+	unsigned long ooo;		/* completions that overtook an older request */
+	uint64_t seq;			/* submissions, for ooo */
 };
 
 /**
@@ -125,6 +154,48 @@ int virtio_blk_write(struct virtio_blk *b, uint64_t sector, const void *buf,
 
 /** @brief FLUSH (when offered): earlier writes are on stable storage. */
 int virtio_blk_flush(struct virtio_blk *b);
+
+/**
+ * @brief Allocate a request's header and status byte (each its own
+ * allocation: the status line is device-written, the header's CPU-written).
+ * @retval 0; -COH_EINVAL NULL; allocation errors of coh_alloc_shared.
+ */
+int virtio_blk_req_init(struct virtio_blk *b, struct virtio_blk_req *r);
+
+/** @brief Free them.  -COH_EBUSY while the request is in flight. */
+int virtio_blk_req_fini(struct virtio_blk *b, struct virtio_blk_req *r);
+
+/**
+ * @brief Requests in flight at most: 1..VIRTIO_BLK_DEPTH_MAX, and no more
+ * than the queue holds (its size; each request takes one descriptor with
+ * INDIRECT_DESC, nseg + 2 without).  virtio_blk_init sets the largest.
+ * @retval 0; -COH_EINVAL out of range (nothing changed).
+ */
+int virtio_blk_set_depth(struct virtio_blk *b, unsigned depth);
+
+/**
+ * @brief Queue one request (checked and mapped as virtio_blk_rw; r from
+ * virtio_blk_req_init, not in flight), unpublished until virtio_blk_kick.
+ * Ownership: the segments are the device's until r completes.
+ * @retval 0; -COH_EAGAIN b->depth in flight or no descriptors (nothing
+ *         mapped); -COH_EBUSY r is in flight; errors of virtio_blk_rw.
+ */
+int virtio_blk_submit(struct virtio_blk *b, struct virtio_blk_req *r, bool write,
+		      uint64_t sector, const struct virtio_blk_seg *seg, unsigned nseg,
+		      void *cookie);
+
+/** @brief Publish the queued requests, notify if asked.  0; -COH_EPROTO broken. */
+int virtio_blk_kick(struct virtio_blk *b);
+
+/**
+ * @brief Take one completed request, in the order the device answered:
+ * its buffers unmapped (the CPU's again), r->status its result (0, or an
+ * error of virtio_blk_rw), *done set to it.
+ * @retval 0 one completed; -COH_EAGAIN none yet; -COH_EPROTO the device
+ *         broke the protocol: it was reset, every request in flight
+ *         completed with -COH_EPROTO (take them with further calls).
+ */
+int virtio_blk_complete(struct virtio_blk *b, struct virtio_blk_req **done);
 
 /**
  * @brief Reset the device, take every outstanding buffer back, set it up

@@ -29,7 +29,7 @@ static void free_parts(struct rings *r)
 		(void)coh_queue_destroy(&r->aq);
 	if (r->uq.role)
 		(void)coh_queue_destroy(&r->uq);
-	if (r->ind.m_.cpu_)
+	if (coh_is_allocated(&r->ind))
 		(void)coh_free(&r->ind);
 }
 

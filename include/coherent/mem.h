@@ -483,6 +483,20 @@ int coh__mem_alloc_flex(struct coh_mem *m, struct coh_device *dev,
 
 /** @brief Bus address to program into the device (COH_BUS_ERROR for a box). */
 #define coh_bus(h) ((h)->m_.bus)
+/**
+ * @brief true if the handle holds an allocation (any kind of handle: a
+ * shared handle, a box, device-only memory); false once freed, consumed by
+ * coh_box_share(), or never allocated (zero-initialised).  What drivers
+ * read the handle's members for.  Never fails, any context.
+ */
+#define coh_is_allocated(h) ((h)->m_.cpu_ != 0)
+/**
+ * @brief The CPU address of the allocation as an integer, for naming it
+ * (the simulator's sim_name(), a log line) and nothing else: not a pointer
+ * (coh_raw() is the one escape hatch to one).  0 when not allocated.
+ * Never fails, any context.
+ */
+#define coh_cpu_addr(h) ((uintptr_t)(h)->m_.cpu_)
 /** @brief Number of elements / bytes. */
 #define coh_count(h) ((h)->m_.count)
 /** @brief Size in bytes. */

@@ -171,9 +171,16 @@ int coh_queue_publish_batch_at(struct coh_queue *q, struct coh_queue *with,
  * a completion's SQ head; VirtIO: the used ring's consumer index), so
  * their slots may be pushed again.
  * @retval 0; -COH_EPROTO idx is outside what was published (hostile or
- *         broken device: nothing changed); -COH_EINVAL NULL, consumer queue.
+ *         broken device: nothing changed); -COH_EINVAL NULL, consumer queue
+ *         (both reported with the caller's file:line).
+ * Interrupt context: yes.
  */
-int coh_queue_consumed(struct coh_queue *q, uint32_t idx);
+#define coh_queue_consumed(q, idx) coh_queue_consumed_at((q), (idx), COH_HERE)
+/** @brief coh_queue_consumed() as a function (no call site in reports); same errors and context. */
+int (coh_queue_consumed)(struct coh_queue *q, uint32_t idx);
+/** @brief coh_queue_consumed() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_queue_consumed_at(struct coh_queue *q, uint32_t idx, const struct coh_where *where);
 
 /**
  * @brief Consumer: read the device's index; acquire the new entries.

@@ -4,6 +4,14 @@
  * coherent/ring.h - a descriptor ring with an ownership flag, the structure
  * every DMA NIC and many storage controllers repeat by hand.
  *
+ * A ring is a protocol over memory: attached to a typed handle the driver
+ * allocates (coh_ring_attach(), COH_SHARED(T): the handle owns the memory,
+ * its type and its maintenance policy; the ring keeps positions,
+ * owner/phase state and layout), posted and reaped as T
+ * (coh_ring_push(), coh_ring_pop()).  coh_ring_create() rings allocate
+ * memory of their own and take untyped images (coh_ring_post(),
+ * coh_ring_reap()); both kinds use every other call.  docs/rings.md.
+ *
  * Protocol, done by the library:
  *   post (CPU -> device): write every field except the owner word, make
  *     them visible (release the lines that do not hold the owner word; in
@@ -57,7 +65,9 @@
  * are the driver's to validate.
  *
  * Maintenance errors (the backend cannot maintain, no line size, a range
- * refused) are returned by the call; they are checked before the ring is
+ * refused) are returned by the call; that the ring's memory can be
+ * maintained is checked once when the ring is made, and each call checks
+ * the line size in force and the lines it touches before the ring is
  * touched, so a failed call changes nothing.
  *
  * Concurrency and interrupt context: the calls take no lock and allocate
@@ -71,9 +81,14 @@
 
 #include "coherent/mem.h"
 
-/** A descriptor ring with an owner bit (coh_ring_create()).  Contents are the library's: use the calls. */
+/**
+ * A descriptor ring with an owner bit: attached to a typed handle
+ * (coh_ring_attach()), or with memory of its own (coh_ring_create()).
+ * Contents are the library's: use the calls and accessors.
+ */
 struct coh_ring {
-	struct coh_mem mem;		/**< the descriptors (shared) */
+	struct coh_mem mem;		/**< library-private: coh_ring_create() rings only, their memory */
+	const struct coh_mem *m;	/**< library-private: the memory: an attached handle's (not a copy), or &mem */
 	size_t count;			/**< descriptors */
 	size_t desc_size;		/**< bytes of one descriptor */
 	size_t stride;			/**< bytes between descriptors */
@@ -88,12 +103,22 @@ struct coh_ring {
 	unsigned int flags;		/**< COH_RING_* */
 	uint8_t head_phase;		/**< phase rings: lap parity of head and tail */
 	uint8_t tail_phase;	/**< library-private */
+	bool one_line;			/**< library-private: padded, one line per descriptor */
 };
+
+/* the ring's memory: the attached handle's, or its own (a ring is not copied) */
+static inline const struct coh_mem *coh__ring_mem(const struct coh_ring *r)
+{
+	return r->m;
+}
 
 /* struct coh_ring_layout.flags */
 #define COH_RING_BATCHED     (1u << 0) /**< packed in cached memory, handed over a line at a time */
 #define COH_RING_PHASE       (1u << 1) /**< the owner bit flips meaning every lap */
 #define COH_RING_PHASE_INVERT (1u << 2) /**< with PHASE: lap 0's device value is a clear bit */
+
+/** coh_ring_push_at() how: post the descriptors as one chain (coh_ring_push_chain()). */
+#define COH_RING_CHAIN (1u << 0)
 
 /** coh_ring_layout.max_skip: the device takes any stride. */
 #define COH_RING_ANY_SKIP ((size_t)-1)
@@ -171,6 +196,130 @@ int coh_ring_create_layout_at(struct coh_ring *r, struct coh_device *dev,
 			      const struct coh_where *where);
 
 /**
+ * @brief Attach a ring to the shared handle h (COH_SHARED(T), allocated
+ * by the driver: coh_count(h) descriptors of T, the driver's to free after
+ * coh_ring_detach()): coh_ring_attach(&r, &h, des3, QOS_OWN, flags).  The
+ * handle owns the memory, its type and its maintenance policy; the ring
+ * keeps positions, owner/phase state and layout, and points at the
+ * handle's memory (no copy).  T is what the device walks: the stride is
+ * sizeof(T) (program the device's descriptor skip from it), so typed
+ * accessors on h and the ring agree on every slot.  Cached memory of a
+ * non-coherent device: sizeof(T) a multiple of the line size in force
+ * (padded: each descriptor alone in its lines - pad T), or a divisor of
+ * it with COH_RING_BATCHED in flags (several descriptors a line, handed
+ * over a line at a time: see "batched" above).  Uncached or coherent:
+ * any T.  flags: COH_RING_* (struct coh_ring_layout's flags).  Nothing
+ * is written: the memory must hold the CPU's owner value in every slot
+ * (zeroed, as coh_alloc_shared() leaves it, unless PHASE_INVERT).  The
+ * memory is checked once to be maintainable.
+ * Ownership: none changes (the slots are the CPU's until posted).
+ * Interrupt context: yes (no lock, no allocation).
+ * @retval 0 success
+ * @retval -COH_EINVAL NULL arguments, own_bit 0, h not allocated shared
+ *         memory of T (or a flex handle), unknown flags, a batched ring
+ *         whose count is not a multiple of the descriptors per line
+ * @retval -COH_ENOTSUP cached memory where T neither fills whole lines
+ *         nor divides a line, or divides it without COH_RING_BATCHED; a
+ *         backend that cannot maintain the memory
+ * @retval -COH_ENODEV the line size is unknown (cached memory only)
+ */
+#define coh_ring_attach(r, h, own_field, own_bit, flags)                       \
+	({                                                                     \
+		coh__ring_check_type(__typeof__((*(h)->t_[0])[0]), own_field); \
+		coh_ring_attach_at((r), &(h)->m_, sizeof((*(h)->t_[0])[0]),    \
+				   __builtin_offsetof(__typeof__((*(h)->t_[0])[0]), own_field), \
+				   (own_bit), (flags), COH_HERE);              \
+	})
+/** @brief coh_ring_attach() with the layout and call site explicit (what the macro passes;
+ * m is &h->m_, size sizeof(T)); same errors, ownership effect and context. */
+int coh_ring_attach_at(struct coh_ring *r, const struct coh_mem *m, size_t size,
+		       size_t own_off, uint32_t own_bit, unsigned int flags,
+		       const struct coh_where *where);
+
+/**
+ * @brief Post one descriptor of the handle's type T to an attached ring:
+ * coh_ring_push(&r, &h, &desc) (desc a T: checked at compile time; its
+ * owner bit is ignored, the ring sets it).  As coh_ring_post(): fields
+ * first, the owner word last, the lines released, one barrier.
+ * Ownership: slot -> device.  Interrupt context: yes.
+ * @return the slot index
+ * @retval -COH_EAGAIN the ring is full
+ * @retval -COH_EINVAL h is not the handle r is attached to, or as coh_ring_post()
+ * @retval maintenance errors as coh_ring_post() (nothing posted)
+ */
+#define coh_ring_push(r, h, desc) coh_ring_push_n(r, h, desc, 1)
+/** @brief coh_ring_post_n() for an attached ring: n descriptors of T (an array), one
+ * barrier; all or nothing.  Ownership: n slots -> device.  Interrupt context: yes.
+ * @return the first slot; errors as coh_ring_push() and coh_ring_post_n(). */
+#define coh_ring_push_n(r, h, descs, n)                                        \
+	({                                                                     \
+		const __typeof__((*(h)->t_[0])[0]) *d__ = (descs);             \
+		coh_ring_push_at((r), &(h)->m_, d__, (n), 0, COH_HERE);        \
+	})
+/** @brief coh_ring_post_chain() for an attached ring: the head's owner word last.
+ * Ownership: n slots -> device.  Interrupt context: yes.
+ * @return the head's slot; errors as coh_ring_push() and coh_ring_post_chain(). */
+#define coh_ring_push_chain(r, h, descs, n)                                    \
+	({                                                                     \
+		const __typeof__((*(h)->t_[0])[0]) *d__ = (descs);             \
+		coh_ring_push_at((r), &(h)->m_, d__, (n), COH_RING_CHAIN, COH_HERE); \
+	})
+/** @brief The push macros' entry point: how 0 (each descriptor its own) or COH_RING_CHAIN;
+ * same errors, ownership effect and context (-COH_EINVAL for other bits of how). */
+int coh_ring_push_at(struct coh_ring *r, const struct coh_mem *m, const void *descs,
+		     size_t n, unsigned int how, const struct coh_where *where);
+
+/**
+ * @brief Reap the oldest posted slot of an attached ring into a T:
+ * coh_ring_pop(&r, &h, &desc), as coh_ring_reap() - the owner word's line
+ * acquired and read first, ordered before the fields, which are copied
+ * out once (decode the copy, never the shared memory).
+ * Ownership: slot -> CPU.  Interrupt context: yes.
+ * @return the slot index
+ * @retval -COH_EAGAIN nothing pending, or the device still owns the oldest slot
+ * @retval -COH_EINVAL h is not the handle r is attached to, or as coh_ring_reap()
+ * @retval maintenance errors as coh_ring_reap() (nothing reaped)
+ */
+#define coh_ring_pop(r, h, desc)                                               \
+	({                                                                     \
+		__typeof__((*(h)->t_[0])[0]) *d__ = (desc);                    \
+		coh_ring_pop_at((r), &(h)->m_, d__, COH_HERE);                 \
+	})
+/** @brief coh_ring_pop() with the handle's memory and call site explicit; same errors,
+ * ownership effect and context. */
+int coh_ring_pop_at(struct coh_ring *r, const struct coh_mem *m, void *desc,
+		    const struct coh_where *where);
+
+/**
+ * @brief Detach an attached ring (then free the handle).  Ownership: none
+ * changes.  Interrupt context: yes.
+ * @retval 0; -COH_EINVAL not an attached ring; -COH_EBUSY while the
+ *         device owns posted slots (reported, nothing changed: stop the
+ *         device, reap or coh_ring_reset() first).
+ */
+#define coh_ring_detach(r) coh_ring_detach_at((r), COH_HERE)
+/** @brief coh_ring_detach() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_ring_detach_at(struct coh_ring *r, const struct coh_where *where);
+
+/**
+ * @brief THE escape hatch of a ring: a plain CPU pointer to slot 0 (to
+ * name the memory to the simulator, or for a test's device model).
+ * Attached rings: use coh_raw() on the handle.  Never fails; any context.
+ */
+static inline void *coh_ring_raw(const struct coh_ring *r)
+{
+	return (void *)coh__ring_mem(r)->cpu_;
+}
+
+/** @brief Bytes of the ring's memory the device walks (count x stride).
+ * Never fails; any context. */
+static inline size_t coh_ring_size(const struct coh_ring *r)
+{
+	return r->count * r->stride;
+}
+
+/**
  * @brief Post a descriptor image (owner bit in it ignored; the ring sets it).
  * Ownership: slot -> device.
  * @return the slot index, or -COH_EAGAIN when the ring is full, or
@@ -243,15 +392,21 @@ int coh_ring_post_chain_at(struct coh_ring *r, const void *descs, size_t n,
 /**
  * @brief The owner bit's value (0 or 1) that gives the next posted slot to
  * the device on a phase ring (NVMe phase tag, xHCI cycle bit).
- * @retval 0 or 1; -COH_EINVAL a NULL ring or a ring without COH_RING_PHASE.
+ * @retval 0 or 1; -COH_EINVAL a NULL ring or a ring without COH_RING_PHASE
+ *         (reported with the caller's file:line).
  * Interrupt context: yes.
  */
-int coh_ring_phase(const struct coh_ring *r);
+#define coh_ring_phase(r) coh_ring_phase_at((r), COH_HERE)
+/** @brief coh_ring_phase() as a function (no call site in reports); same errors and context. */
+int (coh_ring_phase)(const struct coh_ring *r);
+/** @brief coh_ring_phase() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors and context. */
+int coh_ring_phase_at(const struct coh_ring *r, const struct coh_where *where);
 
 /** @brief Bus address of slot i (for base / tail pointer registers). */
 static inline coh_bus_t coh_ring_bus(const struct coh_ring *r, size_t i)
 {
-	return r->mem.bus + (coh_bus_t)(i % r->count) * r->stride;
+	return coh__ring_mem(r)->bus + (coh_bus_t)(i % r->count) * r->stride;
 }
 
 /**
@@ -260,7 +415,7 @@ static inline coh_bus_t coh_ring_bus(const struct coh_ring *r, size_t i)
  */
 static inline coh_bus_t coh_ring_bus_end(const struct coh_ring *r)
 {
-	return r->mem.bus + (coh_bus_t)r->count * r->stride;
+	return coh__ring_mem(r)->bus + (coh_bus_t)r->count * r->stride;
 }
 
 /** @brief Slots in the ring (program the device's ring-size register). */
@@ -328,10 +483,16 @@ static inline size_t coh_ring_pending_slot(const struct coh_ring *r, size_t k)
  * matching a device whose ring registers were reprogrammed (a phase ring
  * is back at lap 0).  One barrier.
  * Ownership: all slots -> CPU.  Interrupt context: yes.
- * @retval 0; -COH_EINVAL for a ring not created; a maintenance error
- *         (nothing changed).
+ * @retval 0; -COH_EINVAL for a ring not made (reported with the caller's
+ *         file:line); a maintenance error (nothing changed).
  */
-int coh_ring_reset(struct coh_ring *r);
+#define coh_ring_reset(r) coh_ring_reset_at((r), COH_HERE)
+/** @brief coh_ring_reset() as a function (no call site in reports); same errors,
+ * ownership effect and context. */
+int (coh_ring_reset)(struct coh_ring *r);
+/** @brief coh_ring_reset() with the call site explicit (what the macro passes:
+ * COH_HERE); same errors, ownership effect and context. */
+int coh_ring_reset_at(struct coh_ring *r, const struct coh_where *where);
 
 /**
  * @brief Free the ring.

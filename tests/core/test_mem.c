@@ -407,15 +407,17 @@ static int init_desc(struct desc *d, size_t i, void *ctx)
 
 static void t_box_and_init(void)
 {
-	COH_BOX(struct desc) b;
+	COH_BOX(struct desc) b = { 0 };
 	COH_SHARED(struct desc) s;
 	struct desc src[3] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 10, 11, 12 } };
 	size_t before;
 
 	CHECK_EQ(setup(), 0);
 	before = coh_region_free_bytes(&reg);
+	CHECK(!coh_is_allocated(&b) && coh_cpu_addr(&b) == 0);
 	CHECK_EQ(coh_box_alloc(&b, &dev, 4, 0), 0);
 	CHECK(coh_bus(&b) == COH_BUS_ERROR);
+	CHECK(coh_is_allocated(&b));
 	{
 		struct desc *bp = coh_box_ptr(&b);
 
@@ -434,6 +436,8 @@ static void t_box_and_init(void)
 	CHECK_EQ(coh_box_init_at(&b, 0, ((struct desc){ 0 })), -COH_EINVAL);
 	CHECK_EQ(coh_box_share(&b, &s), -COH_EINVAL);	/* twice */
 	CHECK_EQ(coh_free(&b), -COH_EINVAL);
+	CHECK(!coh_is_allocated(&b) && coh_is_allocated(&s));
+	CHECK(coh_cpu_addr(&s) == (uintptr_t)coh_raw(&s));
 	CHECK_EQ(coh_read(&s, [3].d1), 14);
 	CHECK_EQ(coh_read(&s, [1].d2), 7);
 	CHECK_EQ(coh_free(&s), 0);

@@ -180,13 +180,14 @@ static size_t fz_reference(size_t *out, size_t mtu, size_t cap)
 static struct dwmac_hw_ops fuzz_ops;
 static bool use_fuzz_ops;
 static unsigned long csr_hz;	/* config(): the board's CSR clock (0: unknown) */
+static bool use_irq;		/* config(): interrupt-driven */
 
 static struct dwmac_config config(enum dwmac_layout lay)
 {
 	return (struct dwmac_config){
 		.ops = use_fuzz_ops ? &fuzz_ops : &dwmac_qos_ops, .regs = T.regs, .dev = &T.dev, .layout = lay,
 		.tx_count = SLOTS, .rx_count = 2 * SLOTS, .rx_buf_size = RXBUF, .rx_batch = 4,
-		.csr_clk_hz = csr_hz,
+		.csr_clk_hz = csr_hz, .irq = use_irq,
 	};
 }
 
@@ -759,6 +760,93 @@ static void link_100_half(void)
 	CHECK_EQ(down(), 0);
 }
 
+/*
+ * A fatal bus error stops the DMA: traffic is refused (-COH_EIO) until
+ * dwmac_recover(), which resets the controller, hands the frame in flight
+ * back, re-arms from empty; then frames pass again and close leaves
+ * nothing behind.
+ */
+static void fatal_bus_error_recovers(void)
+{
+	struct coh_pool pool;
+	coh_bus_t unused;
+	uint8_t *buf, got[1600];
+	unsigned long bad = 0;
+	unsigned int seen = 0;
+
+	CHECK_EQ(soc(17, 0, true), 0);
+	CHECK_EQ(up(DWMAC_LAYOUT_CACHED_SKIP), 0);
+	CHECK_EQ(coh_pool_create(&pool, &T.dev, "frames", 2048, 1, 0, 1), 0);
+	buf = coh_pool_alloc(&pool, &unused);
+	build(buf, 60, 700);
+	sim_dwmac_fault(T.regs, SIM_DWMAC_F_BUS_ERROR, 1);
+	CHECK_EQ(dwmac_xmit(&T.d, buf, 700, NULL), 0);
+	for (int spin = 0; spin < 100 && !(seen & DWMAC_IRQ_FATAL); spin++)
+		seen |= dwmac_interrupt(&T.d);
+	CHECK(seen & DWMAC_IRQ_FATAL);
+	CHECK(T.d.fatal);
+	CHECK_EQ(dwmac_xmit(&T.d, buf, 700, NULL), -COH_EIO);
+	CHECK_EQ(dwmac_recv(&T.d, got, sizeof(got)), -COH_EIO);
+	CHECK_EQ(dwmac_recover(&T.d), 0);
+	CHECK_EQ(coh_stream_live(&T.st), 0);	/* the frame in flight came back */
+	CHECK_EQ(T.d.stats.tx_errors, 1);
+	CHECK_EQ(dwmac_link(&T.d), 1);
+	coh_pool_free(&pool, buf);
+	coh_pool_destroy(&pool);
+	CHECK_EQ(send_one(61, 700), 1);
+	CHECK_EQ(traffic(0, 10, &bad), 10);
+	CHECK_EQ(T.d.stats.recoveries, 1);
+	CHECK_EQ(down(), 0);
+}
+
+/*
+ * NAPI-style masking: the handler masks the completion interrupts after
+ * the first one; frames arriving meanwhile raise none; unmasking with a
+ * cause pending interrupts at once.
+ */
+static unsigned long isr_calls;
+
+static void masking_isr(void *arg)
+{
+	(void)arg;
+	isr_calls++;
+	if (dwmac_interrupt(&T.d) & (DWMAC_IRQ_RX | DWMAC_IRQ_TX))
+		(void)dwmac_irq_enable(&T.d, false);
+}
+
+static void irq_masking(void)
+{
+	static uint8_t f[1600], got[1600];
+	unsigned long n = 0;
+
+	CHECK_EQ(soc(18, 0, true), 0);
+	use_irq = true;
+	sim_irq_connect(T.regs, masking_isr, NULL);
+	CHECK_EQ(up(DWMAC_LAYOUT_UNCACHED), 0);
+	use_irq = false;
+	isr_calls = 0;
+	for (unsigned long s = 0; s < 4; s++) {
+		build(f, s, 300);
+		CHECK_EQ(sim_dwmac_receive(T.regs, f, 300), 0);
+		for (int k = 0; k < 40; k++)
+			sim_step();
+	}
+	CHECK_EQ(isr_calls, 1);		/* masked after the first */
+	CHECK(T.d.irq_masked);
+	while (dwmac_recv(&T.d, got, sizeof(got)) > 0)
+		n++;
+	CHECK_EQ(n, 4);
+	build(f, 9, 300);
+	CHECK_EQ(sim_dwmac_receive(T.regs, f, 300), 0);
+	for (int k = 0; k < 40; k++)
+		sim_step();
+	CHECK_EQ(isr_calls, 1);
+	CHECK_EQ(dwmac_irq_enable(&T.d, true), 0);	/* RI pending: at once */
+	CHECK_EQ(isr_calls, 2);
+	CHECK_EQ(dwmac_recv(&T.d, got, sizeof(got)), 300);
+	CHECK_EQ(down(), 0);
+}
+
 /* ---- fuzz -------------------------------------------------------------------------- */
 
 static int fuzz(unsigned long seeds, unsigned long frames)
@@ -837,6 +925,8 @@ int main(int argc, char **argv)
 	RUN(mdio_clock_from_csr);
 	RUN(fifo_sizes);
 	RUN(link_100_half);
+	RUN(fatal_bus_error_recovers);
+	RUN(irq_masking);
 	RUN(close_wedged_leaks);
 	sim_fini();
 	return th_finish("dwmac_hostile");

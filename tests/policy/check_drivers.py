@@ -32,6 +32,10 @@ RULES = [
     ("backend header", re.compile(r'#\s*include\s*[<"](coherent/backend\.h|coh_arch\.h|[^">]*/coh_arch\.h)[">]')),
     ("backend call", re.compile(r"\bcoh_arch_\w+\s*\(")),
     ("library internal", re.compile(r"\bcoh__\w+")),
+    # the members of library handles (struct coh_mem m_ and its cpu_, the
+    # type markers t_, bt_, u_): drivers use the accessors (coh_bus,
+    # coh_is_allocated, coh_cpu_addr, coh_count, coh_size)
+    ("private member", re.compile(r"(\.|->)\s*(m_|cpu_|t_|bt_|u_)\b")),
     # one driver source for every board, emulator and CPU: no build-target
     # conditionals, no code that names a board or an emulator
     ("target conditional", re.compile(
@@ -40,6 +44,16 @@ RULES = [
         r"|__thumb\w*)\b")),
     ("board or emulator name", re.compile(r"\b\w*(qemu|orangepi|opi_|board_)\w*", re.I)),
 ]
+
+# Known violations, each waived by its exact text until the change that
+# removes it lands; a waiver that no longer matches fails the check, so the
+# list can only shrink.  VirtIO forges typed handles from its queues'
+# memory (issue 19 item 1: queues become protocols over a handle; the
+# queues and drivers engineers' change).
+WAIVED = {
+    ("drivers/virtio/virtqueue.c", "vq->avail.m_ = vq->aq.mem;"),
+    ("drivers/virtio/virtqueue.c", "vq->used.m_ = vq->uq.mem;"),
+}
 
 
 def blank(src):
@@ -83,8 +97,20 @@ def scan(path):
         for name, rx in RULES:
             m = rx.search(line)
             if m:
+                key = (waiver_path(path), line.strip())
+                if name == "private member" and key in WAIVED:
+                    USED.add(key)
+                    continue
                 found.append(f"{path}:{no}: {name}: {m.group(0).strip()}")
     return found
+
+
+USED = set()
+ROOT = [""]
+
+
+def waiver_path(path):
+    return os.path.relpath(path, ROOT[0]) if ROOT[0] else path
 
 
 def driver_files(root):
@@ -111,11 +137,14 @@ def main(argv):
         print(f"policy self-test: {len(found)} violation(s) caught, {want} planted: "
               + ("ok" if ok else "FAIL"))
         return 0 if ok else 1
+    ROOT[0] = argv[1]
     files = driver_files(argv[1])
     if not files:
         print("policy: no driver sources found")
         return 1
     found = [v for f in files for v in scan(f)]
+    found += [f"{w[0]}: stale waiver (the violation is gone: remove it from WAIVED): {w[1]}"
+              for w in sorted(WAIVED - USED)]
     for v in found:
         print(v)
     print(f"policy: {len(files)} driver file(s), {len(found)} violation(s)")

@@ -1009,6 +1009,28 @@ static void sc_use_after_fini(int bug)
 		E.after_fini = p;
 }
 
+/*
+ * (v) A status block the CPU fills in, then a receive that never happened:
+ * the driver acquires after every "transfer" whether the device wrote or
+ * not.  Bug: no release before (the CPU's bytes are only in its cache),
+ * so the acquire's invalidate destroys them; correct: released first.
+ */
+static void sc_inval_cpu_data(int bug)
+{
+	size_t n = 512;
+	uint8_t *buf = calloc_c(n, 128), want[512];
+
+	sim_name(buf, n, "status");
+	pattern(want, n, 61);
+	memcpy(buf, want, n);	/* the CPU owns buf: plain C */
+	if (!bug)
+		coh_release(&E.dev, buf, n);
+	/* no DMA: the device had nothing to send */
+	coh_acquire(&E.dev, buf, n);
+	if (!bug)
+		expect(buf, want, n);
+}
+
 /* -------------------------------------------------------------- runner */
 
 struct scenario {
@@ -1048,6 +1070,7 @@ static const struct scenario scenarios[] = {
 	{ "leak", sc_leak, SIM_LEAK_AT_TEARDOWN, 1, 0 },
 	{ "overlap_map", sc_overlap_map, SIM_OVERLAPPING_MAP, 1, 0 },
 	{ "use_after_fini", sc_use_after_fini, SIM_USE_AFTER_FINI, 1, 0 },
+	{ "inval_cpu_data", sc_inval_cpu_data, SIM_INVALIDATE_CPU_DATA, 1, 0 },
 };
 
 static struct sim_report first, first_cls;

@@ -34,7 +34,7 @@
 #define BLOCKS 1024
 #define READS 16
 
-COH_DECLARE_SHARED(bytes_h, uint8_t);
+COH_DECLARE_BOX(bytes_h, uint8_t);
 
 static struct coh_region r0, r1;
 static struct coh_device dev;

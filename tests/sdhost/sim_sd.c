@@ -60,7 +60,7 @@ static uint32_t rnd(uint32_t *s)
 	return *s >> 8;
 }
 
-COH_DECLARE_SHARED(bytes_h, uint8_t);
+COH_DECLARE_BOX(bytes_h, uint8_t);
 
 static struct {
 	struct coh_region r0, r1;

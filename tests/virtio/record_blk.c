@@ -110,8 +110,9 @@ static int setup(unsigned int attrs, bool coherent, bool indirect, bool event_id
 	blk.capacity = 64;
 	blk.seg_max = 8;
 	blk.ring_attrs = attrs;
-	if (coh_alloc_shared(&blk.hdr, &dev, 1, attrs) || coh_alloc_shared(&blk.st, &dev, 1, attrs))
+	if (virtio_blk_req_init(&blk, &blk.sync))
 		return -1;
+	blk.depth = 1;
 	return virtq_init(&blk.vq, &blk.vm, 0, 64, attrs);
 }
 

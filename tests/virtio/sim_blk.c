@@ -121,7 +121,7 @@ static int blk_up(unsigned int attrs)
 
 static void down(void)
 {
-	if (R.blk.hdr.m_.cpu_) {
+	if (R.blk.sync.ready) {
 		(void)virtio_mmio_reset(&R.blk.vm);
 		(void)virtio_blk_destroy(&R.blk);
 	}
@@ -435,6 +435,110 @@ static int callbacks(void)
 }
 
 /*
+ * Many requests in flight, completed out of order: the model holds up to 8
+ * and answers a random one each step.  Rounds of 8 reads of 2 sectors into
+ * separate buffers, then 8 writes; every completion names its own request
+ * (cookie), every byte is right, at least one completion overtook an older
+ * request, and the depth limit refuses the one too many.
+ */
+static int in_flight(int coherent, unsigned int attrs)
+{
+	static struct virtio_blk_req req[8];
+	uint8_t *base;
+	unsigned long ooo = 0;
+	int fail = 0;
+
+	reports = 0;
+	if (up(5, 64, coherent, attrs) || blk_up(attrs))
+		return 1;
+	sim_vblk_reorder(R.regs, 8, 77);
+	base = coh_box_ptr(&R.data);
+	for (unsigned i = 0; i < 8; i++)
+		fail |= virtio_blk_req_init(&R.blk, &req[i]) != 0;
+	fail |= virtio_blk_set_depth(&R.blk, 9) != -COH_EINVAL;	/* the model's queue is 8 */
+	for (unsigned round = 0; round < 6 && !fail; round++) {
+		bool write = round % 2;
+		unsigned next = 0, got = 0;
+
+		for (unsigned i = 0; i < 8; i++) {
+			uint64_t sector = (uint64_t)(round * 16 + i * 2) % (SECTORS - 2);
+			struct virtio_blk_seg sg = { base + i * 2048, 1024 };
+
+			if (write)
+				memset(sg.buf, (int)(round * 8 + i + 1), 1024);
+			fail |= virtio_blk_submit(&R.blk, &req[i], write, sector, &sg, 1,
+						  (void *)(uintptr_t)(i + 1)) != 0;
+			if (write)
+				memset(R.shadow + sector * 512, (int)(round * 8 + i + 1), 1024);
+		}
+		{
+			struct virtio_blk_seg sg = { base + 8 * 2048, 512 };
+
+			fail |= virtio_blk_submit(&R.blk, &req[0], false, 0, &sg, 1, NULL) != -COH_EBUSY;
+		}
+		fail |= virtio_blk_kick(&R.blk) != 0;
+		for (int spin = 0; got < 8 && spin < 100000 && !fail; spin++) {
+			struct virtio_blk_req *d;
+			int rc = virtio_blk_complete(&R.blk, &d);
+			unsigned i;
+
+			if (rc == -COH_EAGAIN) {
+				sim_step();
+				continue;
+			}
+			if (rc || d->status) {
+				fail = 1;
+				break;
+			}
+			i = (unsigned)((uintptr_t)d->cookie - 1);
+			fail |= d != &req[i];
+			if (i != next)
+				ooo++;
+			while (next < 8 && !req[next].busy)
+				next++;
+			if (!write) {
+				uint64_t sector = (uint64_t)(round * 16 + i * 2) % (SECTORS - 2);
+
+				coh_consume(&R.dev, base + i * 2048, 1024);
+				fail |= memcmp(base + i * 2048, R.shadow + sector * 512, 1024) != 0;
+			}
+			got++;
+		}
+		fail |= got != 8 || R.blk.inflight != 0;
+	}
+	/* the depth limit: 2 in flight, the third refused, nothing mapped */
+	if (!fail) {
+		struct virtio_blk_seg sg[3] = { { base, 512 }, { base + 2048, 512 }, { base + 4096, 512 } };
+		struct virtio_blk_req *d;
+		int n = 0;
+
+		fail |= virtio_blk_set_depth(&R.blk, 2) != 0;
+		fail |= virtio_blk_submit(&R.blk, &req[0], false, 1, &sg[0], 1, NULL) != 0;
+		fail |= virtio_blk_submit(&R.blk, &req[1], false, 2, &sg[1], 1, NULL) != 0;
+		fail |= virtio_blk_submit(&R.blk, &req[2], false, 3, &sg[2], 1, NULL) != -COH_EAGAIN;
+		fail |= coh_stream_live(&R.st) != 2;
+		fail |= virtio_blk_kick(&R.blk) != 0;
+		for (int spin = 0; n < 2 && spin < 100000; spin++)
+			if (virtio_blk_complete(&R.blk, &d) == 0)
+				n++;
+			else
+				sim_step();
+		fail |= n != 2;
+	}
+	fail |= memcmp(R.disk, R.shadow, sizeof(R.disk)) != 0;
+	fail |= ooo == 0;
+	fail |= R.blk.vm.cnt.errors != 0 || reports != 0;
+	if (fail)
+		printf("in_flight (%s, %s): failed, %lu out of order, %lu refusals, %lu reports\n",
+		       coherent ? "coherent" : "non-coherent", attrs ? "uncached" : "cached", ooo,
+		       R.blk.vm.cnt.errors, reports);
+	for (unsigned i = 0; i < 8; i++)
+		(void)virtio_blk_req_fini(&R.blk, &req[i]);
+	down();
+	return fail;
+}
+
+/*
  * The model, mastering the bus as a non-coherent device, requires
  * ORDER_PLATFORM: the driver accepts it (its ring barriers are the DMA
  * ones), so negotiation succeeds and the bit is in the agreed features.
@@ -478,6 +582,8 @@ int main(int argc, char **argv)
 		failed += (unsigned long)order_platform();
 		runs++;
 		failed += (unsigned long)callbacks();
+		runs++;
+		failed += (unsigned long)in_flight(coherent, attrs);
 	}
 	for (size_t l = 0; l < 3; l++) {
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
