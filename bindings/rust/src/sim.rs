@@ -29,7 +29,7 @@ pub mod class {
     /// (e) CPU wrote bytes between coh_give and coh_take.
     pub const CPU_WRITE_DEVICE_OWNED: i32 = 4;
     /// Number of classes.
-    pub const NCLASSES: i32 = 18;
+    pub const NCLASSES: i32 = 19;
 }
 
 static LOCK: Mutex<()> = Mutex::new(());
