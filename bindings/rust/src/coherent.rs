@@ -1,4 +1,3 @@
-use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::{align_of, size_of, MaybeUninit};
 use core::ops::{Deref, DerefMut};
@@ -252,6 +251,31 @@ impl<'d, T: ?Sized + Elems> Coherent<'d, T> {
     }
 }
 
+impl<'d, T: ?Sized + Elems> Coherent<'d, T> {
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn __batch_end_read<F: DmaPod, P: FnOnce(*const T::Elem) -> *const F>(
+        &self, b: Batch<'_>, i: usize, proj: P) -> Result<F> {
+        let w = crate::__here();
+        let mut b = core::mem::ManuallyDrop::new(b);
+        let a = match self.field(i, proj) {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = b.finish();
+                return Err(e);
+            }
+        };
+        let mut v = MaybeUninit::<F>::uninit();
+        // SAFETY: FFI; ends the batch (once: ManuallyDrop), then loads the
+        // field of element i into v (size_of::<F>() bytes, any bits an F).
+        unsafe {
+            Error::check(ffi::coh_rs_batch_end_read(&mut b.raw, &self.mem.m, a, size_of::<F>(),
+                                                   v.as_mut_ptr().cast(), w))?;
+            Ok(v.assume_init())
+        }
+    }
+}
+
 impl<'d, E: DmaPod> CoherentBox<'d, E> {
     /// One zeroed `E`, CPU-owned.
     #[track_caller]
@@ -399,6 +423,28 @@ macro_rules! dma_read_from_device {
     ($c:expr, $($f:tt)+) => { $crate::dma_read_from_device!($c, [0] $($f)+) };
 }
 
+/// End a batch with the read of one field (`coh_batch_end_read`): the
+/// field's lines join the batch's maintenance, one barrier, then the load.
+///
+/// ```
+/// # let _sim = coherent::sim::Sim::new(64, 1, 0, 0).unwrap();
+/// # let dev = coherent::Device::new(c"d", false).unwrap();
+/// let c = coherent::Coherent::<[u32]>::zeroed_slice(&dev, 4, coherent::Attrs::NONE).unwrap();
+/// let mut b = dev.batch().unwrap();
+/// coherent::dma_write!(b, c, [0], 5).unwrap();
+/// assert_eq!(coherent::dma_end_read!(b, c, [3]).unwrap(), 0);
+/// assert_eq!(coherent::dma_read!(c, [0]).unwrap(), 5);
+/// ```
+#[macro_export]
+macro_rules! dma_end_read {
+    ($b:ident, $c:expr, [$i:expr] $($f:tt)*) => {
+        ($c).__batch_end_read($b, $i, |p| {
+            // SAFETY: as in dma_read!.
+            unsafe { ::core::ptr::addr_of!((*p) $($f)*) }
+        })
+    };
+}
+
 /// Write a field of shared memory and release its lines (`coh_write`):
 /// `dma_write!(c, [i].addr, v)`; with a batch first,
 /// `dma_write!(b, c, [i].addr, v)` (`coh_write_batch`: the barrier is
@@ -446,5 +492,3 @@ macro_rules! __dma_write_batch {
     };
 }
 
-#[allow(dead_code)]
-fn _assert_c_void(_: *const c_void) {}

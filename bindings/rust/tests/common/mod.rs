@@ -74,10 +74,12 @@ impl<'d> Dmac<'d> {
             // SAFETY: none — this is the planted bug; the test owns the bytes.
             unsafe { core::ptr::write_volatile(src_ptr(&s), 0xee) };
         }
-        dma_write!(self.ring, [slot].d.src, s.bus()).unwrap();
-        dma_write!(self.ring, [slot].d.dst, d.bus()).unwrap();
-        dma_write!(self.ring, [slot].d.status, 0).unwrap();
-        // the hand-over last: each dma_write! released its lines, in order
+        // the fields in one batch (one barrier), the hand-over after it
+        let mut b = self.dev.batch().unwrap();
+        dma_write!(b, self.ring, [slot].d.src, s.bus()).unwrap();
+        dma_write!(b, self.ring, [slot].d.dst, d.bus()).unwrap();
+        dma_write!(b, self.ring, [slot].d.status, 0).unwrap();
+        b.end().unwrap();
         dma_write!(self.ring, [slot].d.ctrl, dmac::DESC_OWN | len as u32).unwrap();
         self.tail = (slot + 1) % NDESC;
         self.regs.write32(dmac::RING_TAIL, self.tail as u32);
