@@ -170,3 +170,19 @@ const struct coh_where *coh_rs_where(const char *file, size_t len, int line)
 	coh_rs_site[i].w.func = "rust";
 	return &coh_rs_site[i].w;
 }
+
+/* the ring's inline position queries (coherent/ring.h) */
+size_t coh_rs_ring_next(const struct coh_ring *r)
+{
+	return coh_ring_next(r);
+}
+
+size_t coh_rs_ring_pending(const struct coh_ring *r)
+{
+	return coh_ring_pending(r);
+}
+
+size_t coh_rs_ring_space(const struct coh_ring *r)
+{
+	return coh_ring_space(r);
+}

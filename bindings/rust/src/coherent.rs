@@ -195,7 +195,11 @@ impl<'d, T: ?Sized + Elems> Coherent<'d, T> {
         self.mem.m.cpu_ as *const T::Elem
     }
 
-    fn field<F, P: FnOnce(*const T::Elem) -> *const F>(&self, i: usize, proj: P) -> Result<usize> {
+    pub(crate) fn mem(&self) -> *const ffi::coh_mem {
+        &self.mem.m
+    }
+
+    pub(crate) fn field<F, P: FnOnce(*const T::Elem) -> *const F>(&self, i: usize, proj: P) -> Result<usize> {
         if i >= self.mem.m.count {
             return Err(Error::ERANGE);
         }

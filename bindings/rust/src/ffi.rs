@@ -147,6 +147,31 @@ pub struct coh_sg {
     pub ent_bus: coh_bus_t,
 }
 
+pub const COH_RING_BATCHED: c_uint = 1 << 0;
+pub const COH_RING_PHASE: c_uint = 1 << 1;
+pub const COH_RING_PHASE_INVERT: c_uint = 1 << 2;
+
+#[repr(C)]
+pub struct coh_ring {
+    pub mem: coh_mem,
+    pub m: *const coh_mem,
+    pub count: usize,
+    pub desc_size: usize,
+    pub stride: usize,
+    pub own_off: usize,
+    pub own_bit: u32,
+    pub head: usize,
+    pub tail: usize,
+    pub pending: usize,
+    pub line: usize,
+    pub group: usize,
+    pub staged: usize,
+    pub flags: c_uint,
+    pub head_phase: u8,
+    pub tail_phase: u8,
+    pub one_line: bool,
+}
+
 type W = *const coh_where;
 
 unsafe extern "C" {
@@ -234,7 +259,31 @@ unsafe extern "C" {
         w: W,
     ) -> c_int;
 
+    pub fn coh_ring_attach_at(
+        r: *mut coh_ring,
+        m: *const coh_mem,
+        size: usize,
+        own_off: usize,
+        own_bit: u32,
+        flags: c_uint,
+        w: W,
+    ) -> c_int;
+    pub fn coh_ring_push_at(
+        r: *mut coh_ring,
+        m: *const coh_mem,
+        descs: *const c_void,
+        n: usize,
+        how: c_uint,
+        w: W,
+    ) -> c_int;
+    pub fn coh_ring_pop_at(r: *mut coh_ring, m: *const coh_mem, desc: *mut c_void, w: W) -> c_int;
+    pub fn coh_ring_detach_at(r: *mut coh_ring, w: W) -> c_int;
+    pub fn coh_ring_reset_at(r: *mut coh_ring, w: W) -> c_int;
+
     // c/shim.c
+    pub fn coh_rs_ring_next(r: *const coh_ring) -> usize;
+    pub fn coh_rs_ring_pending(r: *const coh_ring) -> usize;
+    pub fn coh_rs_ring_space(r: *const coh_ring) -> usize;
     pub fn coh_rs_read(m: *const coh_mem, a: usize, n: usize, out: *mut c_void, w: W);
     pub fn coh_rs_read_from_device(m: *const coh_mem, a: usize, n: usize, out: *mut c_void, w: W);
     pub fn coh_rs_write(m: *const coh_mem, a: usize, n: usize, src: *const c_void, w: W);

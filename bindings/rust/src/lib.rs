@@ -31,6 +31,7 @@ mod coherent;
 mod device;
 mod fence;
 mod mmio;
+mod ring;
 mod stream;
 
 #[cfg(feature = "sim")]
@@ -40,6 +41,7 @@ pub use crate::coherent::{Batch, Coherent, CoherentBox, CoherentHandle, DmaPod, 
 pub use crate::device::{Attrs, DataDirection, Device, DmaMask, Stats};
 pub use crate::fence::DmaFence;
 pub use crate::mmio::Mmio;
+pub use crate::ring::{Ring, RingFlags};
 pub use crate::stream::{Mapping, SgMapping, SgEntry};
 
 use core::ffi::c_int;

@@ -17,3 +17,15 @@ fn driver_clean_at_every_line_size() {
         }
     }
 }
+
+#[test]
+fn ring_driver_clean_at_every_line_size() {
+    for line in [32usize, 64, 128] {
+        for seed in 11..=14u64 {
+            let sim = Sim::new(line, seed, 300, 300).unwrap();
+            common::run_ring(&sim, 24);
+            let q = sim.quiesce();
+            assert_eq!(q, 0, "line {line} seed {seed}: {q} reports");
+        }
+    }
+}
