@@ -14,7 +14,8 @@ fn planted(plant: Plant, cls: &[i32]) {
         assert!(n > 0, "{plant:?} at line {line}: no {cls:?} report ({} in all)",
                 sim.reports(-1));
         let r = sim.last_report().expect("a report");
-        assert!(r.file.ends_with(".rs") && r.line > 0, "{plant:?}: report names {r:?}");
+        // the simulator prints the base name: the driver's mod.rs, not a C file
+        assert!(r.file == "mod.rs" && r.line > 0, "{plant:?}: report names {r:?}");
     }
 }
 
