@@ -54,6 +54,7 @@ foreach(sub
     tests/sdhost
     tests/fb
     tools/netpeer
+    bindings/rust
     )
   if(EXISTS ${COH_ROOT}/${sub}/CMakeLists.txt)
     add_subdirectory(${COH_ROOT}/${sub} ${CMAKE_BINARY_DIR}/${sub})

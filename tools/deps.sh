@@ -34,6 +34,10 @@ want gnuplot-nox gnuplot       # make bench: docs/bench-cache.png
 want clang clang
 want doxygen doxygen
 want libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
+# ctest rust_crate: Debian's current Rust (bookworm-security), not the old rustc 1.63
+for p in rustc-web cargo-web; do
+	dpkg -s $p >/dev/null 2>&1 || need="$need $p"
+done
 # make fuzz only (tools/deps.sh fuzz): clang and its libFuzzer runtime
 if [ "${1:-}" = fuzz ]; then
 	want clang clang
