@@ -103,8 +103,17 @@ def dump(name):
     return read_ppm(path, True)
 
 w, h, ref = read_ppm(os.path.join(tmp, "fb-in.ppm"))
+# QEMU shows no mode under 16x16: the guest draws a smaller picture in the
+# top-left corner of a 16-pixel mode, and the dumps are cropped to it
+mw, mh = max(w, 16), max(h, 16)
+
+def crop(dw, dh, px):
+    if (dw, dh) != (mw, mh) or (mw, mh) == (w, h):
+        return dw, dh, px
+    return w, h, b"".join(px[r * dw * 3:r * dw * 3 + w * 3] for r in range(h))
+
 wait_line("fb: ready 1")
-dw, dh, px = dump("dump1.ppm")
+dw, dh, px = crop(*dump("dump1.ppm"))
 with open(os.path.join(tmp, "out.ppm"), "wb") as f:
     f.write(b"P6\n%d %d\n255\n" % (dw, dh) + px)
 if (dw, dh) != (w, h):
@@ -114,7 +123,7 @@ if bad:
     sys.exit("fb.sh: first screendump: %d of %d pixels differ" % (bad, w * h))
 open(os.path.join(tmp, "fb-go-1"), "w").close()
 x, y, rw, rh = (int(v) for v in wait_line("fb: ready 2")[3:7])
-dw, dh, px2 = dump("dump2.ppm")
+dw, dh, px2 = crop(*dump("dump2.ppm"))
 inside = outside = 0
 for row in range(h):
     a, b = row * w * 3, (row + 1) * w * 3

@@ -9,7 +9,7 @@ target_link_libraries(fb_drv PUBLIC virtio_drv coherent)
 target_compile_options(fb_drv PRIVATE ${COH_CORE_WARN})
 
 # qemu-fb-<device>[-wc]: the frame in cached memory, or write-combining
-foreach(v virtio-gpu virtio-gpu-wc virtio-gpu-mutant-row ramfb ramfb-wc)
+foreach(v virtio-gpu virtio-gpu-wc virtio-gpu-mutant-row virtio-gpu-unpadded ramfb ramfb-wc)
   add_executable(qemu-fb-${v} ${COH_ROOT}/tests/fb/qemu_fb.c ${COH_ROOT}/tests/fb/picture.c
     ${COH_ROOT}/tests/virtio/qemu_env.c
     ${COH_PLATFORM_SOURCES})
@@ -22,6 +22,8 @@ foreach(v virtio-gpu virtio-gpu-wc virtio-gpu-mutant-row ramfb ramfb-wc)
 endforeach()
 target_compile_definitions(qemu-fb-virtio-gpu PRIVATE FB_VIRTIO_GPU)
 target_compile_definitions(qemu-fb-virtio-gpu-wc PRIVATE FB_VIRTIO_GPU FB_WC)
+# asks QEMU for a picture's own size even below its 16x16 minimum: a device error
+target_compile_definitions(qemu-fb-virtio-gpu-unpadded PRIVATE FB_VIRTIO_GPU FB_UNPADDED)
 target_compile_definitions(qemu-fb-virtio-gpu-mutant-row PRIVATE FB_VIRTIO_GPU FB_MUTANT_ROW)
 target_compile_definitions(qemu-fb-ramfb PRIVATE FB_RAMFB)
 target_compile_definitions(qemu-fb-ramfb-wc PRIVATE FB_RAMFB FB_WC)
@@ -33,7 +35,13 @@ add_test(NAME fb_virtio_gpu COMMAND sh -c
   "${MKPPM} 317 203 1 fb_virtio_gpu.ppm && ${FBT} virtio-gpu $<TARGET_FILE:qemu-fb-virtio-gpu> fb_virtio_gpu.ppm")
 add_test(NAME fb_ramfb COMMAND sh -c
   "${MKPPM} 333 111 4 fb_ramfb.ppm && ${FBT} ramfb $<TARGET_FILE:qemu-fb-ramfb> fb_ramfb.ppm")
-set_tests_properties(fb_virtio_gpu fb_ramfb PROPERTIES LABELS "fb" TIMEOUT 120)
+# Pictures below QEMU's 16x16 minimum mode: shown in a 16-pixel mode, cropped.
+add_test(NAME fb_virtio_gpu_small COMMAND sh -c
+  "${MKPPM} 7 3 7 fb_virtio_gpu_small.ppm && ${FBT} virtio-gpu $<TARGET_FILE:qemu-fb-virtio-gpu> fb_virtio_gpu_small.ppm")
+add_test(NAME fb_ramfb_small COMMAND sh -c
+  "${MKPPM} 1 21 8 fb_ramfb_small.ppm && ${FBT} ramfb $<TARGET_FILE:qemu-fb-ramfb> fb_ramfb_small.ppm")
+set_tests_properties(fb_virtio_gpu fb_ramfb fb_virtio_gpu_small fb_ramfb_small
+  PROPERTIES LABELS "fb" TIMEOUT 120)
 # The rest once, in the GCC build (make test also builds every target with
 # Clang: the same runs there would only double the time).
 if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
@@ -52,6 +60,6 @@ set_tests_properties(fb_virtio_gpu_mutant_row PROPERTIES LABELS "fb" TIMEOUT 120
 # A device error: QEMU's scanouts refuse a mode below 16x16 with
 # VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER (0x1205): -COH_EIO, a failed run.
 add_test(NAME fb_virtio_gpu_device_error COMMAND sh -c
-  "${MKPPM} 8 8 6 fb_device_error.ppm && ${FBT} virtio-gpu $<TARGET_FILE:qemu-fb-virtio-gpu> fb_device_error.ppm")
+  "${MKPPM} 8 8 6 fb_device_error.ppm && ${FBT} virtio-gpu $<TARGET_FILE:qemu-fb-virtio-gpu-unpadded> fb_device_error.ppm")
 set_tests_properties(fb_virtio_gpu_device_error PROPERTIES LABELS "fb" TIMEOUT 120
   PASS_REGULAR_EXPRESSION "response type 0x1205.*virtio_gpu_set_mode \\(EIO\\)")
