@@ -111,10 +111,10 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 			stale |= consume_check(dev, i, part);
 			continue;
 		}
-		if (op == COH_OP_TAKE) {
-			bm_t w = bm_and(bm_and(diff_mask(CPU(i), SHD(i), S.line),
-					       m->devown), part);
+		bm_t w = { { 0, 0 } };
 
+		if (op == COH_OP_TAKE) {
+			w = bm_and(bm_and(diff_mask(CPU(i), SHD(i), S.line), m->devown), part);
 			if (bm_any(w))
 				sim__report(SIM_CPU_WRITE_DEVICE_OWNED, i, 0, dev,
 					    "CPU wrote %u byte(s) (first at +%u) while the device owned them",
@@ -163,6 +163,10 @@ int coh_arch_op(int op, struct coh_device *dev, const void *ptr, size_t len,
 			m->devown = bm_andnot(m->devown, part);
 			m->devin = bm_andnot(m->devin, part);
 			m->rep = 0;
+			/* the take's own invalidate discards those bytes: one report
+			 * (CPU_WRITE_DEVICE_OWNED), not a second INVALIDATE_CPU_DATA */
+			if (bm_any(w))
+				m->rep |= 1u << SIM_INVALIDATE_CPU_DATA;
 			break;
 		case COH_OP_SHARE:
 			m->devown = bm_andnot(m->devown, part);
