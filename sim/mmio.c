@@ -73,8 +73,11 @@ uint64_t sim__mmio_read(const volatile void *a, unsigned size)
  * where the return address already is the driver's line) yields unused
  * values, never a fault.  A few loads per MMIO write, where backtrace()
  * costs thousands of instructions; 0 if the chain is not there (the
- * caller then unwinds).
+ * caller then unwinds).  Not address-sanitised: a chain through frames
+ * without frame pointers reads other live stack words, ASan's redzones
+ * among them, which is harmless here (inside the stack, values only).
  */
+__attribute__((no_sanitize_address))
 static int callers(struct site *at, void *fp0)
 {
 	static __thread uintptr_t lo, hi;
