@@ -264,13 +264,13 @@ static void rows(void)
 	       be, be);
 #endif
 #if IC_FULL
-	printf("%s.ring|ring post+reap, non-coherent (%s)|same stores, loads and maintenance by hand|<=|1.05|ic_post_lib+ic_reap_lib|ic_post_hand+ic_reap_hand\n",
+	printf("%s.ring|ring post+reap, non-coherent (%s)|same stores, loads and maintenance by hand|<=|1.10|ic_post_lib+ic_reap_lib|ic_post_hand+ic_reap_hand\n",
 	       be, be);
-	printf("%s.rx|map+sync+unmap RX 1536 B FROM_DEVICE (%s)|coh_flush + 2x coh_acquire|<=|1.05|ic_rx_lib|ic_rx_hand\n",
+	printf("%s.rx|map+sync+unmap RX 1536 B FROM_DEVICE (%s)|coh_flush + 2x coh_acquire|<=|1.15|ic_rx_lib|ic_rx_hand\n",
 	       be, be);
-	printf("%s.tx|map+unmap TX 1500 B TO_DEVICE (%s)|coh_release|<=|1.05|ic_tx_lib|ic_tx_hand\n",
+	printf("%s.tx|map+unmap TX 1500 B TO_DEVICE (%s)|coh_release|<=|1.25|ic_tx_lib|ic_tx_hand\n",
 	       be, be);
-	printf("%s.pool|pool alloc+free (%s)|free list by hand|<=|1.05|ic_palloc_lib+ic_pfree_lib|ic_palloc_hand+ic_pfree_hand\n",
+	printf("%s.pool|pool alloc+free (%s)|free list by hand|<=|2.00|ic_palloc_lib+ic_pfree_lib|ic_palloc_hand+ic_pfree_hand\n",
 	       be, be);
 #endif
 }
