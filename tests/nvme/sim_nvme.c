@@ -25,6 +25,7 @@
 
 #include "coherent/coherent.h"
 #include "sim.h"
+#include "../sim_rig.h"
 #include "sim_nvme.h"
 #include "../../drivers/nvme/nvme.h"
 
@@ -49,21 +50,7 @@ static void hook(const struct sim_report *r, void *ctx)
 	if (r->cls == want_cls && !want_hits++)
 		dst = first_want;
 	if (dst)
-		snprintf(dst, sizeof(first), "%s seed=%llu bus=0x%llx buf=%s last=%s:%d %s: %s",
-			 sim_class_name(r->cls), (unsigned long long)r->seed,
-			 (unsigned long long)r->bus, r->buf, r->file ? r->file : "-", r->line,
-			 r->change, r->msg);
-}
-
-static void quiet(const struct coh_where *w, const char *msg, int err)
-{
-	(void)w; (void)msg; (void)err;
-}
-
-static uint32_t rnd(uint32_t *s)
-{
-	*s = *s * 1664525u + 1013904223u;
-	return *s >> 8;
+		rig_report_line(dst, sizeof(first), r);
 }
 
 COH_DECLARE_BOX(bytes_h, uint8_t);
@@ -118,7 +105,7 @@ static int up(uint64_t seed, size_t line, int coherent)
 	    coh_device_set_stream(&R.dev, &R.st))
 		return -1;
 	for (size_t i = 0; i < sizeof(R.disk); i++)
-		R.disk[i] = (uint8_t)rnd(&s);
+		R.disk[i] = (uint8_t)rig_rnd(&s);
 	memcpy(R.shadow, R.disk, sizeof(R.disk));
 	R.regs = sim_nvme_create(&R.dev, R.disk, SECTORS);
 	return R.regs ? 0 : -1;
@@ -161,20 +148,20 @@ static struct req rq[SLOTS];
 static int start(uint32_t *s, unsigned slot)
 {
 	struct req *r = &rq[slot];
-	unsigned op = rnd(s) % 10;
-	uint32_t nlb = rnd(s) % 8 == 0 ? 1 + rnd(s) % 256 : 1 + rnd(s) % 24;
-	size_t off = rnd(s) % 3 == 0 ? rnd(s) % 4096 : (rnd(s) % 2) * 4096;
+	unsigned op = rig_rnd(s) % 10;
+	uint32_t nlb = rig_rnd(s) % 8 == 0 ? 1 + rig_rnd(s) % 256 : 1 + rig_rnd(s) % 24;
+	size_t off = rig_rnd(s) % 3 == 0 ? rig_rnd(s) % 4096 : (rig_rnd(s) % 2) * 4096;
 	int rc;
 
 	*r = (struct req){ .op = op == 9 ? NVME_OP_FLUSH : op < 5 ? NVME_OP_READ : NVME_OP_WRITE,
-			   .lba = slot * REGION + rnd(s) % (REGION - nlb + 1),
+			   .lba = slot * REGION + rig_rnd(s) % (REGION - nlb + 1),
 			   .nlb = nlb, .p = coh_box_ptr(&R.data) + slot * BUFSZ + off };
 	if (r->op == NVME_OP_FLUSH) {
 		rc = nvme_submit(&R.nv, NVME_OP_FLUSH, 0, NULL, 0, r);
 	} else {
 		if (r->op == NVME_OP_WRITE)
 			for (size_t k = 0; k < (size_t)nlb * 512; k++)
-				r->p[k] = (uint8_t)rnd(s);
+				r->p[k] = (uint8_t)rig_rnd(s);
 		else
 			memset(r->p, 0xee, (size_t)nlb * 512);
 		rc = nvme_submit(&R.nv, r->op, r->lba, r->p, nlb, r);
@@ -225,7 +212,7 @@ static int workload(uint32_t *s, int *bad, int *errs)
 
 	memset(rq, 0, sizeof(rq));
 	while (started < NREQ || inflight) {
-		unsigned want = 1 + rnd(s) % (R.depth - 1);
+		unsigned want = 1 + rig_rnd(s) % (R.depth - 1);
 		struct nvme_done d;
 		int rc;
 
@@ -323,11 +310,11 @@ static int run_evil(uint64_t seed, size_t line, int coherent, unsigned int attrs
 {
 	const struct expect *x = &EXPECT[e];
 	uint32_t s = (uint32_t)(seed * 104729u + (uint32_t)e);
-	unsigned at = rnd(&s) % (NREQ / 2);
+	unsigned at = rig_rnd(&s) % (NREQ / 2);
 	int bad = 0, errs = 0, rc, fail;
 	unsigned long before;
 
-	coh_set_diag_handler(quiet);
+	coh_set_diag_handler(rig_quiet);
 	if (up(seed, line, coherent) || nvme_up(attrs, 2 + (unsigned)(seed % 7)))
 		return 1;
 	before = counter(&R.nv.cnt, x->cnt);
@@ -360,7 +347,7 @@ static int run_caught(uint64_t seed, size_t line, int coherent, unsigned int att
 	uint32_t s = (uint32_t)(seed * 7919u + line);
 	int bad = 0, errs = 0;
 
-	coh_set_diag_handler(quiet);
+	coh_set_diag_handler(rig_quiet);
 	reports = 0;
 	if (up(seed, line, coherent))
 		return 0;

@@ -29,6 +29,7 @@
 
 #include "coherent/coherent.h"
 #include "sim.h"
+#include "../sim_rig.h"
 #include "sim_sunxi_sdhost.h"
 #include "sunxi_mmc.h"
 
@@ -43,21 +44,7 @@ static void hook(const struct sim_report *r, void *ctx)
 {
 	(void)ctx;
 	if (!reports++)
-		snprintf(first, sizeof(first), "%s seed=%llu bus=0x%llx buf=%s last=%s:%d %s: %s",
-			 sim_class_name(r->cls), (unsigned long long)r->seed,
-			 (unsigned long long)r->bus, r->buf, r->file ? r->file : "-", r->line,
-			 r->change, r->msg);
-}
-
-static void quiet(const struct coh_where *w, const char *msg, int err)
-{
-	(void)w; (void)msg; (void)err;
-}
-
-static uint32_t rnd(uint32_t *s)
-{
-	*s = *s * 1664525u + 1013904223u;
-	return *s >> 8;
+		rig_report_line(first, sizeof(first), r);
 }
 
 COH_DECLARE_BOX(bytes_h, uint8_t);
@@ -116,7 +103,7 @@ static int up(uint64_t seed, size_t line, unsigned int attrs)
 		return -1;
 	sim_name(coh_box_ptr(&R.data), DATA, "data");
 	for (size_t i = 0; i < sizeof(R.card); i++)
-		R.card[i] = (uint8_t)rnd(&s);
+		R.card[i] = (uint8_t)rig_rnd(&s);
 	memcpy(R.shadow, R.card, sizeof(R.card));
 	R.regs = sim_sdh_create(&R.dev, R.card, BLOCKS, (int)(seed & 1));
 	if (!R.regs)
@@ -150,10 +137,10 @@ static void down(void)
 static int one(uint32_t *s, int *bad, char *what, size_t wn)
 {
 	uint8_t *base = coh_box_ptr(&R.data);
-	bool write = rnd(s) % 3 == 0;
-	uint32_t k = 1 + rnd(s) % 48;
-	uint64_t lba = rnd(s) % (BLOCKS - k);
-	size_t off = rnd(s) % 2 ? 0 : (rnd(s) % 2 ? rnd(s) % 200 : 4 * (rnd(s) % 50));
+	bool write = rig_rnd(s) % 3 == 0;
+	uint32_t k = 1 + rig_rnd(s) % 48;
+	uint64_t lba = rig_rnd(s) % (BLOCKS - k);
+	size_t off = rig_rnd(s) % 2 ? 0 : (rig_rnd(s) % 2 ? rig_rnd(s) % 200 : 4 * (rig_rnd(s) % 50));
 	uint8_t *b = base + off;
 	int rc;
 
@@ -170,7 +157,7 @@ static int one(uint32_t *s, int *bad, char *what, size_t wn)
 		return 0;
 	}
 	for (size_t i = 0; i < (size_t)k * 512; i++)
-		b[i] = (uint8_t)rnd(s);
+		b[i] = (uint8_t)rig_rnd(s);
 	rc = sd_write(&R.sd, lba, b, k);
 	if (rc == 0) {
 		memcpy(R.shadow + lba * 512, b, (size_t)k * 512);
@@ -227,12 +214,12 @@ int main(int argc, char **argv)
 	attrs = strcmp(argv[1], "uncached") == 0 ? COH_ATTR_UNCACHED : 0;
 	seeds = strtoul(argv[2], NULL, 10);
 	mode = argv[3];
-	coh_set_diag_handler(quiet);
+	coh_set_diag_handler(rig_quiet);
 	for (unsigned long seed = 1; seed <= seeds; seed++) {
 		for (size_t li = 0; li < 3; li++) {
 			uint32_t s = (uint32_t)seed * 7919u + (uint32_t)li;
 			size_t e = (seed * 3 + li) % (sizeof(evils) / sizeof(evils[0]));
-			unsigned armed_at = 1 + rnd(&s) % (NREQ - 2);
+			unsigned armed_at = 1 + rig_rnd(&s) % (NREQ - 2);
 			char what[96] = "init", why[800];
 			int bad = 0, rc, evil_rc = 1;
 			unsigned long evil_seen = 0;

@@ -23,6 +23,7 @@
 
 #include "coherent/coherent.h"
 #include "sim.h"
+#include "../sim_rig.h"
 #include "sim_virtio_blk.h"
 #include "../../drivers/virtio/virtio_blk.h"
 
@@ -37,21 +38,7 @@ static void hook(const struct sim_report *r, void *ctx)
 {
 	(void)ctx;
 	if (!reports++)
-		snprintf(first, sizeof(first), "%s seed=%llu bus=0x%llx buf=%s last=%s:%d %s: %s",
-			 sim_class_name(r->cls), (unsigned long long)r->seed,
-			 (unsigned long long)r->bus, r->buf, r->file ? r->file : "-", r->line,
-			 r->change, r->msg);
-}
-
-static void quiet(const struct coh_where *w, const char *msg, int err)
-{
-	(void)w; (void)msg; (void)err;
-}
-
-static uint32_t rnd(uint32_t *s)
-{
-	*s = *s * 1664525u + 1013904223u;
-	return *s >> 8;
+		rig_report_line(first, sizeof(first), r);
 }
 
 COH_DECLARE_BOX(bytes_h, uint8_t);
@@ -104,7 +91,7 @@ static int up(uint64_t seed, size_t line, int coherent, unsigned int attrs)
 	    coh_device_set_stream(&R.dev, &R.st))
 		return -1;
 	for (size_t i = 0; i < sizeof(R.disk); i++)
-		R.disk[i] = (uint8_t)rnd(&s);
+		R.disk[i] = (uint8_t)rig_rnd(&s);
 	memcpy(R.shadow, R.disk, sizeof(R.disk));
 	R.regs = sim_vblk_create(&R.dev, R.disk, SECTORS);
 	(void)attrs;
@@ -144,8 +131,8 @@ static int one(uint32_t *s, int *bad, char *what, size_t wn)
 {
 	struct virtio_blk_seg sg[4];
 	uint8_t *base = coh_box_ptr(&R.data);
-	unsigned op = rnd(s) % 10, nseg = 1 + rnd(s) % 4;
-	uint64_t sector = rnd(s) % SECTORS, at;
+	unsigned op = rig_rnd(s) % 10, nseg = 1 + rig_rnd(s) % 4;
+	uint64_t sector = rig_rnd(s) % SECTORS, at;
 	size_t off = 0;
 	int rc;
 
@@ -155,7 +142,7 @@ static int one(uint32_t *s, int *bad, char *what, size_t wn)
 	}
 	at = sector;
 	for (unsigned i = 0; i < nseg; i++) {
-		size_t n = 1 + rnd(s) % 4;
+		size_t n = 1 + rig_rnd(s) % 4;
 
 		if (at + n > SECTORS)
 			n = 1;
@@ -164,7 +151,7 @@ static int one(uint32_t *s, int *bad, char *what, size_t wn)
 			break;
 		}
 		/* any alignment: a misaligned one bounces (shared edge lines) */
-		off += rnd(s) % 3 == 0 ? rnd(s) % 200 : 0;
+		off += rig_rnd(s) % 3 == 0 ? rig_rnd(s) % 200 : 0;
 		sg[i] = (struct virtio_blk_seg){ base + off, n * 512 };
 		off += n * 512 + 64;
 		at += n;
@@ -191,7 +178,7 @@ static int one(uint32_t *s, int *bad, char *what, size_t wn)
 	at = sector;
 	for (unsigned i = 0; i < nseg; i++)
 		for (size_t k = 0; k < sg[i].len; k++)
-			((uint8_t *)sg[i].buf)[k] = (uint8_t)rnd(s);
+			((uint8_t *)sg[i].buf)[k] = (uint8_t)rig_rnd(s);
 	rc = virtio_blk_rw(&R.blk, true, sector, sg, nseg);
 	/* on success the shadow follows; on failure it follows whatever the device did */
 	for (unsigned i = 0; i < nseg; i++) {
@@ -271,11 +258,11 @@ static unsigned long counter(const struct virtio_counters *c, size_t off)
 static int run_evil(uint64_t seed, size_t line, int coherent, unsigned int attrs, int e)
 {
 	uint32_t s = (uint32_t)(seed * 104729u + (uint32_t)e);
-	unsigned at = rnd(&s) % (NREQ / 2);
+	unsigned at = rig_rnd(&s) % (NREQ / 2);
 	int bad = 0, seen = 0, fail = 0, rc;
 	char what[96];
 
-	coh_set_diag_handler(quiet);
+	coh_set_diag_handler(rig_quiet);
 	if (up(seed, line, coherent, attrs))
 		return 1;
 	if (e == SIM_VBLK_CONFIG_FLAP || e == SIM_VBLK_CONFIG_MOVE) {
@@ -353,7 +340,7 @@ static int access_platform(void)
 {
 	int rc, fail = 0;
 
-	coh_set_diag_handler(quiet);
+	coh_set_diag_handler(rig_quiet);
 	if (up(1, 64, 0, 0))
 		return 1;
 	R.dev.bus_offset = 0x100000000ull;
