@@ -21,21 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 qemu="qemu-system-arm -M orangepi-pc -nographic -monitor none -nic none -semihosting"
 
-run() {
-	start=$(date +%s)
-	timeout --foreground -k 5 "$secs" "$@" </dev/null >"$tmp/out" 2>&1
-	rc=$?
-	tr -d '\r' <"$tmp/out"
-	echo "sd.sh: QEMU ran $(( $(date +%s) - start )) s"
-	if [ "$rc" -ne 0 ]; then
-		echo "sd.sh: exit status $rc" >&2
-		exit 1
-	fi
-	if ! tr -d '\r' <"$tmp/out" | grep -Eq "^sdhost: [1-9][0-9]* passed, 0 failed\$"; then
-		echo "sd.sh: no 'sdhost: N passed, 0 failed' line" >&2
-		exit 1
-	fi
-}
+. "$(dirname "$0")/qemu_run.sh"
+run() { qemu_run sd.sh sdhost "$@"; }
 
 # card IMAGE MIN_MIB -> $tmp/card: the image, padding, trailer
 card() {

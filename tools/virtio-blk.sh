@@ -24,21 +24,8 @@ qemu="qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic -monitor no
   -nic none -semihosting"
 modern="-global virtio-mmio.force-legacy=false"
 
-run() {
-	start=$(date +%s)
-	timeout --foreground -k 5 "$secs" "$@" </dev/null >"$tmp/out" 2>&1
-	rc=$?
-	tr -d '\r' <"$tmp/out"
-	echo "virtio-blk.sh: $name: QEMU ran $(( $(date +%s) - start )) s"
-	if [ "$rc" -ne 0 ]; then
-		echo "virtio-blk.sh: $name: exit status $rc" >&2
-		exit 1
-	fi
-	if ! tr -d '\r' <"$tmp/out" | grep -Eq "^$name: [1-9][0-9]* passed, 0 failed\$"; then
-		echo "virtio-blk.sh: $name: no '$name: N passed, 0 failed' line" >&2
-		exit 1
-	fi
-}
+. "$(dirname "$0")/qemu_run.sh"
+run() { qemu_run "virtio-blk.sh: $name" "$name" "$@"; }
 
 devopt=""
 hash_check() {
